@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as m20261122000100 from './20261122000100_create_departments.js';
+import * as m20261122000200 from './20261122000200_create_users.js';
+import * as m20261122000300 from './20261122000300_create_systems.js';
+
+// Migrations are listed here, in order, rather than globbed from disk, so the same list works
+// from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
+// Each migration is frozen history: never import application code into one.
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+const MIGRATIONS: Record<string, Migration> = {
+  '20261122000100_create_departments': m20261122000100,
+  '20261122000200_create_users': m20261122000200,
+  '20261122000300_create_systems': m20261122000300,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+};

@@ -1,0 +1,55 @@
+// Shared JSON Schemas. Route schemas import these objects directly (one source of truth for
+// validation, serialization, OpenAPI and TypeScript types via json-schema-to-ts).
+
+export const problemSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string', description: 'request id' },
+    code: { type: 'string', description: 'stable error code, e.g. GRANT_REQUIRED' },
+    currentState: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pointer', 'message'],
+        properties: { pointer: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+
+/** The problem+json response schemas a route declares next to its success schemas. */
+export function errorResponses<S extends Status>(...statuses: S[]): Record<S, typeof problemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<S, typeof problemSchema>;
+}
+
+/** Every authenticated route can answer these. */
+export const AUTH_ERRORS = [400, 401, 403] as const;
+
+export const uuidSchema = { type: 'string', format: 'uuid' } as const;
+export const usccSchema = {
+  type: 'string',
+  pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$',
+  description: '统一社会信用代码 (GB 32100), checksum validated',
+} as const;
+export const timestampSchema = { type: 'string', format: 'date-time' } as const;
+
+export const pageQuerySchema = {
+  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  offset: { type: 'integer', minimum: 0, default: 0 },
+} as const;
+
+export const idParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: uuidSchema },
+} as const;

@@ -1,0 +1,61 @@
+import { timestampSchema, usccSchema } from './common.js';
+
+export const departmentLevelSchema = { type: 'string', enum: ['province', 'city', 'district'] } as const;
+
+export const departmentSchema = {
+  type: 'object',
+  required: ['code', 'name', 'level', 'parentCode', 'isPlatform', 'hasWebhook', 'createdAt'],
+  properties: {
+    code: usccSchema,
+    name: { type: 'string' },
+    level: departmentLevelSchema,
+    parentCode: { type: ['string', 'null'] },
+    isPlatform: { type: 'boolean' },
+    hasWebhook: { type: 'boolean' },
+    webhookUrl: { type: 'string', description: 'shown to the platform and to the department itself' },
+    createdAt: timestampSchema,
+  },
+} as const;
+
+export const createdDepartmentSchema = {
+  ...departmentSchema,
+  properties: {
+    ...departmentSchema.properties,
+    webhookSecret: { type: 'string', description: 'HMAC key for signed webhooks; shown only in this response' },
+  },
+} as const;
+
+const webhookUrlSchema = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 } as const;
+const webhookSecretSchema = { type: 'string', minLength: 32, maxLength: 256 } as const;
+
+export const createDepartmentBody = {
+  type: 'object',
+  required: ['code', 'name', 'level'],
+  additionalProperties: false,
+  properties: {
+    code: { type: 'string', minLength: 1, maxLength: 18, description: '统一社会信用代码 (GB 32100)' },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    level: departmentLevelSchema,
+    parentCode: usccSchema,
+    webhookUrl: webhookUrlSchema,
+    webhookSecret: { ...webhookSecretSchema, description: 'generated when omitted' },
+  },
+} as const;
+
+export const updateDepartmentBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    webhookUrl: { anyOf: [webhookUrlSchema, { type: 'null' }] },
+    rotateWebhookSecret: { type: 'boolean', description: 'issue a new webhook secret, returned once' },
+  },
+} as const;
+
+export const departmentCodeParams = {
+  type: 'object',
+  required: ['code'],
+  additionalProperties: false,
+  properties: { code: { type: 'string', maxLength: 18 } },
+} as const;

@@ -1,0 +1,79 @@
+import { timestampSchema, usccSchema, uuidSchema } from './common.js';
+
+export const userRoleSchema = { type: 'string', enum: ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] } as const;
+const usernameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'lowercase letters, digits, . _ -' } as const;
+const passwordSchema = { type: 'string', minLength: 12, maxLength: 256 } as const;
+
+export const tokenBody = {
+  type: 'object',
+  required: ['username', 'password'],
+  additionalProperties: false,
+  properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 } },
+} as const;
+
+export const tokenSchema = {
+  type: 'object',
+  required: ['accessToken', 'tokenType', 'expiresIn'],
+  properties: { accessToken: { type: 'string' }, tokenType: { type: 'string', enum: ['Bearer'] }, expiresIn: { type: 'integer', description: 'seconds' } },
+} as const;
+
+export const userSchema = {
+  type: 'object',
+  required: ['id', 'username', 'displayName', 'role', 'departmentCode', 'status', 'createdAt'],
+  properties: {
+    id: uuidSchema,
+    username: { type: 'string' },
+    displayName: { type: 'string' },
+    role: userRoleSchema,
+    departmentCode: usccSchema,
+    status: { type: 'string', enum: ['active', 'disabled'] },
+    createdAt: timestampSchema,
+  },
+} as const;
+
+export const createUserBody = {
+  type: 'object',
+  required: ['username', 'displayName', 'role', 'password'],
+  additionalProperties: false,
+  properties: {
+    username: usernameSchema,
+    displayName: { type: 'string', minLength: 1, maxLength: 100 },
+    role: userRoleSchema,
+    departmentCode: { ...usccSchema, description: "defaults to the caller's department" },
+    password: passwordSchema,
+  },
+} as const;
+
+export const updateUserBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    displayName: { type: 'string', minLength: 1, maxLength: 100 },
+    password: passwordSchema,
+    status: { type: 'string', enum: ['active', 'disabled'] },
+  },
+} as const;
+
+export const listUsersQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    departmentCode: usccSchema,
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+} as const;
+
+export const principalSchema = {
+  type: 'object',
+  required: ['kind', 'role', 'departmentCode'],
+  properties: {
+    kind: { type: 'string', enum: ['user', 'system'] },
+    role: { type: 'string' },
+    departmentCode: usccSchema,
+    userId: uuidSchema,
+    username: { type: 'string' },
+    systemId: uuidSchema,
+  },
+} as const;

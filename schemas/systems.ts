@@ -1,0 +1,59 @@
+import { timestampSchema, usccSchema, uuidSchema } from './common.js';
+
+export const apiKeySchema = {
+  type: 'object',
+  required: ['id', 'keyPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+  properties: {
+    id: uuidSchema,
+    keyPrefix: { type: 'string', description: 'first characters of the key, to tell keys apart' },
+    createdAt: timestampSchema,
+    lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+export const issuedKeySchema = {
+  type: 'object',
+  required: ['id', 'keyPrefix', 'createdAt', 'apiKey'],
+  properties: {
+    id: uuidSchema,
+    keyPrefix: { type: 'string' },
+    createdAt: timestampSchema,
+    apiKey: { type: 'string', description: 'shk_… — shown only in this response; store it now' },
+  },
+} as const;
+
+export const systemSchema = {
+  type: 'object',
+  required: ['id', 'departmentCode', 'name', 'description', 'createdAt'],
+  properties: {
+    id: uuidSchema,
+    departmentCode: usccSchema,
+    name: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    createdAt: timestampSchema,
+  },
+} as const;
+
+export const createdSystemSchema = {
+  type: 'object',
+  required: [...systemSchema.required, 'key'],
+  properties: { ...systemSchema.properties, key: issuedKeySchema },
+} as const;
+
+export const createSystemBody = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    description: { type: 'string', maxLength: 2000 },
+  },
+} as const;
+
+export const keyParams = {
+  type: 'object',
+  required: ['id', 'keyId'],
+  additionalProperties: false,
+  properties: { id: uuidSchema, keyId: uuidSchema },
+} as const;

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import type { Config } from './config.js';
+import { deriveKeys, type HubKeys } from './lib/crypto.js';
+import { validatorCompiler } from './lib/validation.js';
+import { loggerOptions } from './logger.js';
+import authPlugin from './plugins/auth.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import redisPlugin from './plugins/redis.js';
+import { registerSwagger } from './plugins/swagger.js';
+import { MODULES } from './modules/index.js';
+
+/** Configuration after start-up has resolved the embedded services and the master secret. */
+export type RuntimeConfig = Config & { DATABASE_URL: string; REDIS_URL: string; SHAREHUB_SECRET_KEY: string };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: RuntimeConfig;
+    keys: HubKeys;
+  }
+}
+
+export type App = FastifyInstance;
+export type TypedApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
+export type RoutesPlugin = FastifyPluginAsync;
+export type Provider = JsonSchemaToTsProvider;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The hub as a Fastify plugin: everything but listening. */
+export const app: FastifyPluginAsync<{ config: RuntimeConfig }> = async (fastify, { config }) => {
+  const keys = deriveKeys(config.SHAREHUB_SECRET_KEY);
+  fastify.decorate('config', config);
+  fastify.decorate('keys', keys);
+  fastify.setValidatorCompiler(validatorCompiler);
+
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await fastify.register(errorsPlugin);
+  await fastify.register(dbPlugin, { url: config.DATABASE_URL });
+  await fastify.register(redisPlugin, { url: config.REDIS_URL });
+  await registerSwagger(fastify);
+
+  // Every API route lives in this scope, behind the deny-by-default auth hook.
+  await fastify.register(async (api) => {
+    await api.register(authPlugin, { config, keys });
+    for (const routes of MODULES) await api.register(routes);
+  });
+};
+
+export async function buildApp(config: RuntimeConfig): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // A caller's x-request-id is kept when it looks like an id, so traces join across systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  await fastify.register(app, { config });
+  return fastify;
+}

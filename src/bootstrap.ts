@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { RuntimeConfig } from './app.js';
+import { deriveKeys } from './lib/crypto.js';
+import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
+import { createUser } from './modules/identity/users-service.js';
+
+export const FIRST_ADMIN_USERNAME = 'admin';
+
+/**
+ * First-run set-up: the platform department from configuration and, when no platform
+ * administrator exists yet, the first one. Returns the generated password (to print once) when
+ * SHAREHUB_ADMIN_PASSWORD was not given.
+ */
+export async function bootstrap(db: Knex, config: RuntimeConfig): Promise<{ adminCreated: boolean; generatedPassword?: string }> {
+  const keys = deriveKeys(config.SHAREHUB_SECRET_KEY);
+  const platform = await ensurePlatformDepartment(db, keys, config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
+  const admin = await db('users').where('role', 'platform_admin').first('id');
+  if (admin) return { adminCreated: false };
+  const generatedPassword = config.SHAREHUB_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
+  await createUser(db, 'cli', {
+    username: FIRST_ADMIN_USERNAME,
+    displayName: '平台管理员',
+    role: 'platform_admin',
+    departmentCode: platform.code,
+    password: config.SHAREHUB_ADMIN_PASSWORD ?? generatedPassword!,
+  });
+  return { adminCreated: true, generatedPassword };
+}

@@ -1,0 +1,60 @@
+import { Ajv } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
+
+// One environment schema for every process (api, worker, scheduler, cli). Every key is
+// listed in .env.example with its default. Behaviour never switches on NODE_ENV.
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    HOST: { type: 'string', default: '127.0.0.1', minLength: 1 },
+    PORT: { type: 'integer', default: 3000, minimum: 0, maximum: 65535 },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    REDIS_URL: { type: 'string', pattern: '^rediss?://' },
+    SHAREHUB_DATA_DIR: { type: 'string', default: '.sharehub', minLength: 1 },
+    SHAREHUB_SECRET_KEY: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    SHAREHUB_ADMIN_PASSWORD: { type: 'string', minLength: 12 },
+    QUEUE_PREFIX: { type: 'string', default: 'sharehub', pattern: '^[A-Za-z0-9_-]+$' },
+    BODY_LIMIT_BYTES: { type: 'integer', default: 1_048_576, minimum: 1024 },
+    JWT_TTL_SECONDS: { type: 'integer', default: 900, minimum: 60, maximum: 86_400 },
+    JWT_ISSUER: { type: 'string', default: 'sharehub', minLength: 1 },
+    IDP_JWKS_URL: { type: 'string', pattern: '^https?://' },
+    IDP_PUBLIC_KEY: { type: 'string', pattern: '-----BEGIN PUBLIC KEY-----' },
+    IDP_ISSUER: { type: 'string', minLength: 1 },
+    IDP_AUDIENCE: { type: 'string', minLength: 1 },
+    IDP_USERNAME_CLAIM: { type: 'string', default: 'preferred_username', minLength: 1 },
+    PLATFORM_DEPARTMENT_CODE: { type: 'string', default: '11330000MB0000000H', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
+    PLATFORM_DEPARTMENT_NAME: { type: 'string', default: '政务数据共享平台', minLength: 1 },
+  },
+  required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHAREHUB_DATA_DIR', 'QUEUE_PREFIX', 'BODY_LIMIT_BYTES', 'JWT_TTL_SECONDS',
+    'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME'],
+} as const;
+
+export type Config = FromSchema<typeof CONFIG_SCHEMA>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const validate = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true }).compile(CONFIG_SCHEMA);
+
+/** Reads and validates the environment; every bad or missing key is reported by name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Only our own keys are read; empty values count as unset so `KEY=` in a shell means "default".
+  const data: Record<string, unknown> = {};
+  for (const key of Object.keys(CONFIG_SCHEMA.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') data[key] = value;
+  }
+  if (!validate(data)) {
+    throw new ConfigError((validate.errors ?? []).map((e) => {
+      const key = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? '(config)');
+      return `${key}: ${e.message ?? 'invalid'}`;
+    }));
+  }
+  return data as Config;
+}

@@ -1,0 +1,54 @@
+// One registry of the errors the hub answers with; the error handler renders them as
+// application/problem+json (API.md). Codes are stable: clients switch on them.
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  INVALID_IDENTIFIER: { status: 400, title: 'An identifier fails its checksum' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  INVALID_CREDENTIALS: { status: 401, title: 'The credentials are not valid' },
+  FORBIDDEN: { status: 403, title: 'Your role does not allow this' },
+  OTHER_DEPARTMENT: { status: 403, title: 'This belongs to another department' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'Conflicts with existing data' },
+  ALREADY_EXISTS: { status: 409, title: 'Already exists' },
+  ILLEGAL_STATE: { status: 409, title: 'Not allowed in the current state' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldProblem {
+  pointer: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors?: FieldProblem[];
+  readonly extra?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail: string, opts: { errors?: FieldProblem[]; extra?: Record<string, unknown> } = {}) {
+    super(detail);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.errors = opts.errors;
+    this.extra = opts.extra;
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (detail: string) => new AppError('FORBIDDEN', detail);
+export const otherDepartment = (what: string) => new AppError('OTHER_DEPARTMENT', `${what} belongs to another department`);
+export const invalidField = (pointer: string, message: string) =>
+  new AppError('VALIDATION_FAILED', `${pointer} ${message}`, { errors: [{ pointer, message }] });
+export const illegalState = (what: string, current: string, action: string) =>
+  new AppError('ILLEGAL_STATE', `cannot ${action} ${what} in state '${current}'`, { extra: { currentState: current } });

@@ -1,0 +1,37 @@
+import type { FastifyServerOptions } from 'fastify';
+import { maskCitizenId } from './lib/identifiers.js';
+
+// Personal data never reaches the logs: request bodies are never logged, secrets are redacted by
+// path, and 公民身份号码 in URLs (record routes take them as path parameters) are masked.
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.apiKey',
+  '*.secret',
+  '*.webhookSecret',
+  '*.idNumber',
+  '*.subjectId',
+];
+
+const CITIZEN_ID_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+
+export const maskIdNumbers = (text: string) => text.replace(CITIZEN_ID_IN_TEXT, (m) => maskCitizenId(m.toUpperCase()));
+
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; id: string; ip?: string }) => ({
+        method: req.method,
+        url: maskIdNumbers(req.url),
+        id: req.id,
+        ip: req.ip,
+      }),
+    },
+  };
+}

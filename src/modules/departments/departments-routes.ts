@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { AUTH_ERRORS, errorResponses, pageQuerySchema } from '../../../schemas/common.js';
+import {
+  createDepartmentBody,
+  createdDepartmentSchema,
+  departmentCodeParams,
+  departmentSchema,
+  updateDepartmentBody,
+} from '../../../schemas/departments.js';
+import { ALL_USERS } from '../../plugins/auth.js';
+import { createDepartment, getDepartment, listDepartments, toDepartment, updateDepartment } from './departments-service.js';
+
+const tags = ['departments'];
+
+export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+
+  app.post('/v1/departments', {
+    config: { roles: ['platform_admin'] },
+    schema: {
+      tags,
+      summary: 'Register a department (code = its 统一社会信用代码)',
+      body: createDepartmentBody,
+      response: { 201: createdDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+    },
+  }, async (request, reply) => {
+    const { row, webhookSecret } = await createDepartment(app.db, app.keys, request.body);
+    return reply.code(201).send({ ...toDepartment(row, request.principal), webhookSecret });
+  });
+
+  app.get('/v1/departments', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'List departments',
+      querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
+      response: {
+        200: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: departmentSchema }, total: { type: 'integer' } } },
+        ...errorResponses(...AUTH_ERRORS),
+      },
+    },
+  }, async (request) => {
+    const { rows, total } = await listDepartments(app.db, request.query);
+    return { items: rows.map((r) => toDepartment(r, request.principal)), total };
+  });
+
+  app.get('/v1/departments/:code', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'Get a department',
+      params: departmentCodeParams,
+      response: { 200: departmentSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => toDepartment(await getDepartment(app.db, request.params.code), request.principal));
+
+  app.patch('/v1/departments/:code', {
+    config: { roles: ['platform_admin', 'dept_admin'] },
+    schema: {
+      tags,
+      summary: 'Update a department: name (platform), webhook URL, rotate the webhook secret (returned once)',
+      params: departmentCodeParams,
+      body: updateDepartmentBody,
+      response: { 200: createdDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => {
+    const { row, webhookSecret } = await updateDepartment(app.db, app.keys, request.principal, request.params.code, request.body);
+    return { ...toDepartment(row, request.principal), ...(webhookSecret ? { webhookSecret } : {}) };
+  });
+};

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { createUserBody, listUsersQuery, principalSchema, tokenBody, tokenSchema, updateUserBody, userSchema } from '../../../schemas/identity.js';
+import { ALL_USERS } from '../../plugins/auth.js';
+import { createUser, getUser, issueToken, listUsers, toUser, updateUser } from './users-service.js';
+
+const tags = ['identity'];
+const USER_MANAGERS = ['platform_admin', 'dept_admin'] as const;
+
+export const identityRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+
+  app.post('/v1/auth/token', {
+    config: { public: true },
+    schema: {
+      tags,
+      summary: 'Exchange a username and password for a short-lived JWT',
+      security: [],
+      body: tokenBody,
+      response: { 200: tokenSchema, ...errorResponses(400, 401) },
+    },
+  }, async (request) => {
+    const { username, password } = request.body;
+    return issueToken(app.db, app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password);
+  });
+
+  app.get('/v1/me', {
+    config: { roles: [...ALL_USERS, 'system'] },
+    schema: { tags, summary: 'Who the caller is', response: { 200: principalSchema, ...errorResponses(401) } },
+  }, async (request) => request.principal);
+
+  app.post('/v1/users', {
+    config: { roles: USER_MANAGERS },
+    schema: {
+      tags,
+      summary: 'Create a user (platform admin: any department; department admin: its own)',
+      body: createUserBody,
+      response: { 201: userSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+    },
+  }, async (request, reply) => reply.code(201).send(toUser(await createUser(app.db, request.principal, request.body))));
+
+  app.get('/v1/users', {
+    config: { roles: [...USER_MANAGERS, 'auditor'] },
+    schema: {
+      tags,
+      summary: "List users (department admins see their own department's only)",
+      querystring: listUsersQuery,
+      response: {
+        200: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: userSchema }, total: { type: 'integer' } } },
+        ...errorResponses(...AUTH_ERRORS),
+      },
+    },
+  }, async (request) => {
+    const { rows, total } = await listUsers(app.db, request.principal, request.query);
+    return { items: rows.map(toUser), total };
+  });
+
+  app.get('/v1/users/:id', {
+    config: { roles: [...USER_MANAGERS, 'auditor'] },
+    schema: { tags, summary: 'Get a user', params: idParamsSchema, response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 404) } },
+  }, async (request) => toUser(await getUser(app.db, request.principal, request.params.id)));
+
+  app.patch('/v1/users/:id', {
+    config: { roles: USER_MANAGERS },
+    schema: {
+      tags,
+      summary: 'Change display name, reset password, disable or enable a user',
+      params: idParamsSchema,
+      body: updateUserBody,
+      response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => toUser(await updateUser(app.db, request.principal, request.params.id, request.body)));
+};

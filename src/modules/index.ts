@@ -1,0 +1,8 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { departmentsRoutes } from './departments/departments-routes.js';
+import { healthRoutes } from './health/health-routes.js';
+import { identityRoutes } from './identity/identity-routes.js';
+import { systemsRoutes } from './systems/systems-routes.js';
+
+/** Every area's routes, registered in the API scope behind the auth hook. */
+export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes];

@@ -1,0 +1,97 @@
+import type { Knex } from 'knex';
+import { AppError, notFound, otherDepartment } from '../../lib/errors.js';
+import { randomToken, sha256Hex } from '../../lib/crypto.js';
+import type { Principal } from '../../plugins/auth.js';
+
+export interface SystemRow {
+  id: string;
+  department_code: string;
+  name: string;
+  description: string | null;
+  created_at: Date;
+}
+
+interface KeyRow {
+  id: string;
+  key_prefix: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export const toSystem = (row: SystemRow) => ({
+  id: row.id,
+  departmentCode: row.department_code,
+  name: row.name,
+  description: row.description,
+  createdAt: row.created_at.toISOString(),
+});
+
+export const toKey = (row: KeyRow) => ({
+  id: row.id,
+  keyPrefix: row.key_prefix,
+  createdAt: row.created_at.toISOString(),
+  lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  revokedAt: row.revoked_at?.toISOString() ?? null,
+});
+
+const seesAllDepartments = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
+
+export async function getSystem(db: Knex, actor: Principal, id: string): Promise<SystemRow> {
+  const row: SystemRow | undefined = await db('systems').where('id', id).first();
+  if (!row) throw notFound('system');
+  if (!seesAllDepartments(actor) && row.department_code !== actor.departmentCode) throw otherDepartment('the system');
+  return row;
+}
+
+/** Only the owning department's admin manages a system's keys. */
+async function getOwnSystem(db: Knex, actor: Principal, id: string) {
+  const row = await getSystem(db, actor, id);
+  if (row.department_code !== actor.departmentCode) throw otherDepartment('the system');
+  return row;
+}
+
+async function issueKey(db: Knex, systemId: string) {
+  const apiKey = `shk_${randomToken(32)}`;
+  const [row] = await db('system_keys')
+    .insert({ system_id: systemId, key_hash: sha256Hex(apiKey), key_prefix: apiKey.slice(0, 12) })
+    .returning(['id', 'key_prefix', 'created_at']);
+  return { id: row.id as string, keyPrefix: row.key_prefix as string, createdAt: (row.created_at as Date).toISOString(), apiKey };
+}
+
+export async function createSystem(db: Knex, actor: Principal, input: { name: string; description?: string }) {
+  return db.transaction(async (trx) => {
+    const [row] = await trx('systems')
+      .insert({ department_code: actor.departmentCode, name: input.name, description: input.description ?? null })
+      .returning('*');
+    return { ...toSystem(row as SystemRow), key: await issueKey(trx, row.id) };
+  });
+}
+
+export async function listSystems(db: Knex, actor: Principal) {
+  const rows: SystemRow[] = await db('systems')
+    .modify((q) => { if (!seesAllDepartments(actor)) q.where('department_code', actor.departmentCode); })
+    .orderBy('created_at');
+  return rows;
+}
+
+/** Rotation: a new key works at once; the old one keeps working until it is revoked. */
+export async function addKey(db: Knex, actor: Principal, systemId: string) {
+  await getOwnSystem(db, actor, systemId);
+  return issueKey(db, systemId);
+}
+
+export async function listKeys(db: Knex, actor: Principal, systemId: string) {
+  await getSystem(db, actor, systemId);
+  const rows: KeyRow[] = await db('system_keys').where('system_id', systemId).orderBy('created_at');
+  return rows.map(toKey);
+}
+
+/** Revocation takes effect on the next request: every request looks the key up. */
+export async function revokeKey(db: Knex, actor: Principal, systemId: string, keyId: string) {
+  await getOwnSystem(db, actor, systemId);
+  const key: KeyRow | undefined = await db('system_keys').where({ id: keyId, system_id: systemId }).first();
+  if (!key) throw notFound('key');
+  if (key.revoked_at) throw new AppError('ILLEGAL_STATE', 'the key is already revoked', { extra: { currentState: 'revoked' } });
+  await db('system_keys').where('id', keyId).update({ revoked_at: db.fn.now() });
+}

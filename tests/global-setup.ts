@@ -1,0 +1,73 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import type { TestProject } from 'vitest/node';
+import { createDb, migrateLatest } from '../src/db.js';
+import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres.js';
+import { startLocalRedis } from '../src/runtime/local-redis.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    templateDatabase: string;
+    redisUrl: string;
+    runId: string;
+  }
+}
+
+/**
+ * Real PostgreSQL and Redis for the whole run: the ones named by DATABASE_URL / REDIS_URL when
+ * set, otherwise an embedded PostgreSQL and a local redis-server in a temporary directory.
+ * Migrates a template database once; every test file clones it (tests/helpers/test-app.ts).
+ */
+export default async function setup(project: TestProject) {
+  const logger = pino({ level: 'warn' });
+  const runId = randomBytes(4).toString('hex');
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-test-'));
+  const stops: (() => Promise<void>)[] = [];
+  const onCrash = (err: Error) => logger.error({ err }, 'test service crashed');
+
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger, onCrash });
+    stops.push(() => pg.stop());
+    adminUrl = pg.url;
+  }
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startLocalRedis({ dataDir: path.join(tmp, 'redis'), logger, onCrash });
+    stops.push(() => redis.stop());
+    redisUrl = redis.url;
+  }
+
+  const templateDatabase = `sharehub_t${runId}_template`;
+  const admin = createDb(adminUrl, { max: 1 });
+  await admin.raw('create database ??', [templateDatabase]);
+  const template = createDb(withDatabase(adminUrl, templateDatabase), { max: 1 });
+  await migrateLatest(template);
+  await template.destroy();
+
+  project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('templateDatabase', templateDatabase);
+  project.provide('redisUrl', redisUrl);
+  project.provide('runId', runId);
+
+  return async () => {
+    // Drop what this run created, so a shared server (DATABASE_URL) does not fill up.
+    const rows = await admin.raw(`select datname from pg_database where datname like ?`, [`sharehub_t${runId}_%`]);
+    for (const { datname } of rows.rows as { datname: string }[]) {
+      await admin.raw('drop database if exists ?? with (force)', [datname]);
+    }
+    await admin.destroy();
+    for (const stop of stops.reverse()) await stop();
+    await fs.rm(tmp, { recursive: true, force: true });
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

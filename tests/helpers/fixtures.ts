@@ -1,0 +1,60 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { usccWithCheck } from '../../src/lib/identifiers.js';
+import { createDepartment } from '../../src/modules/departments/departments-service.js';
+import { createUser } from '../../src/modules/identity/users-service.js';
+import { createSystem } from '../../src/modules/systems/systems-service.js';
+import type { UserRole } from '../../src/plugins/auth.js';
+import { ADMIN_PASSWORD, type TestContext } from './test-app.js';
+
+const USCC_BODY_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+/** A valid 统一社会信用代码 of a government agency (authority 1, type 1) in Hangzhou. */
+export function randomAgencyCode(): string {
+  let org = '';
+  for (let i = 0; i < 9; i++) org += USCC_BODY_CHARS[randomInt(USCC_BODY_CHARS.length)];
+  return usccWithCheck(`11330100${org}`);
+}
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+export async function login(app: FastifyInstance, username: string, password: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username, password } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().accessToken as string;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export const adminToken = (ctx: TestContext) => login(ctx.app, 'admin', ADMIN_PASSWORD);
+
+export async function makeDepartment(ctx: TestContext, overrides: { name?: string; webhookUrl?: string; webhookSecret?: string } = {}) {
+  const { row, webhookSecret } = await createDepartment(ctx.db, ctx.app.keys, {
+    code: randomAgencyCode(),
+    name: overrides.name ?? uniqueName('测试局'),
+    level: 'city',
+    webhookUrl: overrides.webhookUrl,
+    webhookSecret: overrides.webhookSecret,
+  });
+  return { code: row.code, name: row.name, webhookSecret };
+}
+
+export async function makeUser(ctx: TestContext, role: UserRole, departmentCode?: string) {
+  const department = departmentCode ?? (role === 'platform_admin' || role === 'auditor' ? ctx.config.PLATFORM_DEPARTMENT_CODE : (await makeDepartment(ctx)).code);
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const user = await createUser(ctx.db, 'cli', {
+    username: uniqueName(role.replace('_', '-')),
+    displayName: role,
+    role,
+    departmentCode: department,
+    password,
+  });
+  const token = await login(ctx.app, user.username, password);
+  return { id: user.id, username: user.username, departmentCode: department, password, token, headers: bearer(token) };
+}
+
+export async function makeSystem(ctx: TestContext, departmentCode: string) {
+  const system = await createSystem(ctx.db, { kind: 'user', role: 'dept_admin', userId: '', username: '', departmentCode }, { name: uniqueName('审批系统') });
+  return { id: system.id, departmentCode, apiKey: system.key.apiKey, keyId: system.key.id, headers: bearer(system.key.apiKey) };
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type RuntimeConfig } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db.js';
+import { bootstrap } from '../../src/bootstrap.js';
+import { withDatabase } from '../global-setup.js';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Db;
+  config: RuntimeConfig;
+  close(): Promise<void>;
+}
+
+/** A database of this test file's own, cloned from the migrated template. */
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `sharehub_t${inject('runId')}_${randomBytes(6).toString('hex')}`;
+  const admin = createDb(adminUrl, { max: 1 });
+  try {
+    await admin.raw('create database ?? template ??', [name, inject('templateDatabase')]);
+  } finally {
+    await admin.destroy();
+  }
+  return withDatabase(adminUrl, name);
+}
+
+export async function testConfig(overrides: Record<string, string> = {}): Promise<RuntimeConfig> {
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    SHAREHUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  });
+  return {
+    ...config,
+    DATABASE_URL: overrides.DATABASE_URL ?? (await createTestDatabase()),
+    REDIS_URL: overrides.REDIS_URL ?? inject('redisUrl'),
+    SHAREHUB_SECRET_KEY: overrides.SHAREHUB_SECRET_KEY ?? randomBytes(32).toString('hex'),
+  };
+}
+
+/** The app on its own database, bootstrapped (platform department + admin), ready for inject. */
+export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const config = await testConfig(overrides);
+  const db = createDb(config.DATABASE_URL, { max: 2 });
+  await bootstrap(db, config);
+  const app = await buildApp(config);
+  await app.ready();
+  return {
+    app,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
