@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import * as m20261122000100 from './20261122000100_create_departments.js';
 import * as m20261122000200 from './20261122000200_create_users.js';
 import * as m20261122000300 from './20261122000300_create_systems.js';
+import * as m20261122000400 from './20261122000400_create_events.js';
+import * as m20261122000500 from './20261122000500_create_resources.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122000100_create_departments': m20261122000100,
   '20261122000200_create_users': m20261122000200,
   '20261122000300_create_systems': m20261122000300,
+  '20261122000400_create_events': m20261122000400,
+  '20261122000500_create_resources': m20261122000500,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
