@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -216,12 +217,7 @@ async function loadOrCreatePassword(file: string, dataDir: string, initialised: 
 
 async function preparePostgresUser(dataDir: string, log: Logger): Promise<void> {
   const ids = await ensurePostgresSystemUser(log);
-  try {
-    await execFileAsync('test', ['-x', path.dirname(dataDir)], ids);
-  } catch {
-    throw new Error(`running as root, so PostgreSQL runs as the "postgres" user, which cannot reach ${path.dirname(dataDir)}; `
-      + 'make its parent directories traversable (chmod o+x) or use a data directory outside /root');
-  }
+  await ensureReachable(path.dirname(dataDir), ids, log);
   // A data directory restored or created by root (or a recreated user with a new uid) would be
   // rejected by postgres for having the wrong owner.
   const stat = await fs.stat(dataDir).catch(() => undefined);
@@ -229,6 +225,30 @@ async function preparePostgresUser(dataDir: string, log: Logger): Promise<void> 
     log.info({ dataDir }, 'handing the data directory to the postgres user');
     await execFileAsync('chown', ['-R', `${ids.uid}:${ids.gid}`, dataDir]);
   }
+}
+
+/**
+ * The postgres user must be able to traverse every ancestor of the data directory. mkdtemp()
+ * creates 0700 directories, so inside the temp directory missing search (o+x, not listing)
+ * permission is added; anywhere else (e.g. under /root) that is left to the operator.
+ */
+async function ensureReachable(dir: string, ids: { uid: number; gid: number }, log: Logger): Promise<void> {
+  const reachable = (): Promise<boolean> => execFileAsync('test', ['-x', dir], ids).then(() => true, () => false);
+  if (await reachable()) return;
+  const tmp = await fs.realpath(os.tmpdir());
+  const real = await fs.realpath(dir);
+  if (real.startsWith(tmp + path.sep)) {
+    for (let current = real; current !== tmp; current = path.dirname(current)) {
+      const { mode } = await fs.stat(current);
+      if ((mode & 0o001) === 0) {
+        log.info({ dir: current }, 'allowing the postgres user to traverse a temporary directory (o+x)');
+        await fs.chmod(current, (mode & 0o7777) | 0o001);
+      }
+    }
+    if (await reachable()) return;
+  }
+  throw new Error(`running as root, so PostgreSQL runs as the "postgres" user, which cannot reach ${dir}; `
+    + 'make its parent directories traversable for it (chmod o+x) or use a data directory elsewhere');
 }
 
 async function ensurePostgresSystemUser(log: Logger): Promise<{ uid: number; gid: number }> {
