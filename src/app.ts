@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { validatorCompiler } from './lib/validation.js';
@@ -21,11 +21,6 @@ declare module 'fastify' {
     keys: HubKeys;
   }
 }
-
-export type App = FastifyInstance;
-export type TypedApp = FastifyInstance & { withTypeProvider: FastifyInstance['withTypeProvider'] };
-export type RoutesPlugin = FastifyPluginAsync;
-export type Provider = JsonSchemaToTsProvider;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -63,6 +58,7 @@ export async function buildApp(config: RuntimeConfig): Promise<FastifyInstance> 
     },
     ajv: { customOptions: { removeAdditional: false } },
   });
-  await fastify.register(app, { config });
+  // Not encapsulated: the server and tests see the app's decorators (db, config, keys).
+  await fastify.register(fp(app, { name: 'sharehub' }), { config });
   return fastify;
 }

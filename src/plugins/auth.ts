@@ -45,6 +45,12 @@ export default fp<{ config: Config; keys: HubKeys }>(
       if (!c?.public && !c?.roles?.length) {
         throw new Error(`route ${route.method} ${route.url} states no roles (config.roles) and is not public`);
       }
+      // The OpenAPI document states who may call each operation; tests check it is enforced.
+      if (route.schema) {
+        const who = c.public ? 'Public: no sign-in.' : `Roles: ${c.roles!.join(', ')}.`;
+        route.schema = { ...route.schema, description: [route.schema.description, who].filter(Boolean).join('\n\n') };
+        if (c.public) route.schema = { ...route.schema, security: [] };
+      }
     });
 
     app.decorateRequest('principal', null as never);

@@ -25,7 +25,7 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 201: createdDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => {
-    const { row, webhookSecret } = await createDepartment(app.db, app.keys, request.body);
+    const { row, webhookSecret } = await createDepartment(app.db, app.keys, request.body, { actor: request.principal, requestId: request.id });
     return reply.code(201).send({ ...toDepartment(row, request.principal), webhookSecret });
   });
 
@@ -65,7 +65,7 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: createdDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => {
-    const { row, webhookSecret } = await updateDepartment(app.db, app.keys, request.principal, request.params.code, request.body);
+    const { row, webhookSecret } = await updateDepartment(app.db, app.keys, request.principal, request.params.code, request.body, request.id);
     return { ...toDepartment(row, request.principal), ...(webhookSecret ? { webhookSecret } : {}) };
   });
 };

@@ -3,6 +3,7 @@ import { AppError, invalidField, notFound, otherDepartment } from '../../lib/err
 import { checkUscc } from '../../lib/identifiers.js';
 import { randomToken, seal, unseal, type HubKeys } from '../../lib/crypto.js';
 import type { Principal } from '../../plugins/auth.js';
+import { recordEvent, type Actor } from '../audit/events.js';
 
 export interface DepartmentRow {
   code: string;
@@ -13,6 +14,11 @@ export interface DepartmentRow {
   webhook_url: string | null;
   webhook_secret_sealed: string | null;
   created_at: Date;
+}
+
+export interface EventContext {
+  actor: Actor;
+  requestId?: string;
 }
 
 export interface NewDepartment {
@@ -51,25 +57,33 @@ export function assertUscc(code: string, pointer: string) {
   }
 }
 
-export async function createDepartment(db: Knex, keys: HubKeys, input: NewDepartment) {
+export async function createDepartment(
+  db: Knex,
+  keys: HubKeys,
+  input: NewDepartment,
+  by: EventContext = { actor: { kind: 'cli' } },
+) {
   assertUscc(input.code, '/body/code');
   if (input.parentCode) {
     const parent = await db('departments').where('code', input.parentCode).first('code');
     if (!parent) throw invalidField('/body/parentCode', 'names no registered department');
   }
   const webhookSecret = input.webhookSecret ?? randomToken(32);
-  const [row] = await db('departments')
-    .insert({
-      code: input.code,
-      name: input.name,
-      level: input.level,
-      parent_code: input.parentCode ?? null,
-      is_platform: input.isPlatform ?? false,
-      webhook_url: input.webhookUrl ?? null,
-      webhook_secret_sealed: seal(keys, webhookSecret),
-    })
-    .returning('*');
-  return { row: row as DepartmentRow, webhookSecret };
+  return db.transaction(async (trx) => {
+    const [row] = await trx('departments')
+      .insert({
+        code: input.code,
+        name: input.name,
+        level: input.level,
+        parent_code: input.parentCode ?? null,
+        is_platform: input.isPlatform ?? false,
+        webhook_url: input.webhookUrl ?? null,
+        webhook_secret_sealed: seal(keys, webhookSecret),
+      })
+      .returning('*');
+    await recordEvent(trx, { ...by, entityType: 'department', entityId: input.code, action: 'department.created' });
+    return { row: row as DepartmentRow, webhookSecret };
+  });
 }
 
 export async function getDepartment(db: Knex, code: string): Promise<DepartmentRow> {
@@ -92,6 +106,7 @@ export async function updateDepartment(
   principal: Principal,
   code: string,
   patch: { name?: string; webhookUrl?: string | null; rotateWebhookSecret?: boolean },
+  requestId?: string,
 ) {
   if (principal.role !== 'platform_admin' && principal.departmentCode !== code) throw otherDepartment('the department');
   if (patch.name !== undefined && principal.role !== 'platform_admin') {
@@ -109,6 +124,10 @@ export async function updateDepartment(
         updated_at: trx.fn.now(),
       })
       .returning('*');
+    await recordEvent(trx, {
+      actor: principal, requestId, entityType: 'department', entityId: code, action: 'department.updated',
+      details: { fields: Object.keys(patch) },
+    });
     return { row: row as DepartmentRow, webhookSecret };
   });
 }

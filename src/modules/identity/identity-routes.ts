@@ -38,7 +38,7 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
       body: createUserBody,
       response: { 201: userSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(toUser(await createUser(app.db, request.principal, request.body))));
+  }, async (request, reply) => reply.code(201).send(toUser(await createUser(app.db, request.principal, request.body, request.id))));
 
   app.get('/v1/users', {
     config: { roles: [...USER_MANAGERS, 'auditor'] },
@@ -70,5 +70,5 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
       body: updateUserBody,
       response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => toUser(await updateUser(app.db, request.principal, request.params.id, request.body)));
+  }, async (request) => toUser(await updateUser(app.db, request.principal, request.params.id, request.body, request.id)));
 };

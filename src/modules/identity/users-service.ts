@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
 import type { Principal, UserRole } from '../../plugins/auth.js';
+import { recordEvent } from '../audit/events.js';
 
 export interface UserRow {
   id: string;
@@ -38,6 +39,7 @@ export async function createUser(
   db: Knex,
   actor: Principal | 'cli',
   input: { username: string; displayName: string; role: UserRole; departmentCode?: string; password: string },
+  requestId?: string,
 ) {
   const departmentCode = input.departmentCode ?? (actor === 'cli' ? undefined : actor.departmentCode);
   if (!departmentCode) throw invalidField('/body/departmentCode', 'is required');
@@ -55,16 +57,17 @@ export async function createUser(
       ? `the platform department holds only platform_admin and auditor users`
       : `${input.role} users belong to the platform department`);
   }
-  const [row] = await db('users')
-    .insert({
-      username: input.username,
-      display_name: input.displayName,
-      role: input.role,
-      department_code: departmentCode,
-      password_hash: await hashPassword(input.password),
-    })
-    .returning('*');
-  return row as UserRow;
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (trx) => {
+    const [row] = await trx('users')
+      .insert({ username: input.username, display_name: input.displayName, role: input.role, department_code: departmentCode, password_hash: passwordHash })
+      .returning('*');
+    await recordEvent(trx, {
+      actor: actor === 'cli' ? { kind: 'cli' } : actor, requestId, entityType: 'user', entityId: row.id, action: 'user.created',
+      details: { role: input.role, departmentCode },
+    });
+    return row as UserRow;
+  });
 }
 
 export async function getUser(db: Knex, actor: Principal, id: string) {
@@ -85,22 +88,33 @@ export async function listUsers(db: Knex, actor: Principal, q: { departmentCode?
   return { rows: rows as UserRow[], total };
 }
 
-export async function updateUser(db: Knex, actor: Principal, id: string, patch: { displayName?: string; password?: string; status?: 'active' | 'disabled' }) {
+export async function updateUser(
+  db: Knex,
+  actor: Principal,
+  id: string,
+  patch: { displayName?: string; password?: string; status?: 'active' | 'disabled' },
+  requestId?: string,
+) {
   const row = await getUser(db, actor, id);
   if (actor.role === 'auditor') throw new AppError('FORBIDDEN', 'auditors change nothing');
   if (patch.status === 'disabled' && actor.kind === 'user' && actor.userId === row.id) {
     throw invalidField('/body/status', 'you cannot disable yourself');
   }
-  const [updated] = await db('users')
-    .where('id', id)
-    .update({
-      ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
-      ...(patch.status !== undefined ? { status: patch.status } : {}),
-      ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password) } : {}),
-      updated_at: db.fn.now(),
-    })
-    .returning('*');
-  return updated as UserRow;
+  const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+  return db.transaction(async (trx) => {
+    const [updated] = await trx('users')
+      .where('id', id)
+      .update({
+        ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(passwordHash ? { password_hash: passwordHash } : {}),
+        updated_at: trx.fn.now(),
+      })
+      .returning('*');
+    // Which fields changed, never their values (a password above all).
+    await recordEvent(trx, { actor, requestId, entityType: 'user', entityId: id, action: 'user.updated', details: { fields: Object.keys(patch) } });
+    return updated as UserRow;
+  });
 }
 
 /** Password login → a short-lived HS256 JWT whose subject is the username. */

@@ -18,7 +18,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
       body: createSystemBody,
       response: { 201: createdSystemSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(await createSystem(app.db, request.principal, request.body)));
+  }, async (request, reply) => reply.code(201).send(await createSystem(app.db, request.principal, request.body, request.id)));
 
   app.get('/v1/systems', {
     config: { roles: READERS },
@@ -58,7 +58,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
       params: idParamsSchema,
       response: { 201: issuedKeySchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request, reply) => reply.code(201).send(await addKey(app.db, request.principal, request.params.id)));
+  }, async (request, reply) => reply.code(201).send(await addKey(app.db, request.principal, request.params.id, request.id)));
 
   app.delete('/v1/systems/:id/keys/:keyId', {
     config: { roles: ['dept_admin'] },
@@ -69,7 +69,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 204: { type: 'null' }, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request, reply) => {
-    await revokeKey(app.db, request.principal, request.params.id, request.params.keyId);
+    await revokeKey(app.db, request.principal, request.params.id, request.params.keyId, request.id);
     return reply.code(204).send(null);
   });
 };

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { AppError, notFound, otherDepartment } from '../../lib/errors.js';
+import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import type { Principal } from '../../plugins/auth.js';
+import { recordEvent } from '../audit/events.js';
 
 export interface SystemRow {
   id: string;
@@ -59,12 +60,14 @@ async function issueKey(db: Knex, systemId: string) {
   return { id: row.id as string, keyPrefix: row.key_prefix as string, createdAt: (row.created_at as Date).toISOString(), apiKey };
 }
 
-export async function createSystem(db: Knex, actor: Principal, input: { name: string; description?: string }) {
+export async function createSystem(db: Knex, actor: Principal, input: { name: string; description?: string }, requestId?: string) {
   return db.transaction(async (trx) => {
     const [row] = await trx('systems')
       .insert({ department_code: actor.departmentCode, name: input.name, description: input.description ?? null })
       .returning('*');
-    return { ...toSystem(row as SystemRow), key: await issueKey(trx, row.id) };
+    const key = await issueKey(trx, row.id);
+    await recordEvent(trx, { actor, requestId, entityType: 'system', entityId: row.id, action: 'system.created', details: { keyId: key.id } });
+    return { ...toSystem(row as SystemRow), key };
   });
 }
 
@@ -76,9 +79,13 @@ export async function listSystems(db: Knex, actor: Principal) {
 }
 
 /** Rotation: a new key works at once; the old one keeps working until it is revoked. */
-export async function addKey(db: Knex, actor: Principal, systemId: string) {
+export async function addKey(db: Knex, actor: Principal, systemId: string, requestId?: string) {
   await getOwnSystem(db, actor, systemId);
-  return issueKey(db, systemId);
+  return db.transaction(async (trx) => {
+    const key = await issueKey(trx, systemId);
+    await recordEvent(trx, { actor, requestId, entityType: 'system', entityId: systemId, action: 'system.key_issued', details: { keyId: key.id } });
+    return key;
+  });
 }
 
 export async function listKeys(db: Knex, actor: Principal, systemId: string) {
@@ -88,10 +95,13 @@ export async function listKeys(db: Knex, actor: Principal, systemId: string) {
 }
 
 /** Revocation takes effect on the next request: every request looks the key up. */
-export async function revokeKey(db: Knex, actor: Principal, systemId: string, keyId: string) {
+export async function revokeKey(db: Knex, actor: Principal, systemId: string, keyId: string, requestId?: string) {
   await getOwnSystem(db, actor, systemId);
-  const key: KeyRow | undefined = await db('system_keys').where({ id: keyId, system_id: systemId }).first();
-  if (!key) throw notFound('key');
-  if (key.revoked_at) throw new AppError('ILLEGAL_STATE', 'the key is already revoked', { extra: { currentState: 'revoked' } });
-  await db('system_keys').where('id', keyId).update({ revoked_at: db.fn.now() });
+  await db.transaction(async (trx) => {
+    const key: KeyRow | undefined = await trx('system_keys').where({ id: keyId, system_id: systemId }).forUpdate().first();
+    if (!key) throw notFound('key');
+    if (key.revoked_at) throw illegalState('the key', 'revoked', 'revoke');
+    await trx('system_keys').where('id', keyId).update({ revoked_at: trx.fn.now() });
+    await recordEvent(trx, { actor, requestId, entityType: 'system', entityId: systemId, action: 'system.key_revoked', details: { keyId } });
+  });
 }

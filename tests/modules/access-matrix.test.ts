@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { InjectOptions } from 'fastify';
+import { makeSystem, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
+import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+interface Operation { method: Method; path: string; roles: string[] | 'public' }
+
+const PRINCIPALS = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator', 'system'] as const;
+
+/** Every operation of the OpenAPI document with the roles it states. */
+async function operations(ctx: TestContext): Promise<Operation[]> {
+  const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json();
+  const ops: Operation[] = [];
+  for (const [path, item] of Object.entries<Record<string, { description?: string }>>(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (path.startsWith('/docs')) continue;
+      const desc = op.description ?? '';
+      const roles = desc.includes('Public: no sign-in.') ? 'public' : desc.match(/Roles: ([a-z_, ]+)\./)?.[1]?.split(', ');
+      expect(roles, `${method.toUpperCase()} ${path} documents who may call it`).toBeDefined();
+      ops.push({ method: method as Method, path, roles: roles! });
+    }
+  }
+  return ops;
+}
+
+/** Fills path parameters with well-formed values that name nothing. */
+const concrete = (path: string) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => (/code/i.test(name) ? randomAgencyCode() : name === 'year' ? '2026' : randomUUID()));
+
+describe('the 401/403 matrix of every route', () => {
+  let ctx: TestContext;
+  let ops: Operation[];
+  const headers = {} as Record<(typeof PRINCIPALS)[number], Record<string, string>>;
+
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    ops = await operations(ctx);
+    const dept = (await makeUser(ctx, 'dept_admin')).departmentCode;
+    headers.platform_admin = (await makeUser(ctx, 'platform_admin')).headers;
+    headers.auditor = (await makeUser(ctx, 'auditor')).headers;
+    headers.dept_admin = (await makeUser(ctx, 'dept_admin', dept)).headers;
+    headers.dept_operator = (await makeUser(ctx, 'dept_operator', dept)).headers;
+    headers.system = (await makeSystem(ctx, dept)).headers;
+  });
+  afterAll(async () => ctx.close());
+
+  const call = (op: Operation, extra: Record<string, string>) => {
+    const req: InjectOptions = { method: op.method.toUpperCase() as InjectOptions['method'], url: concrete(op.path), headers: extra };
+    if (['post', 'put', 'patch'].includes(op.method)) req.payload = {};
+    return ctx.app.inject(req);
+  };
+
+  it('covers the identity routes at least', () => {
+    const paths = ops.map((o) => `${o.method} ${o.path}`);
+    expect(paths).toEqual(expect.arrayContaining(['post /v1/departments', 'get /v1/users', 'delete /v1/systems/{id}/keys/{keyId}']));
+  });
+
+  it('refuses every non-public route without credentials (401)', async () => {
+    for (const op of ops.filter((o) => o.roles !== 'public')) {
+      const res = await call(op, {});
+      expect(res.statusCode, `${op.method} ${op.path}`).toBe(401);
+      expect(res.json().code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('refuses a forged token and an unknown API key (401)', async () => {
+    for (const token of ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl', `shk_${'A'.repeat(43)}`]) {
+      const res = await ctx.app.inject({ method: 'GET', url: '/v1/departments', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().code).toBe('INVALID_CREDENTIALS');
+    }
+  });
+
+  it('refuses every role a route does not state (403), and lets the stated ones past the role check', async () => {
+    for (const op of ops.filter((o) => o.roles !== 'public')) {
+      for (const who of PRINCIPALS) {
+        const res = await call(op, headers[who]);
+        const label = `${who} → ${op.method} ${op.path}: ${res.body}`;
+        if ((op.roles as string[]).includes(who)) {
+          expect(res.statusCode, label).not.toBe(401);
+          expect(res.json().code ?? 'OK', label).not.toBe('FORBIDDEN');
+        } else {
+          expect(res.statusCode, label).toBe(403);
+          expect(res.json().code, label).toBe('FORBIDDEN');
+        }
+      }
+    }
+  });
+});
