@@ -47,9 +47,10 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig }> = async (fastify
   });
 };
 
-export async function buildApp(config: RuntimeConfig): Promise<FastifyInstance> {
+/** `logStream` lets tests read what would be logged. */
+export async function buildApp(config: RuntimeConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const fastify = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(config.LOG_LEVEL, logStream),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // A caller's x-request-id is kept when it looks like an id, so traces join across systems.
     genReqId: (req) => {

@@ -45,11 +45,11 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
 }
 
 /** The app on its own database, bootstrapped (platform department + admin), ready for inject. */
-export async function buildTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+export async function buildTestApp(overrides: Record<string, string> = {}, logStream?: NodeJS.WritableStream): Promise<TestContext> {
   const config = await testConfig(overrides);
   const db = createDb(config.DATABASE_URL, { max: 2 });
   await bootstrap(db, config);
-  const app = await buildApp(config);
+  const app = await buildApp(config, logStream);
   await app.ready();
   return {
     app,

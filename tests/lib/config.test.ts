@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const run = promisify(execFile);
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ HOST: '127.0.0.1', PORT: 3000, SHAREHUB_DATA_DIR: '.sharehub', JWT_TTL_SECONDS: 900 });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reports every bad key by name', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', SHAREHUB_SECRET_KEY: 'short' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SHAREHUB_SECRET_KEY']);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('makes the sharehub command exit non-zero naming the bad keys', async () => {
+    const err = await run('npx', ['tsx', 'src/cli.ts', 'api'], { env: { ...process.env, PORT: '-1', REDIS_URL: 'http://x' } }).catch((e) => e);
+    expect(err.code).toBe(78);
+    expect(err.stderr).toContain('PORT: must be >= 0');
+    expect(err.stderr).toContain('REDIS_URL: must match pattern');
+  });
+
+  it('makes `sharehub api` without DATABASE_URL exit non-zero saying so', async () => {
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    delete env.REDIS_URL;
+    const err = await run('npx', ['tsx', 'src/cli.ts', 'api'], { env }).catch((e) => e);
+    expect(err.code).toBe(78);
+    expect(err.stderr).toContain('DATABASE_URL: required by this command');
+  });
+});

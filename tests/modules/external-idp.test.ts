@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { bearer, makeUser } from '../helpers/fixtures.js';
+import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+
+describe('tokens from an external identity provider', () => {
+  let ctx: TestContext;
+  let idpKey: CryptoKey;
+  let otherKey: CryptoKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    idpKey = pair.privateKey;
+    otherKey = (await generateKeyPair('RS256')).privateKey;
+    ctx = await buildTestApp({ IDP_PUBLIC_KEY: await exportSPKI(pair.publicKey), IDP_ISSUER: 'https://idp.gov.example', IDP_AUDIENCE: 'sharehub' });
+  });
+  afterAll(async () => ctx.close());
+
+  const idpToken = (username: string, key = idpKey, audience = 'sharehub') =>
+    new SignJWT({ preferred_username: username }).setProtectedHeader({ alg: 'RS256' }).setIssuer('https://idp.gov.example')
+      .setAudience(audience).setSubject('idp-subject-1').setIssuedAt().setExpirationTime('5m').sign(key);
+
+  it("accepts a provider token for a user of the hub, with the hub's role and department", async () => {
+    const user = await makeUser(ctx, 'dept_operator');
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(await idpToken(user.username)) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ kind: 'user', role: 'dept_operator', departmentCode: user.departmentCode, username: user.username });
+  });
+
+  it('refuses a provider token for someone the hub does not know', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(await idpToken('stranger')) });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('refuses a token signed by another key or for another audience', async () => {
+    const user = await makeUser(ctx, 'dept_operator');
+    for (const token of [await idpToken(user.username, otherKey), await idpToken(user.username, idpKey, 'someone-else')]) {
+      const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) });
+      expect(res.statusCode).toBe(401);
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSystem, makeUser } from '../helpers/fixtures.js';
+import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+
+describe('logs carry no secrets and no personal data', () => {
+  let ctx: TestContext;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    ctx = await buildTestApp({ LOG_LEVEL: 'info' }, stream);
+  });
+  afterAll(async () => ctx.close());
+
+  it('redacts the authorization header and masks 公民身份号码 in URLs', async () => {
+    const user = await makeUser(ctx, 'dept_admin');
+    const system = await makeSystem(ctx, user.departmentCode);
+    await ctx.app.inject({ method: 'GET', url: '/v1/records/11010519491231002X?x=440524188001010014', headers: { ...system.headers, 'x-debug': 'y' } });
+    await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username: user.username, password: user.password } });
+    const text = lines.join('\n');
+    expect(text).toContain('110105********002X');
+    expect(text).toContain('440524********0014');
+    expect(text).not.toContain('11010519491231002X');
+    expect(text).not.toContain(system.apiKey);
+    expect(text).not.toContain(user.password);
+    expect(lines.length).toBeGreaterThan(2);
+  });
+});

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, login, makeDepartment, makeUser } from '../helpers/fixtures.js';
+import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+
+describe('users and sign-in', () => {
+  let ctx: TestContext;
+  let admin: Record<string, string>;
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    admin = bearer(await adminToken(ctx));
+  });
+  afterAll(async () => ctx.close());
+
+  const createUser = (headers: Record<string, string>, payload: object) => ctx.app.inject({ method: 'POST', url: '/v1/users', headers, payload });
+
+  it('issues a short-lived JWT for a correct password and refuses a wrong one', async () => {
+    const ok = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username: 'admin', password: 'admin-password-for-tests' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    const wrong = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username: 'admin', password: 'wrong-password-123' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
+    const nobody = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username: 'nobody', password: 'whatever-123456' } });
+    expect(nobody.json().detail).toBe(wrong.json().detail);
+  });
+
+  it('stores passwords as scrypt hashes', async () => {
+    const row = await ctx.db('users').where({ username: 'admin' }).first();
+    expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(row.password_hash).not.toContain('admin-password-for-tests');
+  });
+
+  it('lets the platform admin create department users, and keeps admins and auditors on the platform (三员分立)', async () => {
+    const dept = await makeDepartment(ctx);
+    const res = await createUser(admin, { username: 'zhang.san', displayName: '张三', role: 'dept_admin', departmentCode: dept.code, password: 'a-long-password-1' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ username: 'zhang.san', role: 'dept_admin', departmentCode: dept.code, status: 'active' });
+    expect(res.json()).not.toHaveProperty('passwordHash');
+
+    const auditorInDept = await createUser(admin, { username: 'li.si', displayName: '李四', role: 'auditor', departmentCode: dept.code, password: 'a-long-password-1' });
+    expect(auditorInDept.statusCode).toBe(400);
+    expect(auditorInDept.json().errors[0].pointer).toBe('/body/role');
+
+    const auditor = await createUser(admin, { username: 'wang.wu', displayName: '王五', role: 'auditor', password: 'a-long-password-1' });
+    expect(auditor.statusCode).toBe(201);
+    expect(auditor.json().departmentCode).toBe(ctx.config.PLATFORM_DEPARTMENT_CODE);
+  });
+
+  it('refuses a duplicate username with 409', async () => {
+    const payload = { username: 'dup.user', displayName: 'x', role: 'auditor', password: 'a-long-password-1' };
+    expect((await createUser(admin, payload)).statusCode).toBe(201);
+    const res = await createUser(admin, payload);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().detail).toContain('dup.user');
+  });
+
+  it("lets a department admin manage its own department's users only", async () => {
+    const deptAdmin = await makeUser(ctx, 'dept_admin');
+    const own = await createUser(deptAdmin.headers, { username: 'own.operator', displayName: '经办人', role: 'dept_operator', password: 'a-long-password-1' });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(own.json().departmentCode).toBe(deptAdmin.departmentCode);
+
+    const otherDept = await makeDepartment(ctx);
+    const foreign = await createUser(deptAdmin.headers, { username: 'foreign.op', displayName: 'x', role: 'dept_operator', departmentCode: otherDept.code, password: 'a-long-password-1' });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().code).toBe('OTHER_DEPARTMENT');
+
+    const escalate = await createUser(deptAdmin.headers, { username: 'sneaky.admin', displayName: 'x', role: 'platform_admin', password: 'a-long-password-1' });
+    expect(escalate.statusCode).toBe(403);
+    expect(await ctx.db('users').whereIn('username', ['foreign.op', 'sneaky.admin'])).toEqual([]);
+  });
+
+  it("lists only the caller's department for a department admin, everything for the platform", async () => {
+    const a = await makeUser(ctx, 'dept_admin');
+    const b = await makeUser(ctx, 'dept_admin');
+    const listA = (await ctx.app.inject({ method: 'GET', url: '/v1/users?limit=200', headers: a.headers })).json();
+    expect(listA.items.map((u: { departmentCode: string }) => u.departmentCode)).toEqual([a.departmentCode]);
+    const asked = await ctx.app.inject({ method: 'GET', url: `/v1/users?departmentCode=${b.departmentCode}`, headers: a.headers });
+    expect(asked.statusCode).toBe(403);
+    const getOther = await ctx.app.inject({ method: 'GET', url: `/v1/users/${b.id}`, headers: a.headers });
+    expect(getOther.statusCode).toBe(403);
+    expect(getOther.body).not.toContain(b.username);
+    const all = (await ctx.app.inject({ method: 'GET', url: '/v1/users?limit=200', headers: admin })).json();
+    expect(all.items.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+
+  it('cuts off a disabled user on the next request', async () => {
+    const u = await makeUser(ctx, 'dept_operator');
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: u.headers })).statusCode).toBe(200);
+    const res = await ctx.app.inject({ method: 'PATCH', url: `/v1/users/${u.id}`, headers: admin, payload: { status: 'disabled' } });
+    expect(res.statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: u.headers })).statusCode).toBe(401);
+    const relogin = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username: u.username, password: u.password } });
+    expect(relogin.statusCode).toBe(401);
+  });
+
+  it('refuses an expired token', async () => {
+    const { SignJWT } = await import('jose');
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setIssuer('sharehub')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(ctx.app.keys.jwt);
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(expired) });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('records user changes without their passwords', async () => {
+    const u = await makeUser(ctx, 'dept_operator');
+    await ctx.app.inject({ method: 'PATCH', url: `/v1/users/${u.id}`, headers: admin, payload: { password: 'a-new-password-99' } });
+    const events = await ctx.db('events').where({ entity_type: 'user', entity_id: u.id }).orderBy('id');
+    expect(events.map((e) => e.action)).toEqual(['user.created', 'user.updated']);
+    expect(JSON.stringify(events)).not.toContain('a-new-password-99');
+    expect(await login(ctx.app, u.username, 'a-new-password-99')).toBeTruthy();
+  });
+});
