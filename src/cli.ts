@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -7,6 +8,8 @@ import { bootstrap, FIRST_ADMIN_USERNAME } from './bootstrap.js';
 import { startServer } from './server.js';
 import { resolveServices, type Services } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
+import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
+import { deriveKeys } from './lib/crypto.js';
 import { startScheduler, startWorkers, type Runner } from '../workers/index.js';
 import { USER_ROLES, type UserRole } from './plugins/auth.js';
 import { REDACT_PATHS } from './logger.js';
@@ -151,8 +154,9 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   const db = createDb(services.config.DATABASE_URL, { max: 1 });
   try {
     await migrateLatest(db);
-    await bootstrap(db, services.config);
-    const password = process.env.SHAREHUB_NEW_USER_PASSWORD || (await import('node:crypto')).randomBytes(18).toString('base64url');
+    const runtime = services.config;
+    await ensurePlatformDepartment(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
+    const password = process.env.SHAREHUB_NEW_USER_PASSWORD || randomBytes(18).toString('base64url');
     const user = await createUser(db, 'cli', {
       username: values.username!,
       displayName: values['display-name'] ?? values.username!,
