@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { Config } from './config.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { validatorCompiler } from './lib/validation.js';
 import { loggerOptions } from './logger.js';
@@ -19,6 +20,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: RuntimeConfig;
     keys: HubKeys;
+    clock: Clock;
   }
 }
 
@@ -30,10 +32,11 @@ export type Provider = JsonSchemaToTsProvider;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** The hub as a Fastify plugin: everything but listening. */
-export const app: FastifyPluginAsync<{ config: RuntimeConfig }> = async (fastify, { config }) => {
+export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> = async (fastify, { config, clock }) => {
   const keys = deriveKeys(config.SHAREHUB_SECRET_KEY);
   fastify.decorate('config', config);
   fastify.decorate('keys', keys);
+  fastify.decorate('clock', clock ?? systemClock);
   fastify.setValidatorCompiler(validatorCompiler);
 
   fastify.addHook('onSend', async (request, reply) => {
@@ -52,7 +55,7 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig }> = async (fastify
   });
 };
 
-export async function buildApp(config: RuntimeConfig): Promise<FastifyInstance> {
+export async function buildApp(config: RuntimeConfig, opts: { clock?: Clock } = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: loggerOptions(config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -63,6 +66,6 @@ export async function buildApp(config: RuntimeConfig): Promise<FastifyInstance> 
     },
     ajv: { customOptions: { removeAdditional: false } },
   });
-  await fastify.register(app, { config });
+  await fastify.register(app, { config, clock: opts.clock });
   return fastify;
 }
