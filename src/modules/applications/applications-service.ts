@@ -193,7 +193,8 @@ async function applicableVersion(db: Knex | Knex.Transaction, consumerCode: stri
   return { resource, version };
 }
 
-function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now: Date, settings: WorkflowSettings): FieldProblem[] {
+/** `appliedAt` is the first submission: a resubmission keeps the validity start it was allowed then. */
+function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now: Date, settings: WorkflowSettings, appliedAt = now): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const items = new Set(version.data_items.map((i) => i.key));
   terms.fields.forEach((f, i) => {
@@ -201,7 +202,7 @@ function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now:
   });
   const from = new Date(terms.validFrom);
   const to = new Date(terms.validTo);
-  if (from.getTime() < startOfDay(shanghaiDay(now)).getTime()) {
+  if (from.getTime() < startOfDay(shanghaiDay(appliedAt)).getTime()) {
     problems.push({ pointer: '/body/validFrom', message: 'must not be before the day of the application' });
   }
   if (to.getTime() <= from.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom' });
@@ -438,7 +439,7 @@ export async function resubmitApplication(ctx: WorkflowContext, actor: Principal
       validTo: changes.validTo ?? app.valid_to.toISOString(),
       expectedDailyCalls: changes.expectedDailyCalls ?? app.expected_daily_calls,
     };
-    throwProblems(termProblems(terms, version, ctx.now, ctx.settings));
+    throwProblems(termProblems(terms, version, ctx.now, ctx.settings, app.created_at));
     const env = await stepEnv(trx);
     await move(trx, ctx, env, app, {
       action: 'resubmit',
