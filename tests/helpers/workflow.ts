@@ -12,7 +12,7 @@ export interface World {
   ctx: TestContext;
   admin: Headers;
   auditor: Headers;
-  consumer: { code: string; admin: Headers; operator: Headers };
+  consumer: { code: string; admin: Headers; operator: Headers; webhookSecret: string };
   provider: { code: string; admin: Headers; operator: Headers; webhookSecret: string };
   outsider: { code: string; admin: Headers; operator: Headers };
 }
@@ -26,7 +26,12 @@ export async function makeWorld(ctx: TestContext, opts: { providerWebhookUrl?: s
     ctx,
     admin: bearer(await adminToken(ctx)),
     auditor: (await makeUser(ctx, 'auditor')).headers,
-    consumer: { code: consumerDept.code, admin: await user('dept_admin', consumerDept.code), operator: await user('dept_operator', consumerDept.code) },
+    consumer: {
+      code: consumerDept.code,
+      admin: await user('dept_admin', consumerDept.code),
+      operator: await user('dept_operator', consumerDept.code),
+      webhookSecret: consumerDept.webhookSecret,
+    },
     provider: {
       code: providerDept.code,
       admin: await user('dept_admin', providerDept.code),
