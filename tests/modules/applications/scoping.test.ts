@@ -124,6 +124,9 @@ describe('department scoping of the workflow routes', () => {
     expect(await ids(w.outsider.admin, '&side=provider')).toEqual([]);
     for (const headers of [w.admin, w.auditor]) expect(await ids(headers)).toEqual([...consumerOwn, otherApp].sort());
     expect(await ids(w.admin, '&status=denied')).toEqual([denied]);
+    const page = await ok(await call(w, 'GET', '/v1/applications?side=consumer&limit=2&offset=2', w.consumer.admin));
+    expect(page.items).toHaveLength(2);
+    expect(page.total).toBe(consumerOwn.length);
   });
 
   it('lets only the providing department decide, and only the applicant withdraw, resubmit or ask coordination', async () => {
