@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { startWorkers, type Runner } from '../../workers/index.js';
+import { dropQueueKeys } from '../helpers/queue-cleanup.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
 import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
@@ -22,6 +23,7 @@ describe('dead letters', () => {
   afterAll(async () => {
     await workers.close();
     await Promise.all(servers.map((s) => s.close()));
+    await dropQueueKeys(ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX);
     await ctx.close();
   });
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../../src/config.js';
 import { enqueueSweeps, startScheduler, startWorkers, tickWindow } from '../../workers/index.js';
 import { createQueues, type Queues } from '../../workers/queues.js';
 import { manualClock } from '../helpers/clock.js';
+import { dropQueueKeys } from '../helpers/queue-cleanup.js';
 import { buildTestApp, testConfig, type TestContext } from '../helpers/test-app.js';
 import { call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
 
@@ -22,6 +23,7 @@ describe('scheduler', () => {
   });
   afterAll(async () => {
     await queues.close();
+    await dropQueueKeys(ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX);
     await ctx.close();
   });
 
@@ -61,6 +63,7 @@ describe('scheduler', () => {
       await inspect.close();
       await Promise.all(schedulers.map((s) => s.close()));
       await workers.close();
+      await dropQueueKeys(app.config.REDIS_URL, app.config.QUEUE_PREFIX);
       await app.close();
     }
   });

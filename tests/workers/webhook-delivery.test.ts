@@ -4,6 +4,7 @@ import { verifyWebhookSignature } from '../../src/lib/webhook-signature.js';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { startWorkers } from '../../workers/index.js';
 import { createQueues, type Queues } from '../../workers/queues.js';
+import { dropQueueKeys } from '../helpers/queue-cleanup.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
 import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
@@ -31,6 +32,7 @@ describe('pushes to providing departments over webhooks (BullMQ, real Redis)', (
     await inspect.close();
     await workers.close();
     await Promise.all(servers.map((s) => s.close()));
+    await dropQueueKeys(ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX);
     await ctx.close();
   });
 
