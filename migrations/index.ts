@@ -4,6 +4,12 @@ import * as m20261122000200 from './20261122000200_create_users.js';
 import * as m20261122000300 from './20261122000300_create_systems.js';
 import * as m20261122000400 from './20261122000400_create_events.js';
 import * as m20261122000500 from './20261122000500_create_resources.js';
+import * as m20261122002000 from './20261122002000_create_calendar_years.js';
+import * as m20261122002010 from './20261122002010_seed_calendar_2025_2026.js';
+import * as m20261122002100 from './20261122002100_create_applications.js';
+import * as m20261122002200 from './20261122002200_create_application_timeline.js';
+import * as m20261122002300 from './20261122002300_create_grants.js';
+import * as m20261122002400 from './20261122002400_create_outbox.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -16,6 +22,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122000300_create_systems': m20261122000300,
   '20261122000400_create_events': m20261122000400,
   '20261122000500_create_resources': m20261122000500,
+  '20261122002000_create_calendar_years': m20261122002000,
+  '20261122002010_seed_calendar_2025_2026': m20261122002010,
+  '20261122002100_create_applications': m20261122002100,
+  '20261122002200_create_application_timeline': m20261122002200,
+  '20261122002300_create_grants': m20261122002300,
+  '20261122002400_create_outbox': m20261122002400,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

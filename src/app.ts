@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { validatorCompiler } from './lib/validation.js';
 import { loggerOptions } from './logger.js';
@@ -19,16 +20,18 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: RuntimeConfig;
     keys: HubKeys;
+    clock: Clock;
   }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** The hub as a Fastify plugin: everything but listening. */
-export const app: FastifyPluginAsync<{ config: RuntimeConfig }> = async (fastify, { config }) => {
+export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> = async (fastify, { config, clock }) => {
   const keys = deriveKeys(config.SHAREHUB_SECRET_KEY);
   fastify.decorate('config', config);
   fastify.decorate('keys', keys);
+  fastify.decorate('clock', clock ?? systemClock);
   fastify.setValidatorCompiler(validatorCompiler);
 
   fastify.addHook('onSend', async (request, reply) => {
@@ -47,10 +50,13 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig }> = async (fastify
   });
 };
 
-/** `logStream` lets tests read what would be logged. */
-export async function buildApp(config: RuntimeConfig, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
+/** `clock` lets tests control time; `logStream` lets them read what would be logged. */
+export async function buildApp(
+  config: RuntimeConfig,
+  opts: { clock?: Clock; logStream?: NodeJS.WritableStream } = {},
+): Promise<FastifyInstance> {
   const fastify = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL, logStream),
+    logger: loggerOptions(config.LOG_LEVEL, opts.logStream),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // A caller's x-request-id is kept when it looks like an id, so traces join across systems.
     genReqId: (req) => {
@@ -59,7 +65,7 @@ export async function buildApp(config: RuntimeConfig, logStream?: NodeJS.Writabl
     },
     ajv: { customOptions: { removeAdditional: false } },
   });
-  // Not encapsulated: the server and tests see the app's decorators (db, config, keys).
-  await fastify.register(fp(app, { name: 'sharehub' }), { config });
+  // Not encapsulated: the server and tests see the app's decorators (db, config, keys, clock).
+  await fastify.register(fp(app, { name: 'sharehub' }), { config, clock: opts.clock });
   return fastify;
 }

@@ -27,6 +27,16 @@ const USAGE = `sharehub <command>
 
 type Closer = () => Promise<void>;
 
+// A shutdown step may wait on a service that is already gone (workers on a crashed Redis);
+// past this bound shutdown moves on, so the process still stops its other children and exits.
+const SHUTDOWN_STEP_TIMEOUT_MS = 10_000;
+
+const bounded = (step: Promise<void>) =>
+  Promise.race([
+    step,
+    new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`did not finish within ${SHUTDOWN_STEP_TIMEOUT_MS} ms`)), SHUTDOWN_STEP_TIMEOUT_MS).unref()),
+  ]);
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -61,7 +71,7 @@ async function serve(config: Config, logger: Logger, mode: { api: boolean; worke
     if (stopping) return;
     stopping = true;
     // Stop accepting → workers → services (reverse order of start).
-    for (const close of closers.reverse()) await close().catch((err: Error) => logger.error({ err }, 'shutdown step failed'));
+    for (const close of closers.reverse()) await bounded(close()).catch((err: Error) => logger.error({ err }, 'shutdown step failed'));
     process.exit(code);
   };
   const onCrash = (err: Error) => {

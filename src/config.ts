@@ -26,9 +26,33 @@ export const CONFIG_SCHEMA = {
     IDP_USERNAME_CLAIM: { type: 'string', default: 'preferred_username', minLength: 1 },
     PLATFORM_DEPARTMENT_CODE: { type: 'string', default: '11330000MB0000000H', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
     PLATFORM_DEPARTMENT_NAME: { type: 'string', default: '政务数据共享平台', minLength: 1 },
+    // Deadlines of the authorization workflow, in working days (DOMAIN.md §1; provinces differ).
+    REVIEW_WORKING_DAYS: { type: 'integer', default: 3, minimum: 1, maximum: 60 },
+    PROVISION_WORKING_DAYS: { type: 'integer', default: 3, minimum: 1, maximum: 60 },
+    PROVIDER_DECISION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
+    COORDINATION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
+    WARNING_WORKING_DAYS: { type: 'integer', default: 1, minimum: 0, maximum: 30 },
+    GRANT_EXPIRY_NOTICE_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 120 },
+    GRANT_MAX_VALIDITY_DAYS: { type: 'integer', default: 1096, minimum: 1, maximum: 3660 },
+    // Webhooks to departments and provisioning retries (exponential backoff with jitter).
+    WEBHOOK_TIMEOUT_MS: { type: 'integer', default: 5000, minimum: 100, maximum: 60_000 },
+    WEBHOOK_MAX_ATTEMPTS: { type: 'integer', default: 12, minimum: 1, maximum: 50 },
+    WEBHOOK_BACKOFF_MS: { type: 'integer', default: 10_000, minimum: 1, maximum: 3_600_000 },
+    PROVISION_MAX_ATTEMPTS: { type: 'integer', default: 8, minimum: 1, maximum: 50 },
+    PROVISION_BACKOFF_MS: { type: 'integer', default: 30_000, minimum: 1, maximum: 3_600_000 },
+    // Outbox relay: how often it looks for new rows, and when a queued row whose job may have
+    // been lost with Redis is handed to the queue again (same job id, so never twice).
+    OUTBOX_POLL_MS: { type: 'integer', default: 1000, minimum: 10, maximum: 60_000 },
+    OUTBOX_REQUEUE_AFTER_MS: { type: 'integer', default: 300_000, minimum: 100, maximum: 86_400_000 },
+    // node-cron pattern (Asia/Shanghai) of the deadline, grant-expiry and provisioning sweeps.
+    SWEEP_CRON: { type: 'string', default: '* * * * *', minLength: 9 },
   },
   required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHAREHUB_DATA_DIR', 'QUEUE_PREFIX', 'BODY_LIMIT_BYTES', 'JWT_TTL_SECONDS',
-    'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME'],
+    'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME',
+    'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
+    'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
+    'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

@@ -1,21 +1,117 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../src/app.js';
+import { ConfigError } from '../src/config.js';
+import { createDb } from '../src/db.js';
+import { systemClock, type Clock } from '../src/lib/clock.js';
+import { deriveKeys } from '../src/lib/crypto.js';
+import { jobId, QUEUES, type Enqueue, type JobName } from '../src/modules/outbox/job-types.js';
+import { markDead } from './deliver-webhook.js';
+import type { JobDeps } from './deps.js';
+import { CONCURRENCY, PROCESSORS } from './jobs.js';
+import { startOutboxRelay } from './outbox-relay.js';
+import { createQueues } from './queues.js';
 
 export interface Runner {
   close(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** Time source for deadlines and expiry; tests pass a manual clock. */
+  clock?: Clock;
+}
+
+const DB_POOL_MAX = 5;
+
 /**
- * Starts the BullMQ workers of every queue in the job registry. The registry is filled by the
- * areas that own jobs (outbox relay, pushes, notifications, deadline sweeps).
+ * The BullMQ workers of every queue in the job registry, plus the outbox relay. Close order:
+ * stop relaying → workers (finish the jobs in hand) → queues → Redis → PostgreSQL.
  */
-export async function startWorkers(_config: RuntimeConfig, logger: Logger): Promise<Runner> {
-  logger.info('workers started');
-  return { close: async () => {} };
+export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: WorkerOptions = {}): Promise<Runner & { enqueue: Enqueue }> {
+  const log = logger.child({ component: 'workers' });
+  const db = createDb(config.DATABASE_URL, { max: DB_POOL_MAX });
+  const clock = opts.clock ?? systemClock;
+  const producer = createQueues(config, logger);
+  const deps: Omit<JobDeps, 'log'> = { db, config, keys: deriveKeys(config.SHAREHUB_SECRET_KEY), clock, enqueue: producer.enqueue };
+
+  // Workers block on Redis and must retry forever across outages (BullMQ requires this setting).
+  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  connection.on('error', () => {}); // the producer connection reports outages once
+
+  const workers = QUEUES.map((queue) => {
+    const worker = new Worker(queue, async (job: Job) => {
+      const processor = PROCESSORS[job.name as JobName] as ((payload: unknown, d: JobDeps) => Promise<unknown>) | undefined;
+      if (!processor) throw new UnrecoverableError(`no processor for job '${job.name}' on queue '${queue}'`);
+      return processor(job.data, { ...deps, log: logger.child({ queue, jobId: job.id }) });
+    }, { connection, prefix: config.QUEUE_PREFIX, concurrency: CONCURRENCY[queue] });
+    worker.on('error', (err) => log.debug({ err: { message: err.message }, queue }, 'worker connection error'));
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
+      log.warn({ queue, jobId: job.id, attemptsMade: job.attemptsMade, final, err: { message: err.message } }, 'job failed');
+      // Backstop for a webhook whose database attempt count fell behind BullMQ's (e.g. a crash
+      // mid-attempt): BullMQ has given up, so the message must show as a dead letter.
+      if (final && job.name === 'deliver-webhook') {
+        void markDead(db, (job.data as { outboxId: string }).outboxId, clock(), err.message)
+          .catch((e: Error) => log.error({ err: e }, 'could not dead-letter a message'));
+      }
+    });
+    return worker;
+  });
+
+  const relay = startOutboxRelay({
+    db, enqueue: producer.enqueue, clock, log: logger.child({ component: 'outbox-relay' }),
+    intervalMs: config.OUTBOX_POLL_MS, requeueAfterMs: config.OUTBOX_REQUEUE_AFTER_MS,
+  });
+  log.info({ queues: QUEUES, prefix: config.QUEUE_PREFIX }, 'workers started');
+
+  return {
+    enqueue: producer.enqueue,
+    close: async () => {
+      await relay.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await producer.close();
+      connection.disconnect();
+      await db.destroy();
+      log.info('workers stopped');
+    },
+  };
+}
+
+/** The tick's window: its minute in UTC, `YYYYMMDDHHmm` — the fixed part of each sweep's job id. */
+export const tickWindow = (now: Date) => now.toISOString().slice(0, 16).replace(/[-T:]/g, '');
+
+/** One scheduler tick: enqueue each sweep under an id fixed for the minute, so replicas converge. */
+export async function enqueueSweeps(enqueue: Enqueue, now: Date): Promise<string> {
+  const window = tickWindow(now);
+  await enqueue('sla-sweep', { window }, jobId('sla-sweep', window));
+  await enqueue('grant-sweep', { window }, jobId('grant-sweep', window));
+  await enqueue('provision-sweep', { window }, jobId('provision-sweep', window));
+  return window;
 }
 
 /** node-cron ticks that only enqueue jobs with fixed ids, so every replica may tick. */
-export async function startScheduler(_config: RuntimeConfig, logger: Logger): Promise<Runner> {
-  logger.info('scheduler started');
-  return { close: async () => {} };
+export async function startScheduler(config: RuntimeConfig, logger: Logger, opts: WorkerOptions = {}): Promise<Runner> {
+  if (!cron.validate(config.SWEEP_CRON)) throw new ConfigError([`SWEEP_CRON: '${config.SWEEP_CRON}' is not a valid cron pattern`]);
+  const log = logger.child({ component: 'scheduler' });
+  const clock = opts.clock ?? systemClock;
+  const producer = createQueues(config, logger);
+  const task = cron.schedule(config.SWEEP_CRON, async () => {
+    try {
+      await enqueueSweeps(producer.enqueue, clock());
+    } catch (err) {
+      // Redis down: this tick is skipped; the sweeps are idempotent and the next tick catches up.
+      log.warn({ err: { message: (err as Error).message } }, 'scheduler tick could not enqueue the sweeps');
+    }
+  }, { name: 'sharehub-sweeps', timezone: 'Asia/Shanghai', noOverlap: true });
+  log.info({ pattern: config.SWEEP_CRON }, 'scheduler started');
+  return {
+    close: async () => {
+      await task.destroy();
+      await producer.close();
+      log.info('scheduler stopped');
+    },
+  };
 }

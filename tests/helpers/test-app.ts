@@ -5,6 +5,7 @@ import { buildApp, type RuntimeConfig } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db.js';
 import { bootstrap } from '../../src/bootstrap.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { withDatabase } from '../global-setup.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -45,11 +46,11 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
 }
 
 /** The app on its own database, bootstrapped (platform department + admin), ready for inject. */
-export async function buildTestApp(overrides: Record<string, string> = {}, logStream?: NodeJS.WritableStream): Promise<TestContext> {
+export async function buildTestApp(overrides: Record<string, string> = {}, opts: { clock?: Clock; logStream?: NodeJS.WritableStream } = {}): Promise<TestContext> {
   const config = await testConfig(overrides);
   const db = createDb(config.DATABASE_URL, { max: 2 });
   await bootstrap(db, config);
-  const app = await buildApp(config, logStream);
+  const app = await buildApp(config, opts);
   await app.ready();
   return {
     app,

@@ -9,7 +9,7 @@ describe('logs carry no secrets and no personal data', () => {
   beforeAll(async () => {
     const stream = new PassThrough();
     stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-    ctx = await buildTestApp({ LOG_LEVEL: 'info' }, stream);
+    ctx = await buildTestApp({ LOG_LEVEL: 'info' }, { logStream: stream });
   });
   afterAll(async () => ctx.close());
 

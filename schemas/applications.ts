@@ -1,0 +1,187 @@
+import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema } from './common.js';
+
+export const applicationStatusSchema = {
+  type: 'string',
+  enum: ['pending_review', 'returned', 'rejected', 'provisioning', 'pending_provider', 'granted', 'denied', 'in_coordination', 'withdrawn'],
+} as const;
+
+export const slaSchema = { type: 'string', enum: ['on_time', 'warning', 'overdue'], description: 'on_time, warning (黄牌预警) or overdue (红牌)' } as const;
+
+const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+
+const fieldKeysSchema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 500,
+  uniqueItems: true,
+  items: { type: 'string', minLength: 1, maxLength: 64 },
+  description: 'data-item keys of the resource version',
+} as const;
+
+const reasonSchema = { type: 'string', minLength: 1, maxLength: 2000 } as const;
+
+const termsProperties = {
+  fields: fieldKeysSchema,
+  purpose: { type: 'string', minLength: 1, maxLength: 2000, description: 'what the data is used for' },
+  legalBasis: { type: 'string', minLength: 1, maxLength: 2000, description: '依据: the law or policy the duty rests on' },
+  serviceItemCode: { type: 'string', pattern: '^[0-9A-Za-z._-]{1,64}$', description: '事项编码 of the government-service item' },
+  validFrom: timestampSchema,
+  validTo: timestampSchema,
+  expectedDailyCalls: { type: 'integer', minimum: 1, maximum: 10_000_000, description: 'becomes the daily quota of the grant' },
+} as const;
+
+export const submitApplicationBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['resourceId', 'systemId', 'fields', 'purpose', 'legalBasis', 'serviceItemCode', 'validFrom', 'validTo', 'expectedDailyCalls'],
+  properties: { resourceId: uuidSchema, systemId: uuidSchema, ...termsProperties },
+} as const;
+
+export const resubmitApplicationBody = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'corrections to the returned application; omitted terms stay as they were',
+  properties: termsProperties,
+} as const;
+
+export const reviewBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision'],
+  properties: {
+    decision: { type: 'string', enum: ['accept', 'reject', 'return'] },
+    reason: { ...reasonSchema, description: 'required to reject or return' },
+  },
+} as const;
+
+const narrowingProperties = {
+  fields: { ...fieldKeysSchema, description: 'a subset of the fields applied for' },
+  conditions: { type: 'string', minLength: 1, maxLength: 2000, description: 'conditions of use added to the grant' },
+  validTo: { ...timestampSchema, description: 'may only shorten the validity applied for' },
+} as const;
+
+export const decisionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision'],
+  properties: {
+    decision: { type: 'string', enum: ['approve', 'deny'] },
+    reason: { ...reasonSchema, description: 'required to deny' },
+    ...narrowingProperties,
+  },
+} as const;
+
+export const coordinationDecisionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision'],
+  properties: {
+    decision: { type: 'string', enum: ['grant', 'deny'] },
+    reason: { ...reasonSchema, description: 'required to deny' },
+    ...narrowingProperties,
+  },
+} as const;
+
+export const withdrawBody = {
+  type: 'object',
+  description: 'optional: a request without a body withdraws without a reason',
+  additionalProperties: false,
+  properties: { reason: reasonSchema },
+} as const;
+
+export const coordinationBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { ...reasonSchema, description: 'why the department needs the data for its duties' } },
+} as const;
+
+export const applicationSchema = {
+  type: 'object',
+  required: ['id', 'status', 'route', 'resourceId', 'resourceCode', 'resourceName', 'resourceVersion', 'providerCode', 'consumerCode',
+    'systemId', 'fields', 'purpose', 'legalBasis', 'serviceItemCode', 'validFrom', 'validTo', 'expectedDailyCalls', 'decidedFields',
+    'decidedValidTo', 'conditions', 'grantId', 'step', 'responsibleDepartment', 'stepStartedAt', 'dueAt', 'sla', 'submittedAt', 'updatedAt'],
+  properties: {
+    id: uuidSchema,
+    status: applicationStatusSchema,
+    route: { type: ['string', 'null'], enum: ['A', 'B', null], description: 'A: the platform serves; B: the provider decides' },
+    resourceId: uuidSchema,
+    resourceCode: { type: 'string' },
+    resourceName: { type: 'string' },
+    resourceVersion: { type: 'integer' },
+    providerCode: usccSchema,
+    consumerCode: usccSchema,
+    systemId: uuidSchema,
+    fields: { type: 'array', items: { type: 'string' } },
+    purpose: { type: 'string' },
+    legalBasis: { type: 'string' },
+    serviceItemCode: { type: 'string' },
+    validFrom: timestampSchema,
+    validTo: timestampSchema,
+    expectedDailyCalls: { type: 'integer' },
+    decidedFields: { type: ['array', 'null'], items: { type: 'string' }, description: 'the narrowed fields, when the decision narrowed them' },
+    decidedValidTo: nullableTimestamp,
+    conditions: nullableString,
+    grantId: { type: ['string', 'null'], format: 'uuid' },
+    step: { type: ['string', 'null'], enum: ['review', 'correction', 'provision', 'provider_decision', 'coordination', null] },
+    responsibleDepartment: { type: ['string', 'null'], description: 'the department that must act next' },
+    stepStartedAt: nullableTimestamp,
+    dueAt: { ...nullableTimestamp, description: 'deadline of the open step: the close of its last working day, Asia/Shanghai' },
+    sla: { type: ['string', 'null'], enum: ['on_time', 'warning', 'overdue', null] },
+    submittedAt: timestampSchema,
+    updatedAt: timestampSchema,
+  },
+} as const;
+
+export const timelineEntrySchema = {
+  type: 'object',
+  required: ['at', 'action', 'fromStatus', 'toStatus', 'actor', 'decision', 'reason', 'step', 'dueAt', 'deadlineMet', 'nextDueAt'],
+  properties: {
+    at: timestampSchema,
+    action: { type: 'string', description: 'submit, accept, reject, return, resubmit, provision, approve, deny, request_coordination, coordination_grant, coordination_deny, withdraw, warn (黄牌预警), supervise (红牌督办), delivered' },
+    fromStatus: nullableString,
+    toStatus: nullableString,
+    actor: {
+      type: 'object',
+      required: ['kind', 'id', 'departmentCode'],
+      properties: { kind: { type: 'string' }, id: nullableString, departmentCode: nullableString },
+    },
+    decision: nullableString,
+    reason: nullableString,
+    step: { ...nullableString, description: 'the step this entry closes or concerns' },
+    dueAt: { ...nullableTimestamp, description: "that step's deadline" },
+    deadlineMet: { type: ['boolean', 'null'], description: 'whether the step closed within its deadline' },
+    nextDueAt: { ...nullableTimestamp, description: 'deadline of the step this entry opens' },
+  },
+} as const;
+
+export const applicationDetailSchema = {
+  type: 'object',
+  required: [...applicationSchema.required, 'timeline'],
+  properties: { ...applicationSchema.properties, timeline: { type: 'array', items: timelineEntrySchema } },
+} as const;
+
+export const applicationListSchema = {
+  type: 'object',
+  required: ['items', 'total'],
+  properties: { items: { type: 'array', items: applicationSchema }, total: { type: 'integer' } },
+} as const;
+
+export const listApplicationsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: applicationStatusSchema,
+    side: { type: 'string', enum: ['consumer', 'provider', 'all'], default: 'all', description: "a department's own applications, those for its resources, or both" },
+    sla: slaSchema,
+    resourceId: uuidSchema,
+    ...pageQuerySchema,
+  },
+} as const;
+
+export const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: pageQuerySchema,
+} as const;

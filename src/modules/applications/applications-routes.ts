@@ -1,0 +1,152 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import {
+  applicationDetailSchema,
+  applicationListSchema,
+  coordinationBody,
+  coordinationDecisionBody,
+  decisionBody,
+  listApplicationsQuery,
+  pageQuery,
+  resubmitApplicationBody,
+  reviewBody,
+  submitApplicationBody,
+  withdrawBody,
+} from '../../../schemas/applications.js';
+import { ALL_USERS, DEPT_ROLES } from '../../plugins/auth.js';
+import {
+  decideApplication,
+  decideCoordination,
+  getApplication,
+  listApplications,
+  listInbox,
+  requestCoordination,
+  resubmitApplication,
+  reviewApplication,
+  submitApplication,
+  withdrawApplication,
+} from './applications-service.js';
+import { workflowSettings, type WorkflowContext } from './settings.js';
+
+const tags = ['applications'];
+const TRANSITION_ERRORS = errorResponses(...AUTH_ERRORS, 404, 409);
+
+export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const settings = workflowSettings(app.config);
+  const context = (request: FastifyRequest): WorkflowContext => ({ db: app.db, settings, now: app.clock(), requestId: request.id });
+
+  app.post('/v1/applications', {
+    config: { roles: DEPT_ROLES },
+    schema: {
+      tags,
+      summary: "Apply for fields of a published resource for one of the department's systems (统一受理); the review deadline starts",
+      body: submitApplicationBody,
+      response: { 201: applicationDetailSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+    },
+  }, async (request, reply) => reply.code(201).send(await submitApplication(context(request), request.principal, request.body)));
+
+  app.get('/v1/applications', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'List applications: a department sees those it made and those for its resources; admin and auditor see all',
+      querystring: listApplicationsQuery,
+      response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request) => listApplications(context(request), request.principal, request.query));
+
+  app.get('/v1/applications/:id', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'An application with the timeline of every step, its current deadline and colour',
+      params: idParamsSchema,
+      response: { 200: applicationDetailSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => getApplication(context(request), request.principal, request.params.id));
+
+  app.post('/v1/applications/:id/review', {
+    config: { roles: ['platform_admin'] },
+    schema: {
+      tags,
+      summary: '规范性审查: accept (routes it: A → provisioning, B → pending_provider), reject or return with a reason',
+      params: idParamsSchema,
+      body: reviewBody,
+      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+    },
+  }, async (request) => reviewApplication(context(request), request.principal, request.params.id, request.body));
+
+  app.post('/v1/applications/:id/decision', {
+    config: { roles: ['dept_admin'] },
+    schema: {
+      tags,
+      summary: "The providing department's decision on a Route B application: approve (may narrow fields, add conditions, shorten validity) or deny with a reason",
+      params: idParamsSchema,
+      body: decisionBody,
+      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+    },
+  }, async (request) => decideApplication(context(request), request.principal, request.params.id, request.body));
+
+  app.post('/v1/applications/:id/withdraw', {
+    config: { roles: DEPT_ROLES },
+    // A bare POST without a body withdraws without a reason.
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
+    schema: {
+      tags,
+      summary: 'The applicant withdraws an open application',
+      params: idParamsSchema,
+      body: withdrawBody,
+      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+    },
+  }, async (request) => withdrawApplication(context(request), request.principal, request.params.id, request.body));
+
+  app.post('/v1/applications/:id/resubmit', {
+    config: { roles: DEPT_ROLES },
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
+    schema: {
+      tags,
+      summary: 'The applicant corrects and resubmits a returned application; a new review deadline starts',
+      params: idParamsSchema,
+      body: resubmitApplicationBody,
+      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+    },
+  }, async (request) => resubmitApplication(context(request), request.principal, request.params.id, request.body));
+
+  app.post('/v1/applications/:id/coordination', {
+    config: { roles: DEPT_ROLES },
+    schema: {
+      tags,
+      summary: 'After a denial, the applicant asks the platform to coordinate (协调)',
+      params: idParamsSchema,
+      body: coordinationBody,
+      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+    },
+  }, async (request) => requestCoordination(context(request), request.principal, request.params.id, request.body));
+
+  app.post('/v1/applications/:id/coordination/decision', {
+    config: { roles: ['platform_admin'] },
+    schema: {
+      tags,
+      summary: "The platform's coordination outcome: grant (may narrow like a provider) or deny with a reason",
+      params: idParamsSchema,
+      body: coordinationDecisionBody,
+      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+    },
+  }, async (request) => decideCoordination(context(request), request.principal, request.params.id, request.body));
+
+  app.get('/v1/inbox', {
+    config: { roles: DEPT_ROLES },
+    schema: {
+      tags,
+      summary: "Route B applications waiting for the caller's department, with deadline and colour, most urgent first",
+      querystring: pageQuery,
+      response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request) => listInbox(context(request), request.principal, request.query));
+};

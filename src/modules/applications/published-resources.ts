@@ -1,0 +1,43 @@
+import type { Knex } from 'knex';
+
+// The workflow's one window on the catalog tables (resources, resource_versions), kept to the
+// columns of the catalog contract so the catalog module can change everything else.
+
+export interface DataItem {
+  key: string;
+  name: string;
+}
+
+export type Delivery = { mode: 'hosted' } | { mode: 'provider_api'; endpoint: string };
+
+export interface ResourceVersionRow {
+  resource_id: string;
+  version: number;
+  name: string;
+  share_type: number;
+  share_conditions: string | null;
+  legal_basis: string | null;
+  control_params: unknown[];
+  delivery: Delivery;
+  data_items: DataItem[];
+}
+
+export interface ResourceRow {
+  id: string;
+  code: string;
+  provider_code: string;
+  status: 'draft' | 'pending_review' | 'published' | 'deprecated';
+  published_version: number | null;
+}
+
+const VERSION_COLUMNS = ['resource_id', 'version', 'name', 'share_type', 'share_conditions', 'legal_basis', 'control_params', 'delivery', 'data_items'];
+
+export async function findResource(db: Knex | Knex.Transaction, id: string): Promise<ResourceRow | undefined> {
+  return db('resources').where('id', id).first('id', 'code', 'provider_code', 'status', 'published_version');
+}
+
+export async function getVersion(db: Knex | Knex.Transaction, resourceId: string, version: number): Promise<ResourceVersionRow> {
+  const row = await db('resource_versions').where({ resource_id: resourceId, version }).first(VERSION_COLUMNS);
+  if (!row) throw new Error(`resource version ${resourceId}@${version} is missing`);
+  return { ...row, share_type: Number(row.share_type) };
+}

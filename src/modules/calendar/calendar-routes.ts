@@ -1,0 +1,36 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
+import { calendarYearParams, calendarYearSchema, putCalendarYearBody } from '../../../schemas/calendar.js';
+import { getCalendarYear, putCalendarYear } from './calendar-service.js';
+
+const tags = ['calendar'];
+
+export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+
+  app.get('/v1/calendar/:year', {
+    config: { public: true },
+    schema: {
+      tags,
+      summary: 'Holidays and make-up working days of a year; a year without data is flagged and counts Monday–Friday',
+      security: [],
+      params: calendarYearParams,
+      response: { 200: calendarYearSchema, ...errorResponses(400) },
+    },
+  }, async (request) => getCalendarYear(app.db, request.params.year));
+
+  app.put('/v1/calendar/:year', {
+    config: { roles: ['platform_admin'] },
+    schema: {
+      tags,
+      summary: "Enter or replace a year's holidays and make-up working days (from the State Council notice)",
+      params: calendarYearParams,
+      body: putCalendarYearBody,
+      response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request, reply) => {
+    const { created, year } = await putCalendarYear(app.db, request.principal, request.params.year, request.body, request.id);
+    return reply.code(created ? 201 : 200).send(year);
+  });
+};

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { grantListSchema, grantSchema, listGrantsQuery, revokeGrantBody } from '../../../schemas/grants.js';
+import { ALL_USERS } from '../../plugins/auth.js';
+import { workflowSettings } from '../applications/settings.js';
+import { getGrant, listGrants, revokeGrant, toGrant } from './grants-service.js';
+
+const tags = ['grants'];
+
+export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const settings = workflowSettings(app.config);
+
+  app.get('/v1/grants', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'List grants: a department sees those it holds and those on its resources; admin and auditor see all',
+      querystring: listGrantsQuery,
+      response: { 200: grantListSchema, ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request) => {
+    const { rows, total } = await listGrants(app.db, request.principal, request.query);
+    return { items: rows.map(toGrant), total };
+  });
+
+  app.get('/v1/grants/:id', {
+    config: { roles: ALL_USERS },
+    schema: { tags, summary: 'A grant', params: idParamsSchema, response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404) } },
+  }, async (request) => toGrant(await getGrant(app.db, request.principal, request.params.id)));
+
+  app.post('/v1/grants/:id/revoke', {
+    config: { roles: ['platform_admin', 'dept_admin'] },
+    schema: {
+      tags,
+      summary: "Revoke a grant (the providing department's admin or the platform); takes effect on the next call",
+      params: idParamsSchema,
+      body: revokeGrantBody,
+      response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request) => {
+    const ctx = { db: app.db, settings, now: app.clock(), requestId: request.id };
+    return toGrant(await revokeGrant(ctx, request.principal, request.params.id, request.body.reason));
+  });
+};

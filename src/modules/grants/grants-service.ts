@@ -1,0 +1,219 @@
+import type { Knex } from 'knex';
+import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
+import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
+import type { Principal } from '../../plugins/auth.js';
+import { recordEvent, type Actor } from '../audit/events.js';
+import { addWebhook } from '../outbox/outbox-service.js';
+import type { WorkflowContext, WorkflowSettings } from '../applications/settings.js';
+
+export type GrantStatus = 'active' | 'revoked' | 'expired';
+
+export interface GrantRow {
+  id: string;
+  application_id: string;
+  consumer_code: string;
+  provider_code: string;
+  system_id: string;
+  resource_id: string;
+  resource_version: number;
+  fields: string[];
+  purpose: string;
+  legal_basis: string;
+  service_item_code: string;
+  conditions: string | null;
+  valid_from: Date;
+  valid_to: Date;
+  daily_quota: number;
+  status: GrantStatus;
+  expiry_notice_at: Date;
+  expiry_notified_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  expired_at: Date | null;
+  created_at: Date;
+}
+
+export function toGrant(row: GrantRow) {
+  return {
+    id: row.id,
+    applicationId: row.application_id,
+    status: row.status,
+    consumerCode: row.consumer_code,
+    providerCode: row.provider_code,
+    systemId: row.system_id,
+    resourceId: row.resource_id,
+    resourceVersion: row.resource_version,
+    fields: row.fields,
+    purpose: row.purpose,
+    legalBasis: row.legal_basis,
+    serviceItemCode: row.service_item_code,
+    conditions: row.conditions,
+    validFrom: row.valid_from.toISOString(),
+    validTo: row.valid_to.toISOString(),
+    dailyQuota: row.daily_quota,
+    expiryNoticeAt: row.expiry_notice_at.toISOString(),
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    revokeReason: row.revoke_reason,
+    expiredAt: row.expired_at?.toISOString() ?? null,
+  };
+}
+
+/** The start of the day `n` working days before the day a grant runs out. */
+export function expiryNoticeAt(calendar: WorkingDayCalendar, validTo: Date, n: number): Date {
+  // A validity ending exactly at midnight ends with the day before.
+  const lastDay = shanghaiDay(new Date(validTo.getTime() - 1));
+  return startOfDay(calendar.addWorkingDays(lastDay, -n));
+}
+
+export interface GrantTerms {
+  applicationId: string;
+  consumerCode: string;
+  providerCode: string;
+  systemId: string;
+  resourceId: string;
+  resourceVersion: number;
+  fields: string[];
+  purpose: string;
+  legalBasis: string;
+  serviceItemCode: string;
+  conditions: string | null;
+  validFrom: Date;
+  validTo: Date;
+  dailyQuota: number;
+}
+
+/** Issues a grant inside the transaction that grants the application. */
+export async function issueGrant(
+  trx: Knex.Transaction,
+  terms: GrantTerms,
+  opts: { actor: Actor; now: Date; settings: WorkflowSettings; calendar: WorkingDayCalendar; requestId?: string },
+): Promise<GrantRow> {
+  const [row] = await trx('grants')
+    .insert({
+      application_id: terms.applicationId,
+      consumer_code: terms.consumerCode,
+      provider_code: terms.providerCode,
+      system_id: terms.systemId,
+      resource_id: terms.resourceId,
+      resource_version: terms.resourceVersion,
+      fields: JSON.stringify(terms.fields),
+      purpose: terms.purpose,
+      legal_basis: terms.legalBasis,
+      service_item_code: terms.serviceItemCode,
+      conditions: terms.conditions,
+      valid_from: terms.validFrom,
+      valid_to: terms.validTo,
+      daily_quota: terms.dailyQuota,
+      status: 'active',
+      expiry_notice_at: expiryNoticeAt(opts.calendar, terms.validTo, opts.settings.expiryNoticeWorkingDays),
+      created_at: opts.now,
+      updated_at: opts.now,
+    })
+    .returning('*');
+  const grant = row as GrantRow;
+  await recordEvent(trx, {
+    actor: opts.actor,
+    entityType: 'grant',
+    entityId: grant.id,
+    entityVersion: grant.resource_version,
+    action: 'grant.issue',
+    requestId: opts.requestId,
+    details: { applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields },
+  });
+  return grant;
+}
+
+const seesAll = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
+
+export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
+  const row: GrantRow | undefined = await db('grants').where('id', id).first();
+  if (!row) throw notFound('grant');
+  if (!seesAll(viewer) && viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) {
+    throw otherDepartment('the grant');
+  }
+  return row;
+}
+
+export async function listGrants(
+  db: Knex,
+  viewer: Principal,
+  q: { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string; limit: number; offset: number },
+) {
+  const base = db('grants').modify((b) => {
+    if (!seesAll(viewer)) {
+      const dept = viewer.departmentCode;
+      if (q.side === 'consumer') b.where('consumer_code', dept);
+      else if (q.side === 'provider') b.where('provider_code', dept);
+      else b.where((w) => w.where('consumer_code', dept).orWhere('provider_code', dept));
+    }
+    if (q.status) b.where('status', q.status);
+    if (q.applicationId) b.where('application_id', q.applicationId);
+    if (q.systemId) b.where('system_id', q.systemId);
+    if (q.resourceId) b.where('resource_id', q.resourceId);
+  });
+  const [rows, total] = await Promise.all([
+    base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
+    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
+  ]);
+  return { rows: rows as GrantRow[], total };
+}
+
+/** Revocation by the providing department's admin or the platform; the data path checks status on every call. */
+export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: string, reason: string) {
+  return ctx.db.transaction(async (trx) => {
+    const grant: GrantRow | undefined = await trx('grants').where('id', id).forUpdate().first();
+    if (!grant) throw notFound('grant');
+    if (actor.role !== 'platform_admin' && actor.departmentCode !== grant.provider_code) throw otherDepartment('the grant');
+    if (grant.status !== 'active') throw illegalState('the grant', grant.status, 'revoke');
+    const [row] = await trx('grants')
+      .where({ id, status: 'active' })
+      .update({ status: 'revoked', revoked_at: ctx.now, revoked_by: actor.kind === 'user' ? actor.userId : null, revoke_reason: reason, updated_at: ctx.now })
+      .returning('*');
+    await recordEvent(trx, { actor, entityType: 'grant', entityId: id, action: 'grant.revoke', reason, requestId: ctx.requestId, details: { applicationId: grant.application_id } });
+    const data = { grantId: id, applicationId: grant.application_id, status: 'revoked', revokedBy: actor.role === 'platform_admin' ? 'platform' : 'provider' };
+    await addWebhook(trx, { type: 'grant.revoked', departmentCode: grant.consumer_code, grantId: id, applicationId: grant.application_id, data, now: ctx.now });
+    if (actor.role === 'platform_admin') {
+      await addWebhook(trx, { type: 'grant.revoked', departmentCode: grant.provider_code, grantId: id, applicationId: grant.application_id, data, now: ctx.now });
+    }
+    return row as GrantRow;
+  });
+}
+
+/**
+ * The scheduler's grant sweep: expires grants past their validity and sends each consumer the
+ * pre-expiry notice once. Conditions in the UPDATEs make it idempotent and safe to run on
+ * several replicas at once: a row is claimed by exactly one statement.
+ */
+export async function sweepGrants(db: Knex, now: Date) {
+  return db.transaction(async (trx) => {
+    const expired: GrantRow[] = await trx('grants')
+      .where('status', 'active')
+      .andWhere('valid_to', '<=', now)
+      .update({ status: 'expired', expired_at: now, updated_at: now })
+      .returning('*');
+    for (const g of expired) {
+      await recordEvent(trx, { actor: { kind: 'scheduler' }, entityType: 'grant', entityId: g.id, action: 'grant.expire', details: { applicationId: g.application_id } });
+      await addWebhook(trx, {
+        type: 'grant.expired', departmentCode: g.consumer_code, grantId: g.id, applicationId: g.application_id,
+        data: { grantId: g.id, applicationId: g.application_id, status: 'expired', validTo: g.valid_to.toISOString() }, now,
+      });
+    }
+    const noticed: GrantRow[] = await trx('grants')
+      .where('status', 'active')
+      .whereNull('expiry_notified_at')
+      .andWhere('expiry_notice_at', '<=', now)
+      .andWhere('valid_to', '>', now)
+      .update({ expiry_notified_at: now, updated_at: now })
+      .returning('*');
+    for (const g of noticed) {
+      await recordEvent(trx, { actor: { kind: 'scheduler' }, entityType: 'grant', entityId: g.id, action: 'grant.expiry_notice', details: { applicationId: g.application_id } });
+      await addWebhook(trx, {
+        type: 'grant.expiring', departmentCode: g.consumer_code, grantId: g.id, applicationId: g.application_id,
+        data: { grantId: g.id, applicationId: g.application_id, validTo: g.valid_to.toISOString() }, now,
+      });
+    }
+    return { expired: expired.map((g) => g.id), noticed: noticed.map((g) => g.id) };
+  });
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { Principal } from '../../plugins/auth.js';
+import { recordEvent, type Actor } from '../audit/events.js';
+import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
+
+// The transactional outbox. Writers call addWebhook / addJob with the transaction of the state
+// change; the relay (workers/outbox-relay.ts) hands committed rows to BullMQ afterwards.
+
+export type WebhookType =
+  | 'application.pending_provider'
+  | 'application.accepted'
+  | 'application.rejected'
+  | 'application.returned'
+  | 'application.granted'
+  | 'application.denied'
+  | 'application.withdrawn'
+  | 'application.coordination_requested'
+  | 'application.coordination_decided'
+  | 'deadline.warning'
+  | 'deadline.overdue'
+  | 'grant.expiring'
+  | 'grant.expired'
+  | 'grant.revoked';
+
+export type OutboxStatus = 'pending' | 'queued' | 'delivered' | 'no_webhook' | 'dead' | 'done';
+
+export interface OutboxRow {
+  id: string;
+  kind: 'webhook' | 'job';
+  type: string;
+  department_code: string | null;
+  application_id: string | null;
+  grant_id: string | null;
+  data: Record<string, unknown>;
+  job_name: JobName;
+  job_id: string;
+  job_payload: Record<string, unknown>;
+  status: OutboxStatus;
+  attempts: number;
+  redrives: number;
+  last_error: string | null;
+  created_at: Date;
+  queued_at: Date | null;
+  delivered_at: Date | null;
+  dead_at: Date | null;
+}
+
+type Db = Knex | Knex.Transaction;
+
+/**
+ * A message to a department, delivered to its webhook (signed, retried) and listed in its
+ * notifications whether or not it has a webhook. `data` holds ids and decisions only.
+ */
+export async function addWebhook(
+  trx: Db,
+  m: { type: WebhookType; departmentCode: string; applicationId?: string; grantId?: string; data: Record<string, unknown>; now: Date },
+): Promise<string> {
+  const id = randomUUID();
+  await trx('outbox').insert({
+    id,
+    kind: 'webhook',
+    type: m.type,
+    department_code: m.departmentCode,
+    application_id: m.applicationId ?? null,
+    grant_id: m.grantId ?? null,
+    data: JSON.stringify(m.data),
+    job_name: 'deliver-webhook',
+    job_id: jobId('webhook', id),
+    job_payload: JSON.stringify({ outboxId: id } satisfies JobPayloads['deliver-webhook']),
+    created_at: m.now,
+  });
+  return id;
+}
+
+/** A job to run once the transaction commits. */
+export async function addJob<N extends JobName>(
+  trx: Db,
+  m: { name: N; payload: JobPayloads[N]; jobId: string; applicationId?: string; now: Date },
+): Promise<string> {
+  const id = randomUUID();
+  await trx('outbox').insert({
+    id,
+    kind: 'job',
+    type: m.name,
+    application_id: m.applicationId ?? null,
+    job_name: m.name,
+    job_id: m.jobId,
+    job_payload: JSON.stringify(m.payload),
+    created_at: m.now,
+  });
+  return id;
+}
+
+export const RELAY_BATCH_SIZE = 100;
+
+/**
+ * Moves committed outbox rows to the queues: new rows, and webhook rows queued long enough ago
+ * that their job may have been lost with Redis. The job id is fixed per row, so handing a row
+ * over twice never makes two jobs. Rows are locked with SKIP LOCKED, so several relays share
+ * the work. Stops at the first queue error (Redis down) and leaves the rest for the next round.
+ */
+export async function relayOutbox(
+  db: Knex,
+  enqueue: Enqueue,
+  opts: { now: Date; requeueAfterMs: number; batchSize?: number },
+): Promise<{ moved: number; error?: Error }> {
+  return db.transaction(async (trx) => {
+    const staleBefore = new Date(opts.now.getTime() - opts.requeueAfterMs);
+    const rows: Pick<OutboxRow, 'id' | 'kind' | 'job_name' | 'job_id' | 'job_payload'>[] = await trx('outbox')
+      .where('status', 'pending')
+      .orWhere((q) => q.where('status', 'queued').andWhere('queued_at', '<', staleBefore))
+      .orderBy('created_at')
+      .limit(opts.batchSize ?? RELAY_BATCH_SIZE)
+      .forUpdate()
+      .skipLocked()
+      .select('id', 'kind', 'job_name', 'job_id', 'job_payload');
+    let moved = 0;
+    for (const row of rows) {
+      try {
+        await enqueue(row.job_name, row.job_payload as never, row.job_id);
+      } catch (err) {
+        return { moved, error: err as Error };
+      }
+      await trx('outbox').where('id', row.id).update({ status: row.kind === 'job' ? 'done' : 'queued', queued_at: opts.now, updated_at: opts.now });
+      moved++;
+    }
+    return { moved };
+  });
+}
+
+export const webhookEnvelope = (row: Pick<OutboxRow, 'id' | 'type' | 'created_at' | 'data'>) => ({
+  id: row.id,
+  type: row.type,
+  createdAt: row.created_at.toISOString(),
+  data: row.data,
+});
+
+export function toNotification(row: OutboxRow) {
+  return {
+    ...webhookEnvelope(row),
+    departmentCode: row.department_code!,
+    delivery: {
+      status: row.status === 'done' ? 'queued' : row.status,
+      attempts: row.attempts,
+      deliveredAt: row.delivered_at?.toISOString() ?? null,
+      lastError: row.last_error,
+    },
+  };
+}
+
+const seesAll = (p: Principal) => p.role === 'auditor';
+
+/** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
+export async function listNotifications(db: Knex, viewer: Principal, q: { type?: string; limit: number; offset: number }) {
+  const base = db('outbox')
+    .where('kind', 'webhook')
+    .modify((b) => {
+      if (!seesAll(viewer)) b.where('department_code', viewer.departmentCode);
+      if (q.type) b.where('type', q.type);
+    });
+  const [rows, total] = await Promise.all([
+    base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
+    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
+  ]);
+  return { items: (rows as OutboxRow[]).map(toNotification), total };
+}
+
+export function toDeadLetter(row: OutboxRow) {
+  return {
+    ...webhookEnvelope(row),
+    departmentCode: row.department_code,
+    applicationId: row.application_id,
+    grantId: row.grant_id,
+    attempts: row.attempts,
+    redrives: row.redrives,
+    lastError: row.last_error,
+    deadAt: row.dead_at!.toISOString(),
+  };
+}
+
+export async function listDeadLetters(db: Knex, q: { limit: number; offset: number }) {
+  const base = db('outbox').where('status', 'dead');
+  const [rows, total] = await Promise.all([
+    base.clone().orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
+    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
+  ]);
+  return { items: (rows as OutboxRow[]).map(toDeadLetter), total };
+}
+
+/**
+ * Sends a dead letter again: back to pending with a fresh attempt budget. It keeps its id, so the
+ * department sees the same Idempotency-Key; the job id gets a redrive suffix because BullMQ still
+ * holds the failed job under the old one.
+ */
+export async function redriveDeadLetter(db: Knex, actor: Actor, id: string, now: Date, requestId?: string) {
+  return db.transaction(async (trx) => {
+    const row: OutboxRow | undefined = await trx('outbox').where('id', id).forUpdate().first();
+    if (!row || row.kind !== 'webhook') throw notFound('dead letter');
+    if (row.status !== 'dead') {
+      throw new AppError('ILLEGAL_STATE', `only a dead letter can be redriven; this message is '${row.status}'`, { extra: { currentState: row.status } });
+    }
+    const redrives = row.redrives + 1;
+    const [updated] = await trx('outbox')
+      .where('id', id)
+      .update({ status: 'pending', attempts: 0, redrives, dead_at: null, queued_at: null, job_id: jobId('webhook', id, `r${redrives}`), updated_at: now })
+      .returning('*');
+    await recordEvent(trx, { actor, entityType: 'message', entityId: id, action: 'message.redrive', requestId, details: { type: row.type, redrives } });
+    return toNotification(updated as OutboxRow);
+  });
+}

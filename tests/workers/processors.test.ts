@@ -1,0 +1,163 @@
+import { UnrecoverableError } from 'bullmq';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveKeys } from '../../src/lib/crypto.js';
+import { verifyWebhookSignature } from '../../src/lib/webhook-signature.js';
+import type { Enqueue, JobName } from '../../src/modules/outbox/job-types.js';
+import { relayOutbox } from '../../src/modules/outbox/outbox-service.js';
+import { findFreePort } from '../../src/runtime/free-port.js';
+import { deliverWebhook } from '../../workers/deliver-webhook.js';
+import type { JobDeps } from '../../workers/deps.js';
+import { provision } from '../../workers/provision.js';
+import { provisionSweep } from '../../workers/provision-sweep.js';
+import { manualClock } from '../helpers/clock.js';
+import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
+import { actions, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+
+// The job processors are plain functions of (payload, deps): tested here without Redis, against
+// PostgreSQL and real local HTTP servers.
+
+const clock = manualClock('2026-03-02T09:00:00');
+
+describe('job processors as plain functions', () => {
+  let ctx: TestContext;
+  let deps: JobDeps;
+  const enqueued: { name: JobName; payload: unknown; jobId: string }[] = [];
+  const servers: WebhookServer[] = [];
+  const recordEnqueue: Enqueue = async (name, payload, jobId) => {
+    enqueued.push({ name, payload, jobId });
+  };
+
+  beforeAll(async () => {
+    ctx = await buildTestApp({ WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '1000' }, { clock });
+    deps = { db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: recordEnqueue };
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    await ctx.close();
+  });
+
+  const server = async (opts: Parameters<typeof startWebhookServer>[0] = {}) => {
+    const s = await startWebhookServer(opts);
+    servers.push(s);
+    return s;
+  };
+  async function pushRow(webhookUrl?: string) {
+    const w = await makeWorld(ctx, { providerWebhookUrl: webhookUrl });
+    const a = await submit(w, (await resourceOf(w, { shareType: 2 })).id, clock());
+    await ok(await actions.accept(w, a.id));
+    return { w, row: await ctx.db('outbox').where({ application_id: a.id, type: 'application.pending_provider' }).first() };
+  }
+
+  describe('outbox relay', () => {
+    it('hands committed rows to the queue under their fixed job ids, once', async () => {
+      const { row } = await pushRow();
+      enqueued.length = 0;
+      const first = await relayOutbox(ctx.db, recordEnqueue, { now: clock(), requeueAfterMs: 60_000 });
+      expect(first.error).toBeUndefined();
+      expect(enqueued).toContainEqual({ name: 'deliver-webhook', payload: { outboxId: row.id }, jobId: `webhook-${row.id}` });
+      expect((await ctx.db('outbox').where('id', row.id).first()).status).toBe('queued');
+      enqueued.length = 0;
+      expect((await relayOutbox(ctx.db, recordEnqueue, { now: clock(), requeueAfterMs: 60_000 })).moved).toBe(0);
+      expect(enqueued).toEqual([]);
+    });
+
+    it('hands a queued webhook row over again, same job id, once it is stale; job rows never', async () => {
+      const w = await makeWorld(ctx);
+      const a = await submit(w, (await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } })).id, clock());
+      await ok(await actions.accept(w, a.id));
+      await relayOutbox(ctx.db, recordEnqueue, { now: clock(), requeueAfterMs: 60_000 });
+      expect(enqueued).toContainEqual({ name: 'provision', payload: { applicationId: a.id }, jobId: `provision-${a.id}` });
+      enqueued.length = 0;
+      const later = new Date(clock().getTime() + 61_000);
+      await relayOutbox(ctx.db, recordEnqueue, { now: later, requeueAfterMs: 60_000 });
+      const accepted = await ctx.db('outbox').where({ application_id: a.id, type: 'application.accepted' }).first();
+      expect(enqueued).toContainEqual({ name: 'deliver-webhook', payload: { outboxId: accepted.id }, jobId: `webhook-${accepted.id}` });
+      expect(enqueued.map((e) => e.name)).not.toContain('provision');
+    });
+
+    it('leaves rows in the outbox when the queue is unreachable', async () => {
+      const { row } = await pushRow();
+      const down: Enqueue = async () => { throw new Error("Stream isn't writeable and enableOfflineQueue options is false"); };
+      const result = await relayOutbox(ctx.db, down, { now: clock(), requeueAfterMs: 60_000 });
+      expect(result.moved).toBe(0);
+      expect(result.error?.message).toContain('enableOfflineQueue');
+      expect((await ctx.db('outbox').where('id', row.id).first()).status).toBe('pending');
+    });
+  });
+
+  describe('deliver-webhook', () => {
+    it('POSTs the signed envelope and marks it delivered; a second run sends nothing', async () => {
+      const provider = await server();
+      const { w, row } = await pushRow(provider.url);
+      expect(await deliverWebhook({ outboxId: row.id }, deps)).toEqual({ delivered: true });
+      expect(await deliverWebhook({ outboxId: row.id }, deps)).toEqual({ skipped: 'delivered' });
+      expect(provider.received).toHaveLength(1);
+      const [r] = provider.received;
+      expect(r!.headers['x-sharehub-signature']).toMatch(/^t=\d+,sm3=[0-9a-f]{64}$/);
+      expect(verifyWebhookSignature(w.provider.webhookSecret, r!.headers['x-sharehub-signature'] as string, r!.body, Math.floor(clock().getTime() / 1000))).toBe(true);
+      expect(await ctx.db('outbox').where('id', row.id).first()).toMatchObject({ status: 'delivered', attempts: 1, delivered_at: clock() });
+    });
+
+    it('counts failed attempts in the database and dead-letters on the last', async () => {
+      const provider = await server({ respond: () => 503 });
+      const { row } = await pushRow(provider.url);
+      for (let i = 1; i <= 2; i++) {
+        const err = await deliverWebhook({ outboxId: row.id }, deps).catch((e: Error) => e);
+        expect(err).toBeInstanceOf(Error);
+        expect(err).not.toBeInstanceOf(UnrecoverableError);
+        expect(await ctx.db('outbox').where('id', row.id).first()).toMatchObject({ attempts: i, last_error: 'HTTP 503', status: 'pending' });
+      }
+      await expect(deliverWebhook({ outboxId: row.id }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+      expect(await ctx.db('outbox').where('id', row.id).first()).toMatchObject({ status: 'dead', attempts: 3 });
+      expect(await deliverWebhook({ outboxId: row.id }, deps)).toEqual({ skipped: 'dead' });
+    });
+
+    it('gives up at once on a 4xx; a refused connection is temporary', async () => {
+      const gone = await server({ respond: () => 410 });
+      const { row } = await pushRow(gone.url);
+      await expect(deliverWebhook({ outboxId: row.id }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+      expect((await ctx.db('outbox').where('id', row.id).first()).status).toBe('dead');
+
+      const port = await findFreePort();
+      const { row: refused } = await pushRow(`http://127.0.0.1:${port}/`);
+      const err = await deliverWebhook({ outboxId: refused.id }, deps).catch((e: Error) => e);
+      expect(err).not.toBeInstanceOf(UnrecoverableError);
+      expect((await ctx.db('outbox').where('id', refused.id).first()).last_error).toBe('ECONNREFUSED');
+    });
+
+    it('refuses a job for a message that does not exist', async () => {
+      await expect(deliverWebhook({ outboxId: '00000000-0000-4000-8000-000000000000' }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+    });
+  });
+
+  describe('provision', () => {
+    it('throws while the provider endpoint is unreachable, grants once it answers, and is idempotent', async () => {
+      const port = await findFreePort();
+      const w = await makeWorld(ctx);
+      const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: `http://127.0.0.1:${port}/records` } });
+      const a = await submit(w, resource.id, clock());
+      await ok(await actions.accept(w, a.id));
+      await expect(provision({ applicationId: a.id }, deps)).rejects.toThrow(/not reachable yet \(ECONNREFUSED\)/);
+      const down = await server({ port, respond: () => 503 });
+      await expect(provision({ applicationId: a.id }, deps)).rejects.toThrow(/HTTP 503/);
+      down.respond = () => 200;
+      expect(await provision({ applicationId: a.id }, deps)).toEqual({ result: 'granted' });
+      expect(await provision({ applicationId: a.id }, deps)).toEqual({ skipped: 'granted' });
+      expect(await ctx.db('grants').where('application_id', a.id).count({ n: '*' }).first()).toEqual({ n: 1 });
+    });
+
+    it('provision-sweep gives each waiting application one job per hour', async () => {
+      const w = await makeWorld(ctx);
+      const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } });
+      const a = await submit(w, resource.id, clock());
+      await ok(await actions.accept(w, a.id));
+      enqueued.length = 0;
+      await provisionSweep({ window: '202603020105' }, deps);
+      await provisionSweep({ window: '202603020159' }, deps);
+      const mine = enqueued.filter((e) => (e.payload as { applicationId: string }).applicationId === a.id);
+      expect(mine.map((e) => e.jobId)).toEqual([`provision-${a.id}-2026030201`, `provision-${a.id}-2026030201`]);
+    });
+  });
+});

@@ -1,0 +1,114 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Knex } from 'knex';
+import { SIGNATURE_HEADER, signWebhook } from '../src/lib/webhook-signature.js';
+import { recordEvent } from '../src/modules/audit/events.js';
+import { addTimeline } from '../src/modules/applications/applications-repository.js';
+import { webhookTarget } from '../src/modules/departments/departments-service.js';
+import type { JobPayloads } from '../src/modules/outbox/job-types.js';
+import { webhookEnvelope, type OutboxRow } from '../src/modules/outbox/outbox-service.js';
+import type { JobDeps } from './deps.js';
+
+// A 4xx means the department's endpoint refuses this message and will keep refusing it: retrying
+// only delays the dead letter. These few mean "later", so they are retried like a 5xx.
+const RETRYABLE_4XX = new Set([408, 425, 429]);
+
+type Attempt = { ok: true; status: number } | { ok: false; error: string; permanent: boolean };
+
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    // The reply body is never read or stored: it is the department's, and may hold anything.
+    await res.body?.cancel().catch(() => {});
+    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
+    return { ok: false, error: `HTTP ${res.status}`, permanent: res.status < 500 && !RETRYABLE_4XX.has(res.status) };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const reason = e.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    return { ok: false, error: reason, permanent: false };
+  }
+}
+
+async function markDelivered(db: Knex, row: OutboxRow, now: Date, status: number) {
+  await db.transaction(async (trx) => {
+    const updated = await trx('outbox')
+      .where('id', row.id)
+      .whereNot('status', 'delivered')
+      .update({ status: 'delivered', attempts: trx.raw('attempts + 1'), delivered_at: now, last_error: null, updated_at: now });
+    // The push itself is a step of the application's trace: when the provider had it.
+    if (updated && row.type === 'application.pending_provider' && row.application_id) {
+      await addTimeline(trx, {
+        applicationId: row.application_id, at: now, action: 'delivered', actor: { kind: 'worker' },
+        details: { messageId: row.id, httpStatus: status },
+      });
+      await recordEvent(trx, {
+        actor: { kind: 'worker' }, entityType: 'application', entityId: row.application_id, action: 'application.delivered',
+        details: { messageId: row.id, departmentCode: row.department_code, attempts: row.attempts + 1 },
+      });
+    }
+  });
+}
+
+/** Dead-letters a message that will not be delivered; listed for platform admins to redrive. Idempotent. */
+export async function markDead(db: Knex, outboxId: string, now: Date, error: string) {
+  await db.transaction(async (trx) => {
+    const [row] = await trx('outbox')
+      .where('id', outboxId)
+      .whereIn('status', ['pending', 'queued'])
+      .update({ status: 'dead', dead_at: now, last_error: error, updated_at: now })
+      .returning(['id', 'type', 'department_code', 'attempts']);
+    if (row) {
+      await recordEvent(trx, {
+        actor: { kind: 'worker' }, entityType: 'message', entityId: outboxId, action: 'message.dead_letter', outcome: 'failure',
+        reason: error, details: { type: row.type, departmentCode: row.department_code, attempts: row.attempts },
+      });
+    }
+  });
+}
+
+/**
+ * Signs and POSTs one outbox message to its department's webhook. The message id is the
+ * Idempotency-Key, so a department receiving a retry of something it already processed can
+ * tell. The attempt count lives in the database, so the budget holds even if Redis lost the
+ * job and the relay queued it again; when it runs out the message is dead-lettered.
+ */
+export async function deliverWebhook(payload: JobPayloads['deliver-webhook'], deps: JobDeps) {
+  const row: OutboxRow | undefined = await deps.db('outbox').where('id', payload.outboxId).first();
+  if (!row || row.kind !== 'webhook' || !row.department_code) throw new UnrecoverableError(`no webhook message ${payload.outboxId}`);
+  if (row.status === 'delivered' || row.status === 'no_webhook' || row.status === 'dead') return { skipped: row.status };
+
+  const target = await webhookTarget(deps.db, deps.keys, row.department_code);
+  if (!target) {
+    // Nothing to send to: the department reads its notifications and inbox instead.
+    await deps.db('outbox').where('id', row.id).whereIn('status', ['pending', 'queued']).update({ status: 'no_webhook', updated_at: deps.clock() });
+    return { skipped: 'no_webhook' };
+  }
+
+  const body = JSON.stringify(webhookEnvelope(row));
+  const now = deps.clock();
+  const attempt = await post(target.url, {
+    'content-type': 'application/json',
+    'user-agent': 'ShareHub-Webhook/1',
+    'idempotency-key': row.id,
+    'x-sharehub-event': row.type,
+    'x-sharehub-delivery': row.id,
+    [SIGNATURE_HEADER]: signWebhook(target.secret, body, Math.floor(now.getTime() / 1000)),
+  }, body, deps.config.WEBHOOK_TIMEOUT_MS);
+
+  if (attempt.ok) {
+    await markDelivered(deps.db, row, deps.clock(), attempt.status);
+    deps.log.info({ outboxId: row.id, type: row.type, status: attempt.status }, 'webhook delivered');
+    return { delivered: true };
+  }
+
+  const [counted] = await deps.db('outbox')
+    .where('id', row.id)
+    .update({ attempts: deps.db.raw('attempts + 1'), last_error: attempt.error, updated_at: deps.clock() })
+    .returning('attempts');
+  const attempts = Number(counted?.attempts ?? row.attempts + 1);
+  deps.log.warn({ outboxId: row.id, type: row.type, attempts, error: attempt.error }, 'webhook delivery failed');
+  if (attempt.permanent || attempts >= deps.config.WEBHOOK_MAX_ATTEMPTS) {
+    await markDead(deps.db, row.id, deps.clock(), attempt.error);
+    throw new UnrecoverableError(`webhook ${row.id} dead-lettered after ${attempts} attempt(s): ${attempt.error}`);
+  }
+  throw new Error(`webhook ${row.id} attempt ${attempts} failed: ${attempt.error}`);
+}
