@@ -4,6 +4,8 @@ import * as m20261122000200 from './20261122000200_create_users.js';
 import * as m20261122000300 from './20261122000300_create_systems.js';
 import * as m20261122000400 from './20261122000400_create_events.js';
 import * as m20261122000500 from './20261122000500_create_resources.js';
+import * as m20261122001000 from './20261122001000_create_catalog_bigrams_function.js';
+import * as m20261122001100 from './20261122001100_create_resource_search.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -16,6 +18,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122000300_create_systems': m20261122000300,
   '20261122000400_create_events': m20261122000400,
   '20261122000500_create_resources': m20261122000500,
+  '20261122001000_create_catalog_bigrams_function': m20261122001000,
+  '20261122001100_create_resource_search': m20261122001100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
