@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { catalogRoutes } from './catalog/catalog-routes.js';
 import { departmentsRoutes } from './departments/departments-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import { identityRoutes } from './identity/identity-routes.js';
 import { systemsRoutes } from './systems/systems-routes.js';
 
 /** Every area's routes, registered in the API scope behind the auth hook. */
-export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes];
+export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, catalogRoutes];

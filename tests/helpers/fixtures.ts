@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { deriveKeys } from '../../src/lib/crypto.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { createDepartment } from '../../src/modules/departments/departments-service.js';
 import { createUser } from '../../src/modules/identity/users-service.js';
@@ -30,7 +31,8 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const adminToken = (ctx: TestContext) => login(ctx.app, 'admin', ADMIN_PASSWORD);
 
 export async function makeDepartment(ctx: TestContext, overrides: { name?: string; webhookUrl?: string; webhookSecret?: string } = {}) {
-  const { row, webhookSecret } = await createDepartment(ctx.db, ctx.app.keys, {
+  // The app's decorators live in its own encapsulated scope, so the keys are derived here.
+  const { row, webhookSecret } = await createDepartment(ctx.db, deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), {
     code: randomAgencyCode(),
     name: overrides.name ?? uniqueName('测试局'),
     level: 'city',
