@@ -119,8 +119,8 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   const terms = queryTerms(query.q);
   const grams = [...new Set(terms.flatMap(bigrams))];
   // One-character terms have no bigram: they are confirmed by strpos alone (a scan, but correct).
-  // knex expands an array binding into a list of parameters, hence array[?].
-  if (grams.length) q.whereRaw('catalog_bigrams(rs.search_text) @> array[?]::text[]', [grams]);
+  // node-pg sends a JS array as a PostgreSQL array literal.
+  if (grams.length) q.whereRaw('catalog_bigrams(rs.search_text) @> ?::text[]', [grams]);
   for (const term of terms) q.whereRaw('strpos(rs.search_text, ?) > 0', [term]);
   if (query.provider !== undefined) q.where('rs.provider_code', query.provider);
   // The category pattern admits digits only, so it needs no LIKE escaping.
@@ -154,7 +154,7 @@ export async function searchResources(db: Knex, viewer: Principal, query: Search
     .orderBy('r.code');
 
   // Every facet and the total in one pass over the matches: one grouping set per facet, plus ().
-  const columns = FACET_NAMES.map((f) => `${FACETS[f]} as ${f}`).join(', ');
+  const columns = FACET_NAMES.map((f) => `${FACETS[f]} as "${f}"`).join(', ');
   const sets = FACET_NAMES.map((f) => `(${FACETS[f]})`).join(', ');
   const facetQuery = db('resource_search as rs')
     .modify(applyFilters, viewer, query)
