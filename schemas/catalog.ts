@@ -40,7 +40,7 @@ export const dataItemSchema = {
       enum: DATA_TYPES,
       description: 'C 字符 character, N 数值 numeric, Y 货币 currency, D 日期 date, T 日期时间 date-time, L 逻辑 boolean, M 备注 memo, G 通用 general/binary, B 双精度 double, I 整型 integer, F 浮点 float',
     },
-    length: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'maximum length (characters or digits)' },
+    length: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'maximum length: characters, digits, or bytes for G (通用, e.g. a licence file)' },
     sensitivity: {
       type: 'string',
       enum: SENSITIVITY_LEVELS,

@@ -20,7 +20,8 @@ describe('catalog search', () => {
   let mz: Awaited<ReturnType<typeof makeUser>>;
   let sc: Awaited<ReturnType<typeof makeUser>>;
   let stranger: Awaited<ReturnType<typeof makeUser>>;
-  const codes: Record<string, string> = {};
+  type Key = 'marriage' | 'adoption' | 'relief' | 'entity' | 'licence' | 'deprecated' | 'draft' | 'inReview';
+  const codes = {} as Record<Key, string>;
 
   beforeAll(async () => {
     ctx = await buildTestApp();
@@ -28,7 +29,7 @@ describe('catalog search', () => {
     mz = await makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省民政厅' })).code);
     sc = await makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省市场监管局' })).code);
     stranger = await makeUser(ctx, 'dept_operator');
-    const publish = async (key: string, owner: Headers, overrides: Record<string, unknown>) => {
+    const publish = async (key: Key, owner: Headers, overrides: Record<string, unknown>) => {
       codes[key] = (await publishedResource(ctx, owner, admin, overrides)).code;
     };
     await publish('marriage', mz.headers, { code: nextCode('101001'), name: '婚姻登记信息', summary: '结婚、离婚登记记录' });
@@ -58,7 +59,7 @@ describe('catalog search', () => {
   afterAll(async () => ctx.close());
 
   async function search(headers: Headers, params: Record<string, string | number | boolean> = {}): Promise<Result> {
-    const qs = new URLSearchParams(Object.entries({ limit: 200, ...params }).map(([k, v]) => [k, String(v)]));
+    const qs = new URLSearchParams(Object.entries({ limit: 200, ...params }).map(([k, v]): [string, string] => [k, String(v)]));
     const res = await ctx.app.inject({ method: 'GET', url: `/v1/resources?${qs}`, headers });
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
@@ -182,7 +183,7 @@ describe('catalog search', () => {
 
     it("never counts another department's drafts", async () => {
       const r = await search(stranger.headers);
-      expect(r.facets.status.map((b) => b.value).sort()).toEqual(['deprecated', 'published']);
+      expect(r.facets.status!.map((b) => b.value).sort()).toEqual(['deprecated', 'published']);
       const mine = await search(mz.headers);
       expect(mine.facets.status).toContainEqual({ value: 'draft', label: '草稿', count: 1 });
     });
