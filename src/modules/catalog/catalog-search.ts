@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Principal } from '../../plugins/auth.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
+import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES } from '../../../schemas/catalog.js';
 
 const MAX_TERMS = 8;
 
@@ -61,6 +62,8 @@ export async function syncSearchRow(trx: Knex.Transaction | Knex, resourceId: st
     format: v.format,
     share_method: v.share_method,
     open_to_public: v.open_to_public,
+    category_prefix: Number(v.category_code.slice(0, 3)),
+    facet_code: encodeFacets({ shareType: v.share_type, subjectType: v.subject_type, format: v.format, shareMethod: v.share_method, status: r.status }),
     search_text: searchTextOf({ name: v.name, summary: v.summary, dataItems: v.data_items }),
   };
   await trx('resource_search').insert(row).onConflict('resource_id').merge();
@@ -90,18 +93,42 @@ const SHARE_METHOD_LABELS: Record<string, string> = { table: '库表', file: '�
 const SUBJECT_LABELS: Record<string, string> = { person: '自然人', legal_entity: '法人', none: '无' };
 const STATUS_LABELS: Record<string, string> = { draft: '草稿', pending_review: '待审核', published: '已发布', deprecated: '已停用' };
 
-/** Facet name → the search-row expression it counts. */
-const FACETS = {
-  provider: 'rs.provider_code',
-  category: 'left(rs.category_code, 3)',
-  shareType: 'rs.share_type',
-  subjectType: 'rs.subject_type',
-  format: 'rs.format',
-  shareMethod: 'rs.share_method',
-  status: 'rs.status',
-} as const;
-type FacetName = keyof typeof FACETS;
-const FACET_NAMES = Object.keys(FACETS) as FacetName[];
+const FACET_NAMES = ['provider', 'category', 'shareType', 'subjectType', 'format', 'shareMethod', 'status'] as const;
+type FacetName = (typeof FACET_NAMES)[number];
+
+/**
+ * The facets with a small, fixed set of values, in the order facet_code packs them (mixed radix:
+ * the first varies fastest). Appending a value to a list changes the codes of stored rows, so a
+ * change here comes with a migration that rewrites resource_search.facet_code.
+ */
+export const PACKED_FACETS = [
+  ['shareType', [1, 2, 3]],
+  ['subjectType', SUBJECT_TYPES],
+  ['format', RESOURCE_FORMATS],
+  ['shareMethod', SHARE_METHODS],
+  ['status', RESOURCE_STATUSES],
+] as const;
+type PackedFacet = (typeof PACKED_FACETS)[number][0];
+export type FacetValues = Record<PackedFacet, string | number>;
+
+export function encodeFacets(values: FacetValues): number {
+  let code = 0;
+  for (const [facet, domain] of [...PACKED_FACETS].reverse()) {
+    const index = (domain as readonly (string | number)[]).indexOf(values[facet]);
+    if (index < 0) throw new Error(`${facet} '${values[facet]}' has no facet code`);
+    code = code * domain.length + index;
+  }
+  return code;
+}
+
+export function decodeFacets(code: number): FacetValues {
+  const values = {} as FacetValues;
+  for (const [facet, domain] of PACKED_FACETS) {
+    values[facet] = domain[code % domain.length]!;
+    code = Math.floor(code / domain.length);
+  }
+  return values;
+}
 
 export type FacetBucket = {
   value: string;
@@ -118,10 +145,12 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   }
   const terms = queryTerms(query.q);
   const grams = [...new Set(terms.flatMap(bigrams))];
-  // One-character terms have no bigram: they are confirmed by strpos alone (a scan, but correct).
   // node-pg sends a JS array as a PostgreSQL array literal.
   if (grams.length) q.whereRaw('catalog_bigrams(rs.search_text) @> ?::text[]', [grams]);
-  for (const term of terms) q.whereRaw('strpos(rs.search_text, ?) > 0', [term]);
+  // Holding a two-character term's bigram is holding the term, so only longer terms need the
+  // text itself to confirm the characters are adjacent and in order. One-character terms have
+  // no bigram: strpos alone finds them (a scan, but correct).
+  for (const term of terms) if (Array.from(term).length !== 2) q.whereRaw('strpos(rs.search_text, ?) > 0', [term]);
   if (query.provider !== undefined) q.where('rs.provider_code', query.provider);
   // The category pattern admits digits only, so it needs no LIKE escaping.
   if (query.category !== undefined) q.where('rs.category_code', 'like', `${query.category}%`);
@@ -136,8 +165,15 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
 }
 
 export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
-  const page = db('resource_search as rs')
-    .modify(applyFilters, viewer, query)
+  const matches = db('resource_search as rs').modify(applyFilters, viewer, query);
+  // Without text, the first page is a walk of the code index, stopping at the 20th visible row.
+  // With text, that walk can read most of the table when the matches cluster in code order, and
+  // the planner cannot know; behind the OFFSET 0 fence PostgreSQL collects the matches through
+  // the bigram index and keeps the page in a top-N sort, at a cost that follows the matches.
+  const source: Knex.QueryBuilder = queryTerms(query.q).length
+    ? db.from(db.raw('(? offset 0) as rs', [matches.select('rs.resource_id', 'rs.version', 'rs.latest_status', 'rs.code')]))
+    : matches;
+  const page = source
     .select('rs.resource_id', 'rs.version', 'rs.latest_status')
     .orderBy('rs.code')
     .limit(query.limit)
@@ -153,26 +189,28 @@ export async function searchResources(db: Knex, viewer: Principal, query: Search
       'v.update_cycle', 'v.published_at')
     .orderBy('r.code');
 
-  // Every facet and the total in one pass over the matches: one grouping set per facet, plus ().
-  const columns = FACET_NAMES.map((f) => `${FACETS[f]} as "${f}"`).join(', ');
-  const sets = FACET_NAMES.map((f) => `(${FACETS[f]})`).join(', ');
+  // Every facet and the total in one pass over the matches, grouped by three small keys; the
+  // five packed facets are unpacked from facet_code here.
   const facetQuery = db('resource_search as rs')
     .modify(applyFilters, viewer, query)
-    .select(db.raw(`${columns}, count(*)::int as n`))
-    .groupByRaw(`grouping sets (${sets}, ())`);
+    .select(db.raw('rs.provider_code as p, rs.category_prefix as c, rs.facet_code as f, count(*)::int as n'))
+    .groupByRaw('grouping sets ((rs.provider_code), (rs.category_prefix), (rs.facet_code))');
 
   const [items, facetRows] = await Promise.all([itemsQuery, facetQuery]);
-  const facets = Object.fromEntries(FACET_NAMES.map((f) => [f, [] as FacetBucket[]])) as Record<FacetName, FacetBucket[]>;
+  const counts = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
+  const add = (facet: FacetName, value: string, n: number) => counts[facet].set(value, (counts[facet].get(value) ?? 0) + n);
   let total = 0;
-  for (const row of facetRows as Record<string, unknown>[]) {
-    const facet = FACET_NAMES.find((f) => row[f] !== null);
-    if (!facet) {
-      total = row.n as number;
-      continue;
+  for (const row of facetRows as { p: string | null; c: number | null; f: number | null; n: number }[]) {
+    if (row.p !== null) {
+      add('provider', row.p, row.n);
+      total += row.n;
+    } else if (row.c !== null) {
+      add('category', String(row.c), row.n);
+    } else if (row.f !== null) {
+      for (const [facet, value] of Object.entries(decodeFacets(row.f))) add(facet as PackedFacet, String(value), row.n);
     }
-    const value = String(row[facet]);
-    facets[facet].push({ value, label: labelOf(facet, value), count: row.n as number });
   }
+  const facets = Object.fromEntries(FACET_NAMES.map((f) => [f, [...counts[f]].map(([value, count]): FacetBucket => ({ value, label: labelOf(f, value), count }))])) as Record<FacetName, FacetBucket[]>;
   const providerNames = await departmentNames(db, facets.provider.map((b) => b.value));
   for (const b of facets.provider) b.label = providerNames.get(b.value);
   for (const f of FACET_NAMES) facets[f].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bigrams, normalizeText } from '../../../src/modules/catalog/catalog-search.js';
+import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS } from '../../../src/modules/catalog/catalog-search.js';
 import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
@@ -189,6 +189,26 @@ describe('catalog search', () => {
     });
   });
 
+  describe('packed facet codes', () => {
+    it('round-trip every combination of the small facets, each to its own code', () => {
+      const combos = PACKED_FACETS.reduce<Record<string, string | number>[]>(
+        (acc, [facet, domain]) => acc.flatMap((c) => domain.map((v) => ({ ...c, [facet]: v }))), [{}]);
+      const codes = combos.map((c) => encodeFacets(c as Parameters<typeof encodeFacets>[0]));
+      expect(new Set(codes).size).toBe(combos.length);
+      codes.forEach((code, i) => expect(decodeFacets(code)).toEqual(combos[i]));
+      expect(Math.max(...codes)).toBeLessThan(32_768);
+    });
+
+    it('are stored consistently with the columns of every search row', async () => {
+      const rows = await ctx.db('resource_search').select('facet_code', 'share_type', 'subject_type', 'format', 'share_method', 'status', 'category_prefix', 'category_code');
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(decodeFacets(r.facet_code)).toEqual({ shareType: r.share_type, subjectType: r.subject_type, format: r.format, shareMethod: r.share_method, status: r.status });
+        expect(String(r.category_prefix)).toBe(r.category_code.slice(0, 3));
+      }
+    });
+  });
+
   describe('pagination', () => {
     it('pages through the results in code order with a stable total', async () => {
       const all = await search(admin);
@@ -203,6 +223,17 @@ describe('catalog search', () => {
       expect(seen).toEqual(codesOf(all));
       expect([...seen].sort()).toEqual(seen);
       expect((await search(admin, { limit: 2, offset: 100 })).items).toEqual([]);
+    });
+
+    it('pages through the matches of a text query the same way', async () => {
+      for (const q of ['登记', '登记信息', '婚']) {
+        const all = await search(admin, { q });
+        expect(all.total, q).toBeGreaterThan(2);
+        const seen: string[] = [];
+        for (let offset = 0; offset < all.total; offset += 2) seen.push(...codesOf(await search(admin, { q, limit: 2, offset })));
+        expect(seen, q).toEqual(codesOf(all));
+        expect([...seen].sort(), q).toEqual(seen);
+      }
     });
   });
 });
