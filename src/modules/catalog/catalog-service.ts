@@ -12,7 +12,7 @@ import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 import { seesAllResources, syncSearchRow } from './catalog-search.js';
-import { categoryOf, checkResource, type ControlParam, type DataItem, type ResourceMetadata } from './resource-validation.js';
+import { categoryOf, checkResource, type ControlParam, type DataItem, type Delivery, type ResourceMetadata } from './resource-validation.js';
 
 /** Who acts and under which request, for the trail. */
 export interface Trail {
@@ -355,7 +355,7 @@ export interface ApplicableVersion {
   shareConditions: string | null;
   legalBasis: string | null;
   controlParams: ControlParam[];
-  delivery: ResourceMetadata['delivery'];
+  delivery: Delivery;
   dataItems: DataItem[];
   subjectType: ResourceMetadata['subjectType'];
   subjectKey: string | null;
@@ -366,7 +366,7 @@ export interface ApplicableVersion {
  * exist (or, given a viewer, is a draft the viewer may not know of); 409 naming the state when it
  * is deprecated or not published yet.
  */
-export async function getApplicableVersion(db: Knex, resourceIdOrCode: string, viewer?: Principal): Promise<ApplicableVersion> {
+export async function getApplicableVersion(db: Knex | Knex.Transaction, resourceIdOrCode: string, viewer?: Principal): Promise<ApplicableVersion> {
   const r = viewer ? await visibleResource(db, viewer, resourceIdOrCode) : await findResource(db, resourceIdOrCode);
   if (!r) throw notFound(`resource ${resourceIdOrCode}`);
   if (r.status !== 'published' || r.published_version === null) throw illegalState(describe(r), r.status, 'apply for');
@@ -381,7 +381,7 @@ export async function getApplicableVersion(db: Knex, resourceIdOrCode: string, v
     shareConditions: v.share_conditions,
     legalBasis: v.legal_basis,
     controlParams: v.control_params,
-    delivery: v.delivery,
+    delivery: v.delivery as Delivery,
     dataItems: v.data_items,
     subjectType: v.subject_type,
     subjectKey: v.subject_key,

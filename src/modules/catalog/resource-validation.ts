@@ -34,7 +34,8 @@ export type ControlParam = {
   description?: string;
 };
 
-export type Delivery = { mode: 'hosted'; endpoint?: undefined } | { mode: 'provider_api'; endpoint: string };
+/** Delivery of a validated resource: checkResource() guarantees the endpoint is there exactly for provider_api. */
+export type Delivery = { mode: 'hosted' } | { mode: 'provider_api'; endpoint: string };
 
 export type Contact = {
   name: string;
