@@ -4,6 +4,8 @@ import * as m20261122000200 from './20261122000200_create_users.js';
 import * as m20261122000300 from './20261122000300_create_systems.js';
 import * as m20261122000400 from './20261122000400_create_events.js';
 import * as m20261122000500 from './20261122000500_create_resources.js';
+import * as m20261122001000 from './20261122001000_create_catalog_bigrams_function.js';
+import * as m20261122001100 from './20261122001100_create_resource_search.js';
 import * as m20261122002000 from './20261122002000_create_calendar_years.js';
 import * as m20261122002010 from './20261122002010_seed_calendar_2025_2026.js';
 import * as m20261122002100 from './20261122002100_create_applications.js';
@@ -22,6 +24,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122000300_create_systems': m20261122000300,
   '20261122000400_create_events': m20261122000400,
   '20261122000500_create_resources': m20261122000500,
+  '20261122001000_create_catalog_bigrams_function': m20261122001000,
+  '20261122001100_create_resource_search': m20261122001100,
   '20261122002000_create_calendar_years': m20261122002000,
   '20261122002010_seed_calendar_2025_2026': m20261122002010,
   '20261122002100_create_applications': m20261122002100,

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -10,6 +12,9 @@ import { resolveServices, type Services } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
+import { CatalogImportError, importCatalogDir, importDemoCatalogIfEmpty, type ImportCounts } from './modules/catalog/catalog-import.js';
+import type { RuntimeConfig } from './app.js';
+import type { Db } from './db.js';
 import { startScheduler, startWorkers, type Runner } from '../workers/index.js';
 import { USER_ROLES, type UserRole } from './plugins/auth.js';
 import { REDACT_PATHS } from './logger.js';
@@ -23,6 +28,8 @@ const USAGE = `sharehub <command>
   migrate [latest|rollback|status]
   user create --username U --role R --department CODE [--display-name N]
                            password from SHAREHUB_NEW_USER_PASSWORD, else generated and printed once
+  catalog import <dir>     load departments and resources from catalog files (catalog/ holds the
+                           demo catalog); idempotent, publishes as the platform
 `;
 
 type Closer = () => Promise<void>;
@@ -57,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
       return migrate(config, logger, rest[0] ?? 'latest');
     case 'user':
       if (rest[0] === 'create') return userCreate(config, logger, rest.slice(1));
+      break;
+    case 'catalog':
+      if (rest[0] === 'import' && rest[1]) return catalogImport(config, logger, rest[1]);
       break;
   }
   console.error(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
@@ -103,6 +113,7 @@ async function serve(config: Config, logger: Logger, mode: { api: boolean; worke
       } else if (adminCreated) {
         logger.info({ username: FIRST_ADMIN_USERNAME }, 'first platform administrator created from SHAREHUB_ADMIN_PASSWORD');
       }
+      await loadDemoCatalog(db, runtime, logger);
     }
   } finally {
     await db.destroy();
@@ -177,6 +188,50 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
     console.log(`created ${user.role} ${user.username} in ${user.department_code}`);
     if (!process.env.SHAREHUB_NEW_USER_PASSWORD) console.log(`password (shown once): ${password}`);
     return 0;
+  } finally {
+    await db.destroy();
+    await services.stop();
+  }
+}
+
+/** The embedded hub is a demo: its first run loads catalog/, so there is something to find. */
+async function loadDemoCatalog(db: Db, config: RuntimeConfig, logger: Logger): Promise<void> {
+  // src/cli.ts under tsx, dist/src/cli.js when built: the catalog sits at the package root.
+  const dir = ['../catalog', '../../catalog'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((d) => existsSync(d));
+  if (!dir) {
+    logger.warn('no catalog/ directory next to the package; the demo catalog is not loaded');
+    return;
+  }
+  try {
+    const counts = await importDemoCatalogIfEmpty(db, deriveKeys(config.SHAREHUB_SECRET_KEY), dir);
+    if (counts) logger.info({ ...counts, dir }, 'demo catalog loaded');
+  } catch (err) {
+    // A broken demo catalog must not keep the hub from starting.
+    logger.error({ err }, 'the demo catalog could not be loaded');
+  }
+}
+
+async function catalogImport(config: Config, logger: Logger, dir: string): Promise<number> {
+  if (!existsSync(dir)) {
+    console.error(`no such directory: ${dir}`);
+    return 2;
+  }
+  const services = await resolveServices(config, logger, { embedded: true, needRedis: false, onCrash: (err) => logger.fatal({ err }, 'postgres stopped') });
+  const db = createDb(services.config.DATABASE_URL, { max: 1 });
+  try {
+    await migrateLatest(db);
+    const counts: ImportCounts = await importCatalogDir(db, deriveKeys(services.config.SHAREHUB_SECRET_KEY), dir);
+    const { departments: d, resources: r } = counts;
+    console.log(`catalog import from ${dir}: ${counts.files} files
+  departments: ${d.created} created, ${d.existing} already registered
+  resources:   ${r.created} created, ${r.updated} updated (new version published), ${r.unchanged} unchanged, ${r.skipped} skipped (deprecated)`);
+    return 0;
+  } catch (err) {
+    if (err instanceof CatalogImportError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
   } finally {
     await db.destroy();
     await services.stop();

@@ -26,6 +26,8 @@ export default async function setup(project: TestProject) {
   const logger = pino({ level: 'warn' });
   const runId = randomBytes(4).toString('hex');
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-test-'));
+  // As root, PostgreSQL runs as the postgres user, which must be able to traverse this 0700 directory.
+  await fs.chmod(tmp, 0o711);
   const stops: (() => Promise<void>)[] = [];
   const onCrash = (err: Error) => logger.error({ err }, 'test service crashed');
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { applicationsRoutes } from './applications/applications-routes.js';
 import { calendarRoutes } from './calendar/calendar-routes.js';
+import { catalogRoutes } from './catalog/catalog-routes.js';
 import { departmentsRoutes } from './departments/departments-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import { grantsRoutes } from './grants/grants-routes.js';
@@ -9,5 +10,5 @@ import { outboxRoutes } from './outbox/outbox-routes.js';
 import { systemsRoutes } from './systems/systems-routes.js';
 
 /** Every area's routes, registered in the API scope behind the auth hook. */
-export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, calendarRoutes,
-  applicationsRoutes, grantsRoutes, outboxRoutes];
+export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, catalogRoutes,
+  calendarRoutes, applicationsRoutes, grantsRoutes, outboxRoutes];

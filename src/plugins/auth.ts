@@ -26,6 +26,12 @@ declare module 'fastify' {
     /** Roles allowed on this route. Routes without it, and not public, are refused at start-up. */
     roles?: readonly Role[];
     public?: boolean;
+    /**
+     * On a public route: authenticate the caller when an Authorization header is sent (a bad
+     * token is still a 401), so the handler can offer signed-in callers more. Without the
+     * header request.principal stays null.
+     */
+    optionalAuth?: boolean;
   }
 }
 
@@ -57,7 +63,10 @@ export default fp<{ config: Config; keys: HubKeys }>(
 
     app.addHook('onRequest', async (request) => {
       const routeConfig = request.routeOptions.config;
-      if (routeConfig.public) return;
+      if (routeConfig.public) {
+        if (routeConfig.optionalAuth && request.headers.authorization !== undefined) request.principal = await authenticate(request);
+        return;
+      }
       request.principal = await authenticate(request);
       if (!routeConfig.roles?.includes(request.principal.role)) {
         throw new AppError('FORBIDDEN', `this operation is not allowed for role '${request.principal.role}'`);

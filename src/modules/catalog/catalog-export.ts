@@ -1,0 +1,195 @@
+// Catalog export: DCAT-AP JSON-LD of what may be shown to the public, and CSV of the whole
+// published catalog for signed-in users. Both are built from named columns only, so nothing
+// else of a resource (drafts, provider endpoints, review reasons) can leave through them.
+import { Readable } from 'node:stream';
+import type { Knex } from 'knex';
+import { rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
+
+const EU_AUTHORITY = 'http://publications.europa.eu/resource/authority';
+// DCAT-AP controlled vocabularies (EU Publications Office authority tables).
+const ACCESS_PUBLIC = `${EU_AUTHORITY}/access-right/PUBLIC`;
+const ACCESS_RESTRICTED = `${EU_AUTHORITY}/access-right/RESTRICTED`;
+const FREQUENCY: Record<string, string> = {
+  realtime: 'UPDATE_CONT', daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY', quarterly: 'QUARTERLY',
+  half_yearly: 'ANNUAL_2', yearly: 'ANNUAL', irregular: 'IRREG',
+};
+const SHARE_METHOD_TITLES: Record<string, string> = { table: '库表交换', file: '文件下载', interface: '接口服务' };
+
+export const DCAT_CONTEXT = {
+  dcat: 'http://www.w3.org/ns/dcat#',
+  dct: 'http://purl.org/dc/terms/',
+  foaf: 'http://xmlns.com/foaf/0.1/',
+  vcard: 'http://www.w3.org/2006/vcard/ns#',
+  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+} as const;
+
+type Row = ResourceRow & VersionRow & { provider_name: string };
+
+/** Published resources (not deprecated) at their published version, with the provider's name. */
+function publishedRows(db: Knex) {
+  return db('resources as r')
+    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+    .join('departments as d', 'd.code', 'r.provider_code')
+    .where('r.status', 'published')
+    .select(...versionColumns(db, 'v'), 'r.id', 'r.code', 'r.provider_code', 'r.status', 'd.name as provider_name')
+    .orderBy('r.code');
+}
+
+const zh = (value: string) => ({ '@value': value, '@language': 'zh' });
+
+/**
+ * DCAT-AP catalog of the published resources that are open to the public (开放属性). Access
+ * rights: PUBLIC when open without conditions, RESTRICTED when the opening has conditions.
+ * Interface resources (共享方式 接口) are also described as a dcat:DataService at the hub's
+ * records endpoint; the provider's own endpoint is never exported.
+ */
+export async function buildDcatCatalog(db: Knex, baseUrl: string) {
+  const platform: { code: string; name: string } | undefined = await db('departments').where('is_platform', true).first('code', 'name');
+  const rows: Row[] = await publishedRows(db).where('v.open_to_public', true);
+  const agent = (code: string, name: string) => ({
+    '@id': `${baseUrl}/v1/departments/${code}`,
+    '@type': 'foaf:Agent',
+    'foaf:name': zh(name),
+    'dct:identifier': code,
+  });
+
+  const datasets = [];
+  const services = [];
+  for (const row of rows) {
+    const meta = rowToMetadata(row);
+    const datasetId = `${baseUrl}/v1/resources/${row.id}`;
+    const serviceId = `${baseUrl}/v1/resources/${row.id}/records`;
+    const isService = meta.shareMethod === 'interface';
+    const accessRights = { '@id': meta.openConditions ? ACCESS_RESTRICTED : ACCESS_PUBLIC };
+    const rights = meta.openConditions ? { 'dct:rights': { '@type': 'dct:RightsStatement', 'rdfs:label': zh(meta.openConditions) } } : {};
+    const contact = {
+      '@type': 'vcard:Kind',
+      'vcard:fn': meta.contact.name,
+      ...(meta.contact.email ? { 'vcard:hasEmail': { '@id': `mailto:${meta.contact.email}` } } : {}),
+      ...(meta.contact.phone ? { 'vcard:hasTelephone': { '@id': `tel:${meta.contact.phone.replace(/[^0-9+]/g, '')}` } } : {}),
+    };
+    datasets.push({
+      '@id': datasetId,
+      '@type': 'dcat:Dataset',
+      'dct:identifier': row.code,
+      'dct:title': zh(meta.name),
+      'dct:description': zh(meta.summary),
+      'dct:publisher': agent(row.provider_code, row.provider_name),
+      'dct:accessRights': accessRights,
+      ...rights,
+      ...(row.publish_day ? { 'dct:issued': { '@value': row.publish_day, '@type': 'xsd:date' } } : {}),
+      ...(row.published_at ? { 'dct:modified': { '@value': row.published_at.toISOString(), '@type': 'xsd:dateTime' } } : {}),
+      'dct:accrualPeriodicity': { '@id': `${EU_AUTHORITY}/frequency/${FREQUENCY[meta.updateCycle]}` },
+      'dcat:keyword': meta.dataItems.map((i) => zh(i.name)),
+      'dcat:contactPoint': contact,
+      'dcat:landingPage': { '@id': datasetId },
+      ...(meta.relatedCodes.length ? { 'dct:relation': meta.relatedCodes } : {}),
+      'dcat:distribution': [{
+        '@id': `${datasetId}#distribution`,
+        '@type': 'dcat:Distribution',
+        'dct:title': zh(`${meta.name}（${SHARE_METHOD_TITLES[meta.shareMethod]}）`),
+        'dcat:accessURL': { '@id': isService ? serviceId : datasetId },
+        ...(meta.formatSubtype ? { 'dct:format': meta.formatSubtype } : {}),
+        ...(isService ? { 'dcat:accessService': { '@id': serviceId } } : {}),
+      }],
+    });
+    if (isService) {
+      services.push({
+        '@id': serviceId,
+        '@type': 'dcat:DataService',
+        'dct:title': zh(`${meta.name} 查询接口`),
+        'dcat:endpointURL': { '@id': serviceId },
+        'dcat:endpointDescription': { '@id': `${baseUrl}/docs/json` },
+        'dcat:servesDataset': { '@id': datasetId },
+        'dct:accessRights': accessRights,
+        'dct:publisher': agent(row.provider_code, row.provider_name),
+      });
+    }
+  }
+
+  const platformName = platform?.name ?? 'ShareHub';
+  return {
+    '@context': DCAT_CONTEXT,
+    '@id': `${baseUrl}/v1/catalog`,
+    '@type': 'dcat:Catalog',
+    'dct:title': zh(`${platformName} 政务信息资源目录`),
+    'dct:description': zh(`${platformName}发布的向社会开放的政务信息资源（开放属性为开放的已发布资源）`),
+    'dct:publisher': platform ? agent(platform.code, platform.name) : { '@type': 'foaf:Agent', 'foaf:name': zh(platformName) },
+    'dct:language': { '@id': `${EU_AUTHORITY}/language/ZHO` },
+    'dcat:dataset': datasets,
+    'dcat:service': services,
+  };
+}
+
+export const CSV_COLUMNS = [
+  'code', 'name', 'providerCode', 'providerName', 'categoryCode', 'summary', 'format', 'formatSubtype', 'shareType', 'shareConditions',
+  'legalBasis', 'shareMethod', 'openToPublic', 'openConditions', 'updateCycle', 'publishDate', 'version', 'subjectType', 'subjectKey',
+  'dataItems', 'controlParams', 'deliveryMode', 'relatedCodes', 'contactName', 'contactPhone', 'contactEmail',
+] as const;
+
+/**
+ * A CSV cell. Cells that a spreadsheet would run as a formula are prefixed with an apostrophe
+ * (OWASP CSV injection), since this file is opened in Excel and WPS far more than parsed.
+ */
+export function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvLine(row: Row): string {
+  const m = rowToMetadata(row);
+  const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+    code: row.code,
+    name: m.name,
+    providerCode: row.provider_code,
+    providerName: row.provider_name,
+    categoryCode: m.categoryCode,
+    summary: m.summary,
+    format: m.format,
+    formatSubtype: m.formatSubtype,
+    shareType: m.shareType,
+    shareConditions: m.shareConditions,
+    legalBasis: m.legalBasis,
+    shareMethod: m.shareMethod,
+    openToPublic: m.openToPublic,
+    openConditions: m.openConditions,
+    updateCycle: m.updateCycle,
+    publishDate: row.publish_day,
+    version: row.version,
+    subjectType: m.subjectType,
+    subjectKey: m.subjectKey,
+    dataItems: m.dataItems.map((i) => `${i.key}:${i.name}:${i.type}(${i.length})`).join('; '),
+    controlParams: m.controlParams.map((p) => `${p.key}:${p.name}`).join('; '),
+    deliveryMode: m.delivery.mode,
+    relatedCodes: m.relatedCodes.join('; '),
+    contactName: m.contact.name,
+    contactPhone: m.contact.phone,
+    contactEmail: m.contact.email,
+  };
+  return `${CSV_COLUMNS.map((c) => csvCell(values[c])).join(',')}\r\n`;
+}
+
+const CSV_BATCH_ROWS = 500;
+
+/**
+ * The whole published catalog as CSV (RFC 4180, UTF-8 with a BOM so spreadsheets read the
+ * Chinese), streamed in keyset-paginated batches: memory stays flat and no pooled connection is
+ * held while a slow client downloads.
+ */
+export function catalogCsvStream(db: Knex): Readable {
+  async function* lines() {
+    yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+    let after: string | undefined;
+    for (;;) {
+      const rows: Row[] = await publishedRows(db)
+        .modify((q) => { if (after !== undefined) q.where('r.code', '>', after); })
+        .limit(CSV_BATCH_ROWS);
+      if (rows.length) yield rows.map(csvLine).join('');
+      if (rows.length < CSV_BATCH_ROWS) return;
+      after = rows[rows.length - 1]!.code;
+    }
+  }
+  return Readable.from(lines());
+}

@@ -1,0 +1,170 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
+import {
+  createResourceBody,
+  dcatDocumentSchema,
+  deprecateResourceBody,
+  exportQuery,
+  getResourceQuery,
+  resourceIdParams,
+  resourceSchema,
+  responsibilityListSchema,
+  reviewResourceBody,
+  searchResourcesQuery,
+  searchResultSchema,
+  updateResourceBody,
+  versionListSchema,
+} from '../../../schemas/catalog.js';
+import { departmentCodeParams } from '../../../schemas/departments.js';
+import { AppError } from '../../lib/errors.js';
+import { ALL_USERS, DEPT_ROLES, type Principal } from '../../plugins/auth.js';
+import { buildDcatCatalog, catalogCsvStream } from './catalog-export.js';
+import { searchResources } from './catalog-search.js';
+import {
+  createResource,
+  deprecateResource,
+  getResource,
+  listResponsibilities,
+  listVersions,
+  reviewResource,
+  submitResource,
+  updateResource,
+} from './catalog-service.js';
+
+const tags = ['catalog'];
+const trail = (request: FastifyRequest) => ({ actor: request.principal, requestId: request.id });
+
+export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+
+  app.post('/v1/resources', {
+    config: { roles: DEPT_ROLES },
+    schema: {
+      tags,
+      summary: "Draft a resource of the caller's department (version 1, status draft)",
+      body: createResourceBody,
+      response: { 201: resourceSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+    },
+  }, async (request, reply) => reply.code(201).send(await createResource(app.db, trail(request), request.body)));
+
+  app.get('/v1/resources', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'Search the catalog: substring text search, filters, facet counts',
+      description: 'Everyone sees published and deprecated resources; the owning department and the platform also see drafts and resources in review.',
+      querystring: searchResourcesQuery,
+      response: { 200: searchResultSchema, ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request) => searchResources(app.db, request.principal, request.query));
+
+  app.get('/v1/resources/:id', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'Get a resource (by uuid or URL-encoded code), at its published version or the one asked for',
+      params: resourceIdParams,
+      querystring: getResourceQuery,
+      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => getResource(app.db, request.principal, request.params.id, request.query.version));
+
+  app.get('/v1/resources/:id/versions', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: 'List the versions of a resource, newest first (others than the owner and the platform see published ones only)',
+      params: resourceIdParams,
+      response: { 200: versionListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => listVersions(app.db, request.principal, request.params.id));
+
+  app.patch('/v1/resources/:id', {
+    config: { roles: DEPT_ROLES },
+    schema: {
+      tags,
+      summary: 'Edit the draft; on a published resource, draft the next version (the published one keeps serving)',
+      params: resourceIdParams,
+      body: updateResourceBody,
+      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request) => updateResource(app.db, trail(request), request.params.id, request.body));
+
+  app.post('/v1/resources/:id/submit', {
+    config: { roles: DEPT_ROLES },
+    schema: {
+      tags,
+      summary: 'Send the draft for the platform review',
+      params: resourceIdParams,
+      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request) => submitResource(app.db, trail(request), request.params.id));
+
+  app.post('/v1/resources/:id/review', {
+    config: { roles: ['platform_admin'] },
+    schema: {
+      tags,
+      summary: 'Publish or reject the version in review (a rejection needs a reason and returns it to draft)',
+      params: resourceIdParams,
+      body: reviewResourceBody,
+      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request) => reviewResource(app.db, trail(request), request.params.id, request.body));
+
+  app.post('/v1/resources/:id/deprecate', {
+    config: { roles: ['dept_admin', 'platform_admin'] },
+    schema: {
+      tags,
+      summary: 'Deprecate a published resource: no new applications; existing grants run to expiry',
+      params: resourceIdParams,
+      body: deprecateResourceBody,
+      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request) => deprecateResource(app.db, trail(request), request.params.id, request.body));
+
+  app.get('/v1/departments/:code/responsibilities', {
+    config: { roles: ALL_USERS },
+    schema: {
+      tags,
+      summary: "A department's sharing responsibility list (共享责任清单)",
+      params: departmentCodeParams,
+      response: { 200: responsibilityListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => listResponsibilities(app.db, request.principal, request.params.code));
+
+  app.get('/v1/catalog/export', {
+    // Public for the open-data DCAT document; the CSV needs a signed-in user.
+    config: { public: true, optionalAuth: true },
+    schema: {
+      tags,
+      summary: 'Export the catalog: format=dcat (DCAT-AP JSON-LD, open resources, public) or format=csv (whole published catalog, signed-in users)',
+      security: [{}, { bearer: [] }],
+      querystring: exportQuery,
+      response: {
+        200: {
+          description: 'the catalog',
+          content: {
+            'application/ld+json': { schema: dcatDocumentSchema },
+            'text/csv': { schema: { type: 'string', description: 'UTF-8 with BOM, CRLF line ends, one header line' } },
+          },
+        },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+  }, async (request, reply) => {
+    if (request.query.format === 'dcat') {
+      const doc = await buildDcatCatalog(app.db, `${request.protocol}://${request.host}`);
+      // Sent as text: the JSON-LD keys (@context, dct:…) are built from named fields only.
+      return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(doc));
+    }
+    const principal = request.principal as Principal | null;
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'format=csv is for signed-in users: send Authorization: Bearer <token>');
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', `this operation is not allowed for role '${principal.role}'`);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="sharehub-catalog.csv"')
+      // The type provider knows only the JSON shapes; a stream is sent as is.
+      .send(catalogCsvStream(app.db) as unknown as string);
+  });
+};

@@ -1,0 +1,261 @@
+// Catalog search: substring matching over name, summary and data-item names, with filters and
+// facet counts. Text is matched through character bigrams (migrations/…_create_catalog_bigrams_
+// function.ts explains why not pg_trgm): a GIN index on catalog_bigrams(search_text) finds the
+// rows holding every bigram of the query, and strpos() then confirms the whole term, in order.
+import type { Knex } from 'knex';
+import type { Principal } from '../../plugins/auth.js';
+import type { ResourceRow, VersionRow } from './catalog-rows.js';
+import type { ResourceMetadata } from './resource-validation.js';
+import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES } from '../../../schemas/catalog.js';
+
+const MAX_TERMS = 8;
+
+/** Full-width forms to ASCII (NFKC), Latin letters to lower case, runs of whitespace to one space. */
+export const normalizeText = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * The searchable text of a version. Fields are joined by a newline, which no query term holds
+ * (terms are split on whitespace), so a term never matches across two fields.
+ */
+export const searchTextOf = (meta: Pick<ResourceMetadata, 'name' | 'summary' | 'dataItems'>) =>
+  [meta.name, meta.summary, ...meta.dataItems.map((i) => i.name)].map(normalizeText).join('\n');
+
+/** The same bigrams as the SQL function catalog_bigrams(): pairs of adjacent characters (code points). */
+export function bigrams(term: string): string[] {
+  const chars = Array.from(term);
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return [...out];
+}
+
+export function queryTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(normalizeText(q).split(' ').filter(Boolean))].slice(0, MAX_TERMS);
+}
+
+/**
+ * Rewrites the resource's search row from its current state; called in the transaction of every
+ * catalog change. The row shows the published version, else the latest (a draft's text is
+ * searchable only by those who may see drafts).
+ */
+export async function syncSearchRow(trx: Knex.Transaction | Knex, resourceId: string): Promise<void> {
+  const r: ResourceRow = await trx('resources').where('id', resourceId).first();
+  const shown = r.published_version ?? r.latest_version;
+  const versions: Pick<VersionRow, 'version' | 'status' | 'name' | 'summary' | 'data_items' | 'category_code' | 'share_type'
+    | 'subject_type' | 'format' | 'share_method' | 'open_to_public'>[] = await trx('resource_versions')
+    .where('resource_id', resourceId)
+    .whereIn('version', [shown, r.latest_version])
+    .select('version', 'status', 'name', 'summary', 'data_items', 'category_code', 'share_type', 'subject_type', 'format', 'share_method', 'open_to_public');
+  const v = versions.find((x) => x.version === shown)!;
+  const latest = versions.find((x) => x.version === r.latest_version)!;
+  const row = {
+    resource_id: r.id,
+    code: r.code,
+    provider_code: r.provider_code,
+    category_code: v.category_code,
+    status: r.status,
+    latest_status: latest.status,
+    published: r.published_version !== null,
+    version: shown,
+    share_type: v.share_type,
+    subject_type: v.subject_type,
+    format: v.format,
+    share_method: v.share_method,
+    open_to_public: v.open_to_public,
+    category_prefix: Number(v.category_code.slice(0, 3)),
+    facet_code: encodeFacets({ shareType: v.share_type, subjectType: v.subject_type, format: v.format, shareMethod: v.share_method, status: r.status }),
+    search_text: searchTextOf({ name: v.name, summary: v.summary, dataItems: v.data_items }),
+  };
+  await trx('resource_search').insert(row).onConflict('resource_id').merge();
+}
+
+export interface SearchQuery {
+  q?: string;
+  provider?: string;
+  category?: string;
+  shareType?: number;
+  subjectType?: string;
+  format?: string;
+  shareMethod?: string;
+  status?: string;
+  latestStatus?: string;
+  openToPublic?: boolean;
+  limit: number;
+  offset: number;
+}
+
+const SHARE_TYPE_LABELS: Record<string, string> = { 1: '无条件共享', 2: '有条件共享', 3: '不予共享' };
+const CLASS_LABELS: Record<string, string> = { 1: '基础信息资源', 2: '主题信息资源', 3: '部门信息资源' };
+const FORMAT_LABELS: Record<string, string> = {
+  electronic_file: '电子文件', spreadsheet: '电子表格', database: '数据库', image: '图形图像', streaming_media: '流媒体', self_describing: '自描述格式',
+};
+const SHARE_METHOD_LABELS: Record<string, string> = { table: '库表', file: '文件', interface: '接口' };
+const SUBJECT_LABELS: Record<string, string> = { person: '自然人', legal_entity: '法人', none: '无' };
+const STATUS_LABELS: Record<string, string> = { draft: '草稿', pending_review: '待审核', published: '已发布', deprecated: '已停用' };
+
+const FACET_NAMES = ['provider', 'category', 'shareType', 'subjectType', 'format', 'shareMethod', 'status'] as const;
+type FacetName = (typeof FACET_NAMES)[number];
+
+/**
+ * The facets with a small, fixed set of values, in the order facet_code packs them (mixed radix:
+ * the first varies fastest). Appending a value to a list changes the codes of stored rows, so a
+ * change here comes with a migration that rewrites resource_search.facet_code.
+ */
+export const PACKED_FACETS = [
+  ['shareType', [1, 2, 3]],
+  ['subjectType', SUBJECT_TYPES],
+  ['format', RESOURCE_FORMATS],
+  ['shareMethod', SHARE_METHODS],
+  ['status', RESOURCE_STATUSES],
+] as const;
+type PackedFacet = (typeof PACKED_FACETS)[number][0];
+export type FacetValues = Record<PackedFacet, string | number>;
+
+export function encodeFacets(values: FacetValues): number {
+  let code = 0;
+  for (const [facet, domain] of [...PACKED_FACETS].reverse()) {
+    const index = (domain as readonly (string | number)[]).indexOf(values[facet]);
+    if (index < 0) throw new Error(`${facet} '${values[facet]}' has no facet code`);
+    code = code * domain.length + index;
+  }
+  return code;
+}
+
+export function decodeFacets(code: number): FacetValues {
+  const values = {} as FacetValues;
+  for (const [facet, domain] of PACKED_FACETS) {
+    values[facet] = domain[code % domain.length]!;
+    code = Math.floor(code / domain.length);
+  }
+  return values;
+}
+
+export type FacetBucket = {
+  value: string;
+  label?: string;
+  count: number;
+};
+
+/** Who sees a resource that has never been published: its own department and the platform. */
+export const seesAllResources = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
+
+function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuery) {
+  if (!seesAllResources(viewer)) {
+    q.where((w) => w.where('rs.published', true).orWhere('rs.provider_code', viewer.departmentCode));
+  }
+  const terms = queryTerms(query.q);
+  const grams = [...new Set(terms.flatMap(bigrams))];
+  // node-pg sends a JS array as a PostgreSQL array literal.
+  if (grams.length) q.whereRaw('catalog_bigrams(rs.search_text) @> ?::text[]', [grams]);
+  // Holding a two-character term's bigram is holding the term, so only longer terms need the
+  // text itself to confirm the characters are adjacent and in order. One-character terms have
+  // no bigram: strpos alone finds them (a scan, but correct).
+  for (const term of terms) if (Array.from(term).length !== 2) q.whereRaw('strpos(rs.search_text, ?) > 0', [term]);
+  if (query.provider !== undefined) q.where('rs.provider_code', query.provider);
+  // The category pattern admits digits only, so it needs no LIKE escaping.
+  if (query.category !== undefined) q.where('rs.category_code', 'like', `${query.category}%`);
+  if (query.shareType !== undefined) q.where('rs.share_type', query.shareType);
+  if (query.subjectType !== undefined) q.where('rs.subject_type', query.subjectType);
+  if (query.format !== undefined) q.where('rs.format', query.format);
+  if (query.shareMethod !== undefined) q.where('rs.share_method', query.shareMethod);
+  if (query.status !== undefined) q.where('rs.status', query.status);
+  if (query.latestStatus !== undefined) q.where('rs.latest_status', query.latestStatus);
+  if (query.openToPublic !== undefined) q.where('rs.open_to_public', query.openToPublic);
+  return q;
+}
+
+export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
+  const matches = db('resource_search as rs').modify(applyFilters, viewer, query);
+  // Without text, the first page is a walk of the code index, stopping at the 20th visible row.
+  // With text, that walk can read most of the table when the matches cluster in code order, and
+  // the planner cannot know; behind the OFFSET 0 fence PostgreSQL collects the matches through
+  // the bigram index and keeps the page in a top-N sort, at a cost that follows the matches.
+  const source: Knex.QueryBuilder = queryTerms(query.q).length
+    ? db.from(db.raw('(? offset 0) as rs', [matches.select('rs.resource_id', 'rs.version', 'rs.latest_status', 'rs.code')]))
+    : matches;
+  const page = source
+    .select('rs.resource_id', 'rs.version', 'rs.latest_status')
+    .orderBy('rs.code')
+    .limit(query.limit)
+    .offset(query.offset);
+  const itemsQuery = db
+    .with('page', page)
+    .from('page')
+    .join('resources as r', 'r.id', 'page.resource_id')
+    .join('resource_versions as v', (j) => j.on('v.resource_id', 'page.resource_id').andOn('v.version', 'page.version'))
+    .join('departments as d', 'd.code', 'r.provider_code')
+    .select('r.id', 'r.code', 'r.provider_code', 'd.name as provider_name', 'r.status', 'page.version', 'page.latest_status',
+      'v.name', 'v.category_code', 'v.summary', 'v.format', 'v.share_type', 'v.share_method', 'v.subject_type', 'v.open_to_public',
+      'v.update_cycle', 'v.published_at')
+    .orderBy('r.code');
+
+  // Every facet and the total in one pass over the matches, grouped by three small keys; the
+  // five packed facets are unpacked from facet_code here.
+  const facetQuery = db('resource_search as rs')
+    .modify(applyFilters, viewer, query)
+    .select(db.raw('rs.provider_code as p, rs.category_prefix as c, rs.facet_code as f, count(*)::int as n'))
+    .groupByRaw('grouping sets ((rs.provider_code), (rs.category_prefix), (rs.facet_code))');
+
+  const [items, facetRows] = await Promise.all([itemsQuery, facetQuery]);
+  const counts = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
+  const add = (facet: FacetName, value: string, n: number) => counts[facet].set(value, (counts[facet].get(value) ?? 0) + n);
+  let total = 0;
+  for (const row of facetRows as { p: string | null; c: number | null; f: number | null; n: number }[]) {
+    if (row.p !== null) {
+      add('provider', row.p, row.n);
+      total += row.n;
+    } else if (row.c !== null) {
+      add('category', String(row.c), row.n);
+    } else if (row.f !== null) {
+      for (const [facet, value] of Object.entries(decodeFacets(row.f))) add(facet as PackedFacet, String(value), row.n);
+    }
+  }
+  const facets = Object.fromEntries(FACET_NAMES.map((f) => [f, [...counts[f]].map(([value, count]): FacetBucket => ({ value, label: labelOf(f, value), count }))])) as Record<FacetName, FacetBucket[]>;
+  const providerNames = await departmentNames(db, facets.provider.map((b) => b.value));
+  for (const b of facets.provider) b.label = providerNames.get(b.value);
+  for (const f of FACET_NAMES) facets[f].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+
+  return {
+    items: items.map((r) => ({
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      providerCode: r.provider_code,
+      providerName: r.provider_name,
+      categoryCode: r.category_code,
+      status: r.status,
+      version: r.version,
+      latestStatus: r.latest_status,
+      summary: r.summary,
+      format: r.format,
+      shareType: r.share_type,
+      shareMethod: r.share_method,
+      subjectType: r.subject_type,
+      openToPublic: r.open_to_public,
+      updateCycle: r.update_cycle,
+      publishedAt: r.published_at?.toISOString() ?? null,
+    })),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+    facets,
+  };
+}
+
+function labelOf(facet: FacetName, value: string): string | undefined {
+  switch (facet) {
+    case 'shareType': return SHARE_TYPE_LABELS[value];
+    case 'category': return CLASS_LABELS[value[0]!];
+    case 'format': return FORMAT_LABELS[value];
+    case 'shareMethod': return SHARE_METHOD_LABELS[value];
+    case 'subjectType': return SUBJECT_LABELS[value];
+    case 'status': return STATUS_LABELS[value];
+    default: return undefined;
+  }
+}
+
+async function departmentNames(db: Knex, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const rows: { code: string; name: string }[] = await db('departments').whereIn('code', codes).select('code', 'name');
+  return new Map(rows.map((r) => [r.code, r.name]));
+}

@@ -1,0 +1,419 @@
+// The catalog's use cases: draft, edit, submit, review, deprecate, read. Every change takes the
+// resource row FOR UPDATE, checks the transition, writes, records its event and refreshes the
+// search row in one transaction.
+//
+// Life cycle. The resource: draft → pending_review → published → deprecated. Its versions: a
+// published version is never edited; editing a published resource drafts version n+1, which goes
+// through submit and review while version n keeps serving; publishing n+1 supersedes n. A
+// rejected version returns to draft with its review reason kept.
+import type { Knex } from 'knex';
+import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
+import type { Principal } from '../../plugins/auth.js';
+import { recordEvent, type Actor } from '../audit/events.js';
+import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
+import { seesAllResources, syncSearchRow } from './catalog-search.js';
+import { categoryOf, checkResource, type ControlParam, type DataItem, type Delivery, type ResourceMetadata } from './resource-validation.js';
+
+/** Who acts and under which request, for the trail. */
+export interface Trail {
+  actor: Actor;
+  requestId?: string;
+}
+
+type Patch = Partial<Omit<ResourceMetadata, 'categoryCode'>>;
+export type NewResource = Omit<ResourceMetadata, 'categoryCode' | 'formatSubtype' | 'shareConditions' | 'legalBasis' | 'openConditions' | 'subjectKey' | 'delivery'> & {
+  code: string;
+  categoryCode?: string;
+  formatSubtype?: string;
+  shareConditions?: string;
+  legalBasis?: string;
+  openConditions?: string;
+  subjectKey?: string;
+  delivery: { mode: 'hosted' | 'provider_api'; endpoint?: string };
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The owning department and the platform (admin, auditor) see drafts; nobody else learns they exist. */
+export const seesUnpublished = (viewer: Principal, providerCode: string) =>
+  seesAllResources(viewer) || viewer.departmentCode === providerCode;
+
+const userIdOf = (actor: Actor) => ('userId' in actor ? actor.userId : null);
+
+/** Metadata from a create body or a catalog file entry (optional text fields become null). */
+export function newMetadata(input: NewResource): ResourceMetadata {
+  return {
+    name: input.name,
+    categoryCode: input.categoryCode ?? categoryOf(input.code),
+    summary: input.summary,
+    format: input.format,
+    formatSubtype: input.formatSubtype ?? null,
+    dataItems: input.dataItems,
+    shareType: input.shareType,
+    shareConditions: input.shareConditions ?? null,
+    legalBasis: input.legalBasis ?? null,
+    shareMethod: input.shareMethod,
+    openToPublic: input.openToPublic,
+    openConditions: input.openConditions ?? null,
+    updateCycle: input.updateCycle,
+    relatedCodes: input.relatedCodes,
+    subjectType: input.subjectType,
+    subjectKey: input.subjectKey ?? null,
+    controlParams: input.controlParams,
+    delivery: input.delivery,
+    contact: input.contact,
+  };
+}
+
+export function assertValid(code: string, meta: ResourceMetadata, base = '/body') {
+  const errors = checkResource(code, meta, base);
+  if (errors.length) {
+    throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors });
+  }
+}
+
+async function findResource(db: Knex, idOrCode: string, forUpdate = false): Promise<ResourceRow | undefined> {
+  const q = db('resources').where(UUID.test(idOrCode) ? 'id' : 'code', idOrCode).first();
+  if (forUpdate) q.forUpdate();
+  return q;
+}
+
+/** The resource as `viewer` may know it: 404 when it does not exist or is an unpublished draft of another department. */
+async function visibleResource(db: Knex, viewer: Principal, idOrCode: string, forUpdate = false): Promise<ResourceRow> {
+  const r = await findResource(db, idOrCode, forUpdate);
+  if (!r || (r.published_version === null && !seesUnpublished(viewer, r.provider_code))) throw notFound(`resource ${idOrCode}`);
+  return r;
+}
+
+/** For the owning department's changes: another department gets 404 for a draft, 403 for a published resource. */
+async function ownResource(trx: Knex.Transaction, actor: Principal, idOrCode: string): Promise<ResourceRow> {
+  const r = await visibleResource(trx, actor, idOrCode, true);
+  if (r.provider_code !== actor.departmentCode) throw otherDepartment('the resource');
+  return r;
+}
+
+async function loadVersion(db: Knex, resourceId: string, version: number): Promise<VersionRow | undefined> {
+  return db('resource_versions').where({ resource_id: resourceId, version }).first(versionColumns(db));
+}
+
+const describe = (r: ResourceRow, version?: number) => `resource ${r.code}${version ? ` version ${version}` : ''}`;
+
+function assertNotDeprecated(r: ResourceRow, action: string) {
+  if (r.status === 'deprecated') throw illegalState(describe(r), 'deprecated', action);
+}
+
+async function touch(trx: Knex.Transaction, r: ResourceRow, changes: Partial<ResourceRow> = {}) {
+  await trx('resources').where('id', r.id).update({ ...changes, updated_at: trx.fn.now() });
+}
+
+// ── changes ───────────────────────────────────────────────────────────────────────────────
+
+export async function createResource(db: Knex, trail: Trail & { actor: Principal }, input: NewResource) {
+  const meta = newMetadata(input);
+  assertValid(input.code, meta);
+  return db.transaction(async (trx) => {
+    const [r] = await trx('resources')
+      .insert({ code: input.code, provider_code: trail.actor.departmentCode, status: 'draft', latest_version: 1 })
+      .returning('*');
+    await trx('resource_versions').insert({
+      resource_id: r.id, version: 1, status: 'draft', ...metadataToColumns(meta), created_by: userIdOf(trail.actor),
+    });
+    await recordEvent(trx, {
+      actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: 1,
+      action: 'resource.created', details: { code: input.code },
+    });
+    await syncSearchRow(trx, r.id);
+    return view(trx, trail.actor, r.id, 1);
+  });
+}
+
+function applyPatch(meta: ResourceMetadata, patch: Patch): ResourceMetadata {
+  const next = { ...meta } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) if (value !== undefined) next[key] = value;
+  return next as unknown as ResourceMetadata;
+}
+
+/**
+ * Edits the resource's draft. On a published resource without an open revision this drafts
+ * version n+1 from the published one; the published version keeps serving meanwhile.
+ */
+export async function updateResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string, patch: Patch) {
+  return db.transaction(async (trx) => {
+    const r = await ownResource(trx, trail.actor, idOrCode);
+    assertNotDeprecated(r, 'edit');
+    const latest = (await loadVersion(trx, r.id, r.latest_version))!;
+    if (latest.status !== 'draft' && latest.status !== 'published') throw illegalState(describe(r, latest.version), latest.status, 'edit');
+    const meta = applyPatch(rowToMetadata(latest), patch);
+    assertValid(r.code, meta);
+
+    let version = latest.version;
+    if (latest.status === 'draft') {
+      await trx('resource_versions').where({ resource_id: r.id, version }).update({ ...metadataToColumns(meta), updated_at: trx.fn.now() });
+      await touch(trx, r);
+    } else {
+      version = latest.version + 1;
+      await trx('resource_versions').insert({
+        resource_id: r.id, version, status: 'draft', ...metadataToColumns(meta), created_by: userIdOf(trail.actor),
+      });
+      await touch(trx, r, { latest_version: version });
+    }
+    await recordEvent(trx, {
+      actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: version,
+      action: latest.status === 'draft' ? 'resource.updated' : 'resource.revision_drafted',
+      details: { code: r.code, fields: Object.keys(patch).sort() },
+    });
+    await syncSearchRow(trx, r.id);
+    return view(trx, trail.actor, r.id, version);
+  });
+}
+
+export async function submitResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string) {
+  return db.transaction(async (trx) => {
+    const r = await ownResource(trx, trail.actor, idOrCode);
+    assertNotDeprecated(r, 'submit');
+    const latest = (await loadVersion(trx, r.id, r.latest_version))!;
+    if (latest.status !== 'draft') throw illegalState(describe(r, latest.version), latest.status, 'submit');
+    await trx('resource_versions').where({ resource_id: r.id, version: latest.version })
+      .update({ status: 'pending_review', submitted_at: trx.fn.now(), updated_at: trx.fn.now() });
+    await touch(trx, r, r.status === 'draft' ? { status: 'pending_review' } : {});
+    await recordEvent(trx, {
+      actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: latest.version,
+      action: 'resource.submitted', details: { code: r.code },
+    });
+    await syncSearchRow(trx, r.id);
+    return view(trx, trail.actor, r.id, latest.version);
+  });
+}
+
+/** The platform's review (发布审核) of the version in review: publish it, or send it back to draft with a reason. */
+export async function reviewResource(
+  db: Knex,
+  trail: Trail & { actor: Principal },
+  idOrCode: string,
+  input: { decision: 'publish' | 'reject'; reason?: string },
+) {
+  if (input.decision === 'reject' && !input.reason?.trim()) throw invalidField('/body/reason', 'is required when rejecting');
+  return db.transaction(async (trx) => {
+    const r = await visibleResource(trx, trail.actor, idOrCode, true);
+    assertNotDeprecated(r, 'review');
+    const latest = (await loadVersion(trx, r.id, r.latest_version))!;
+    if (latest.status !== 'pending_review') throw illegalState(describe(r, latest.version), latest.status, 'review');
+    if (input.decision === 'publish') {
+      await publishVersion(trx, trail, r, latest.version, { reason: input.reason ?? null });
+    } else {
+      await trx('resource_versions').where({ resource_id: r.id, version: latest.version }).update({
+        status: 'draft', review_reason: input.reason, reviewed_at: trx.fn.now(), reviewed_by: userIdOf(trail.actor), updated_at: trx.fn.now(),
+      });
+      await touch(trx, r, r.status === 'pending_review' ? { status: 'draft' } : {});
+      await recordEvent(trx, {
+        actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: latest.version,
+        action: 'resource.rejected', reason: input.reason, details: { code: r.code },
+      });
+    }
+    await syncSearchRow(trx, r.id);
+    return view(trx, trail.actor, r.id, latest.version);
+  });
+}
+
+/**
+ * Makes `version` the one applicants get: the previously published version becomes superseded
+ * (still readable; grants that pin it keep it), as does any unpublished version below `version`.
+ * Used by the review and by the catalog import (the platform's own act).
+ */
+export async function publishVersion(
+  trx: Knex.Transaction,
+  trail: Trail,
+  r: ResourceRow,
+  version: number,
+  opts: { reason?: string | null; publishDate?: string; details?: Record<string, unknown> } = {},
+) {
+  const superseded: { version: number }[] = await trx('resource_versions')
+    .where('resource_id', r.id)
+    .where('version', '<', version)
+    .whereIn('status', ['published', 'draft', 'pending_review'])
+    .update({ status: 'superseded', updated_at: trx.fn.now() })
+    .returning('version');
+  await trx('resource_versions').where({ resource_id: r.id, version }).update({
+    status: 'published',
+    review_reason: opts.reason ?? null,
+    reviewed_at: trx.fn.now(),
+    reviewed_by: userIdOf(trail.actor),
+    published_at: trx.fn.now(),
+    // 发布日期 is a date in China's time zone, whatever the server's.
+    publish_date: opts.publishDate ?? trx.raw(`(now() at time zone 'Asia/Shanghai')::date`),
+    updated_at: trx.fn.now(),
+  });
+  await touch(trx, r, { status: 'published', published_version: version, latest_version: Math.max(version, r.latest_version) });
+  await recordEvent(trx, {
+    actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: version,
+    action: 'resource.published', reason: opts.reason ?? null,
+    details: { code: r.code, supersededVersions: superseded.map((s) => s.version).sort((a, b) => a - b), ...opts.details },
+  });
+}
+
+/** Stops new applications; existing grants run to their expiry. */
+export async function deprecateResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string, input: { reason: string }) {
+  return db.transaction(async (trx) => {
+    const r = await visibleResource(trx, trail.actor, idOrCode, true);
+    if (trail.actor.role !== 'platform_admin' && r.provider_code !== trail.actor.departmentCode) throw otherDepartment('the resource');
+    if (r.status !== 'published') throw illegalState(describe(r), r.status, 'deprecate');
+    await touch(trx, r, { status: 'deprecated' });
+    await recordEvent(trx, {
+      actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: r.published_version ?? undefined,
+      action: 'resource.deprecated', reason: input.reason, details: { code: r.code },
+    });
+    await syncSearchRow(trx, r.id);
+    return view(trx, trail.actor, r.id, r.published_version!);
+  });
+}
+
+// ── reads ─────────────────────────────────────────────────────────────────────────────────
+
+async function view(db: Knex, viewer: Principal, resourceId: string, version: number) {
+  const r = (await findResource(db, resourceId))!;
+  const v = (await loadVersion(db, r.id, version))!;
+  const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
+  return toResource(r, v, provider.name, viewer);
+}
+
+export function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer: Principal) {
+  const insider = seesUnpublished(viewer, r.provider_code);
+  const meta = rowToMetadata(v);
+  return {
+    id: r.id,
+    code: r.code,
+    providerCode: r.provider_code,
+    providerName,
+    status: r.status,
+    publishedVersion: r.published_version,
+    latestVersion: r.latest_version,
+    version: v.version,
+    versionStatus: v.status,
+    ...meta,
+    // The provider's own endpoint is for the hub to forward to, not for consumers to call.
+    delivery: insider ? meta.delivery : { mode: meta.delivery.mode },
+    publishDate: v.publish_day,
+    ...(insider ? { reviewReason: v.review_reason } : {}),
+    submittedAt: v.submitted_at?.toISOString() ?? null,
+    reviewedAt: v.reviewed_at?.toISOString() ?? null,
+    publishedAt: v.published_at?.toISOString() ?? null,
+    createdAt: v.created_at.toISOString(),
+    updatedAt: v.updated_at.toISOString(),
+  };
+}
+
+const isUnpublishedVersion = (status: VersionRow['status']) => status === 'draft' || status === 'pending_review';
+
+/**
+ * One version of a resource: by default the published one, or the latest for those who see
+ * drafts when nothing is published yet. Versions that were never published are 404 to others.
+ */
+export async function getResource(db: Knex, viewer: Principal, idOrCode: string, version?: number) {
+  const r = await visibleResource(db, viewer, idOrCode);
+  const wanted = version ?? r.published_version ?? r.latest_version;
+  const v = await loadVersion(db, r.id, wanted);
+  if (!v || (isUnpublishedVersion(v.status) && !seesUnpublished(viewer, r.provider_code))) throw notFound(`version ${wanted} of resource ${idOrCode}`);
+  const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
+  return toResource(r, v, provider.name, viewer);
+}
+
+export async function listVersions(db: Knex, viewer: Principal, idOrCode: string) {
+  const r = await visibleResource(db, viewer, idOrCode);
+  const insider = seesUnpublished(viewer, r.provider_code);
+  const rows: VersionRow[] = await db('resource_versions')
+    .where('resource_id', r.id)
+    .modify((q) => { if (!insider) q.whereIn('status', ['published', 'superseded']); })
+    .orderBy('version', 'desc')
+    .select('version', 'status', 'name', 'review_reason', 'submitted_at', 'reviewed_at', 'published_at', 'created_at', 'updated_at');
+  return {
+    resourceId: r.id,
+    code: r.code,
+    publishedVersion: r.published_version,
+    latestVersion: r.latest_version,
+    items: rows.map((v) => ({
+      version: v.version,
+      status: v.status,
+      name: v.name,
+      ...(insider ? { reviewReason: v.review_reason } : {}),
+      submittedAt: v.submitted_at?.toISOString() ?? null,
+      reviewedAt: v.reviewed_at?.toISOString() ?? null,
+      publishedAt: v.published_at?.toISOString() ?? null,
+      createdAt: v.created_at.toISOString(),
+      updatedAt: v.updated_at.toISOString(),
+    })),
+  };
+}
+
+/** What an application is made against: the published version's terms and fields. */
+export interface ApplicableVersion {
+  id: string;
+  code: string;
+  providerCode: string;
+  version: number;
+  name: string;
+  shareType: 1 | 2 | 3;
+  shareConditions: string | null;
+  legalBasis: string | null;
+  controlParams: ControlParam[];
+  delivery: Delivery;
+  dataItems: DataItem[];
+  subjectType: ResourceMetadata['subjectType'];
+  subjectKey: string | null;
+}
+
+/**
+ * The published version applicants apply for and grants pin. 404 when the resource does not
+ * exist (or, given a viewer, is a draft the viewer may not know of); 409 naming the state when it
+ * is deprecated or not published yet.
+ */
+export async function getApplicableVersion(db: Knex | Knex.Transaction, resourceIdOrCode: string, viewer?: Principal): Promise<ApplicableVersion> {
+  const r = viewer ? await visibleResource(db, viewer, resourceIdOrCode) : await findResource(db, resourceIdOrCode);
+  if (!r) throw notFound(`resource ${resourceIdOrCode}`);
+  if (r.status !== 'published' || r.published_version === null) throw illegalState(describe(r), r.status, 'apply for');
+  const v = (await loadVersion(db, r.id, r.published_version))!;
+  return {
+    id: r.id,
+    code: r.code,
+    providerCode: r.provider_code,
+    version: v.version,
+    name: v.name,
+    shareType: v.share_type as 1 | 2 | 3,
+    shareConditions: v.share_conditions,
+    legalBasis: v.legal_basis,
+    controlParams: v.control_params,
+    delivery: v.delivery as Delivery,
+    dataItems: v.data_items,
+    subjectType: v.subject_type,
+    subjectKey: v.subject_key,
+  };
+}
+
+/** 共享责任清单: the resources a department provides, how often each is updated, who answers for it. */
+export async function listResponsibilities(db: Knex, viewer: Principal, departmentCode: string) {
+  const department: { code: string; name: string } | undefined = await db('departments').where('code', departmentCode).first('code', 'name');
+  if (!department) throw notFound(`department ${departmentCode}`);
+  const rows: (Pick<VersionRow, 'name' | 'share_type' | 'share_method' | 'update_cycle' | 'contact' | 'published_at' | 'updated_at'>
+    & { resource_id: string; code: string; status: ResourceRow['status']; published: boolean; version: number })[] = await db('resource_search as rs')
+    .join('resource_versions as v', (j) => j.on('v.resource_id', 'rs.resource_id').andOn('v.version', 'rs.version'))
+    .where('rs.provider_code', departmentCode)
+    .modify((q) => { if (!seesUnpublished(viewer, departmentCode)) q.where('rs.published', true); })
+    .orderBy('rs.code')
+    .select('rs.resource_id', 'rs.code', 'rs.status', 'rs.published', 'rs.version', 'v.name', 'v.share_type', 'v.share_method',
+      'v.update_cycle', 'v.contact', 'v.published_at', 'v.updated_at');
+  return {
+    department,
+    items: rows.map((row) => ({
+      id: row.resource_id,
+      code: row.code,
+      name: row.name,
+      status: row.status,
+      version: row.version,
+      shareType: row.share_type,
+      shareMethod: row.share_method,
+      updateCycle: row.update_cycle,
+      lastUpdatedAt: ((row.published ? row.published_at : null) ?? row.updated_at).toISOString(),
+      contact: row.contact ?? { name: '' },
+    })),
+    total: rows.length,
+  };
+}

@@ -1,0 +1,177 @@
+// Cross-field rules of a resource's metadata, which JSON Schema cannot say (or cannot say with an
+// error that names the field). The shape itself is checked by the schemas in schemas/catalog.ts.
+import type { FieldProblem } from '../../lib/errors.js';
+import type {
+  DATA_TYPES,
+  RESOURCE_FORMATS,
+  SENSITIVITY_LEVELS,
+  SHARE_METHODS,
+  SUBJECT_TYPES,
+  UPDATE_CYCLES,
+} from '../../../schemas/catalog.js';
+
+export type DataType = (typeof DATA_TYPES)[number];
+export type Sensitivity = (typeof SENSITIVITY_LEVELS)[number];
+export type ResourceFormat = (typeof RESOURCE_FORMATS)[number];
+export type ShareMethod = (typeof SHARE_METHODS)[number];
+export type UpdateCycle = (typeof UPDATE_CYCLES)[number];
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+export type ShareType = 1 | 2 | 3;
+
+export type DataItem = {
+  key: string;
+  name: string;
+  type: DataType;
+  length: number;
+  sensitivity: Sensitivity;
+  mask: string;
+  description?: string;
+};
+
+export type ControlParam = {
+  key: string;
+  name: string;
+  description?: string;
+};
+
+/** Delivery of a validated resource: checkResource() guarantees the endpoint is there exactly for provider_api. */
+export type Delivery = { mode: 'hosted' } | { mode: 'provider_api'; endpoint: string };
+
+export type Contact = {
+  name: string;
+  phone?: string;
+  email?: string;
+};
+
+/** The metadata of one resource version, as stated by the providing department. */
+export type ResourceMetadata = {
+  name: string;
+  categoryCode: string;
+  summary: string;
+  format: ResourceFormat;
+  formatSubtype: string | null;
+  dataItems: DataItem[];
+  shareType: ShareType;
+  shareConditions: string | null;
+  legalBasis: string | null;
+  shareMethod: ShareMethod;
+  openToPublic: boolean;
+  openConditions: string | null;
+  updateCycle: UpdateCycle;
+  relatedCodes: string[];
+  subjectType: SubjectType;
+  subjectKey: string | null;
+  controlParams: ControlParam[];
+  delivery: { mode: 'hosted' | 'provider_api'; endpoint?: string };
+  contact: Contact;
+};
+
+/** The 分类码 part of a resource code (101001/00001 → 101001). */
+export const categoryOf = (code: string) => code.split('/')[0]!;
+
+const isBlank = (s: string | null | undefined) => s === null || s === undefined || s.trim() === '';
+
+/**
+ * Every cross-field problem of `meta`, with JSON pointers under `base` (e.g. '/body'), so a client
+ * sees all of them at once. `code` is the resource code the metadata belongs to.
+ */
+export function checkResource(code: string, meta: ResourceMetadata, base: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const at = (pointer: string, message: string) => problems.push({ pointer: base + pointer, message });
+
+  if (meta.categoryCode !== categoryOf(code)) {
+    at('/categoryCode', `must equal the classification part of the code (${categoryOf(code)})`);
+  }
+
+  const seen = new Map<string, number>();
+  meta.dataItems.forEach((item, i) => {
+    const first = seen.get(item.key);
+    if (first !== undefined) at(`/dataItems/${i}/key`, `duplicate key '${item.key}' (also at ${base}/dataItems/${first}/key)`);
+    else seen.set(item.key, i);
+    const maskProblem = checkMask(item.mask, item.length);
+    if (maskProblem) at(`/dataItems/${i}/mask`, maskProblem);
+  });
+
+  // 国发〔2016〕51号: conditional and not-shared resources must state their legal basis (依据).
+  if (meta.shareType !== 1 && isBlank(meta.legalBasis)) {
+    at('/legalBasis', `is required for share type ${meta.shareType} (${meta.shareType === 2 ? '有条件共享' : '不予共享'})`);
+  }
+  if (meta.shareType === 2 && isBlank(meta.shareConditions)) at('/shareConditions', 'is required for share type 2 (有条件共享)');
+  if (meta.shareType === 1 && !isBlank(meta.shareConditions)) at('/shareConditions', 'must be absent for share type 1 (无条件共享)');
+
+  if (!meta.openToPublic && !isBlank(meta.openConditions)) at('/openConditions', 'must be absent unless openToPublic');
+
+  if (meta.subjectType === 'none') {
+    if (meta.subjectKey !== null) at('/subjectKey', "must be absent when subjectType is 'none'");
+  } else if (meta.subjectKey === null) {
+    at('/subjectKey', `is required for subjectType '${meta.subjectType}': the data item holding the subject's id`);
+  } else if (!seen.has(meta.subjectKey)) {
+    at('/subjectKey', `'${meta.subjectKey}' is not the key of a data item`);
+  }
+
+  const paramKeys = new Set<string>();
+  meta.controlParams.forEach((p, i) => {
+    if (paramKeys.has(p.key)) at(`/controlParams/${i}/key`, `duplicate key '${p.key}'`);
+    paramKeys.add(p.key);
+  });
+
+  if (meta.delivery.mode === 'provider_api' && meta.delivery.endpoint === undefined) {
+    at('/delivery/endpoint', "is required when mode is 'provider_api'");
+  }
+  if (meta.delivery.mode === 'hosted' && meta.delivery.endpoint !== undefined) {
+    at('/delivery/endpoint', "must be absent when mode is 'hosted' (the hub serves the data)");
+  }
+
+  if (meta.contact.phone === undefined && meta.contact.email === undefined) at('/contact', 'needs a phone or an email');
+
+  meta.relatedCodes.forEach((related, i) => {
+    if (related === code) at(`/relatedCodes/${i}`, 'a resource cannot be related to itself');
+  });
+  return problems;
+}
+
+// ── masking rules ─────────────────────────────────────────────────────────────────────────
+
+export type MaskRule = { kind: 'none' } | { kind: 'full' } | { kind: 'keep'; first: number; last: number };
+
+const KEEP_RULE = /^(?:first:([1-9]\d?)|last:([1-9]\d?)|first:([1-9]\d?),last:([1-9]\d?))$/;
+
+/** Parses the grammar of schemas/catalog.ts (dataItemSchema.mask); undefined when it does not parse. */
+export function parseMask(rule: string): MaskRule | undefined {
+  if (rule === 'none') return { kind: 'none' };
+  if (rule === 'full') return { kind: 'full' };
+  const m = KEEP_RULE.exec(rule);
+  if (!m) return undefined;
+  if (m[1] !== undefined) return { kind: 'keep', first: Number(m[1]), last: 0 };
+  if (m[2] !== undefined) return { kind: 'keep', first: 0, last: Number(m[2]) };
+  return { kind: 'keep', first: Number(m[3]), last: Number(m[4]) };
+}
+
+/** Why a mask is unusable for an item of `length` characters, or undefined. */
+export function checkMask(rule: string, length: number): string | undefined {
+  const mask = parseMask(rule);
+  if (!mask) return `'${rule}' is not a masking rule (none, full, first:N, last:N, first:N,last:M)`;
+  if (mask.kind === 'keep' && mask.first + mask.last >= length) {
+    return `keeps ${mask.first + mask.last} of at most ${length} characters, so it would hide nothing`;
+  }
+  return undefined;
+}
+
+/**
+ * Masks a value by its rule: kept characters stay, every other character becomes '*'. A value
+ * too short to keep both ends is masked whole, so a rule never reveals a short value entirely.
+ */
+export function applyMask(value: string, rule: MaskRule): string {
+  const chars = Array.from(value);
+  switch (rule.kind) {
+    case 'none':
+      return value;
+    case 'full':
+      return '*'.repeat(chars.length);
+    case 'keep': {
+      if (rule.first + rule.last >= chars.length) return '*'.repeat(chars.length);
+      const hidden = chars.length - rule.first - rule.last;
+      return chars.slice(0, rule.first).join('') + '*'.repeat(hidden) + chars.slice(chars.length - rule.last).join('');
+    }
+  }
+}
