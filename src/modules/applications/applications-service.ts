@@ -193,6 +193,10 @@ async function applicableVersion(db: Knex | Knex.Transaction, consumerCode: stri
   return { resource, version };
 }
 
+// The date-time format admits a leap second (23:59:60Z), which a JavaScript Date cannot hold:
+// it parses to NaN, and NaN would slip past every comparison into PostgreSQL or date arithmetic.
+const UNREADABLE_TIME = 'is not a date-time the hub can represent (a leap second, :60, is not accepted)';
+
 /** `appliedAt` is the first submission: a resubmission keeps the validity start it was allowed then. */
 function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now: Date, settings: WorkflowSettings, appliedAt = now): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -202,10 +206,13 @@ function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now:
   });
   const from = new Date(terms.validFrom);
   const to = new Date(terms.validTo);
-  if (from.getTime() < startOfDay(shanghaiDay(appliedAt)).getTime()) {
+  // A NaN bound fails every comparison below, so only its own problem is reported.
+  if (Number.isNaN(from.getTime())) problems.push({ pointer: '/body/validFrom', message: UNREADABLE_TIME });
+  else if (from.getTime() < startOfDay(shanghaiDay(appliedAt)).getTime()) {
     problems.push({ pointer: '/body/validFrom', message: 'must not be before the day of the application' });
   }
-  if (to.getTime() <= from.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom' });
+  if (Number.isNaN(to.getTime())) problems.push({ pointer: '/body/validTo', message: UNREADABLE_TIME });
+  else if (to.getTime() <= from.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom' });
   else if (to.getTime() <= now.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be in the future' });
   else if (to.getTime() - from.getTime() > settings.maxValidityDays * DAY_MS) {
     problems.push({ pointer: '/body/validTo', message: `must be within ${settings.maxValidityDays} days of validFrom` });
@@ -520,7 +527,8 @@ function narrowingProblems(app: ApplicationRow, n: Narrowing, now: Date): FieldP
   });
   if (n.validTo !== undefined) {
     const to = new Date(n.validTo);
-    if (to.getTime() > app.valid_to.getTime()) problems.push({ pointer: '/body/validTo', message: 'may only shorten the validity applied for' });
+    if (Number.isNaN(to.getTime())) problems.push({ pointer: '/body/validTo', message: UNREADABLE_TIME });
+    else if (to.getTime() > app.valid_to.getTime()) problems.push({ pointer: '/body/validTo', message: 'may only shorten the validity applied for' });
     else if (to.getTime() <= Math.max(app.valid_from.getTime(), now.getTime())) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom and in the future' });
   }
   return problems;

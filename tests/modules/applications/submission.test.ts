@@ -131,6 +131,9 @@ describe('submitting an application', () => {
       ['ends already', { validFrom: '2026-03-05T00:00:00+08:00', validTo: '2026-03-05T09:00:00+08:00' }, '/body/validTo'],
       ['is longer than the maximum', { validTo: '2029-12-31T00:00:00+08:00' }, '/body/validTo'],
       ['is not a date-time', { validTo: 'next year' }, '/body/validTo'],
+      // valid RFC 3339, but a leap second: no JavaScript Date can hold it
+      ['ends on a leap second', { validTo: '2026-06-30T23:59:60Z' }, '/body/validTo'],
+      ['starts on a leap second', { validFrom: '2026-03-05T23:59:60Z' }, '/body/validFrom'],
     ];
     for (const [name, overrides, pointer] of cases) {
       it(`refuses a validity that ${name}`, async () => {
