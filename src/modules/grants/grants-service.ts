@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import type { Principal } from '../../plugins/auth.js';
+import { addTimeline } from '../applications/applications-repository.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 import type { WorkflowContext, WorkflowSettings } from '../applications/settings.js';
@@ -160,6 +161,28 @@ export async function listGrants(
   return { rows: rows as GrantRow[], total };
 }
 
+/**
+ * Revokes an active grant in the caller's transaction: the row, the event, and an entry in its
+ * application's timeline, so the application shows that its grant ended and why.
+ */
+async function revokeActive(
+  trx: Knex.Transaction,
+  grant: GrantRow,
+  m: { actor: Actor; reason: string; now: Date; requestId?: string; details?: Record<string, unknown> },
+): Promise<GrantRow> {
+  const [row] = await trx('grants')
+    .where({ id: grant.id, status: 'active' })
+    .update({ status: 'revoked', revoked_at: m.now, revoked_by: 'userId' in m.actor ? m.actor.userId : null, revoke_reason: m.reason, updated_at: m.now })
+    .returning('*');
+  const details = { applicationId: grant.application_id, ...m.details };
+  await recordEvent(trx, { actor: m.actor, entityType: 'grant', entityId: grant.id, action: 'grant.revoke', reason: m.reason, requestId: m.requestId, details });
+  await addTimeline(trx, {
+    applicationId: grant.application_id, at: m.now, action: 'grant_revoked', actor: m.actor, decision: 'revoke', reason: m.reason,
+    details: { grantId: grant.id, ...m.details },
+  });
+  return row as GrantRow;
+}
+
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */
 export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: string, reason: string) {
   return ctx.db.transaction(async (trx) => {
@@ -167,17 +190,13 @@ export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: st
     if (!grant) throw notFound('grant');
     if (actor.role !== 'platform_admin' && actor.departmentCode !== grant.provider_code) throw otherDepartment('the grant');
     if (grant.status !== 'active') throw illegalState('the grant', grant.status, 'revoke');
-    const [row] = await trx('grants')
-      .where({ id, status: 'active' })
-      .update({ status: 'revoked', revoked_at: ctx.now, revoked_by: actor.kind === 'user' ? actor.userId : null, revoke_reason: reason, updated_at: ctx.now })
-      .returning('*');
-    await recordEvent(trx, { actor, entityType: 'grant', entityId: id, action: 'grant.revoke', reason, requestId: ctx.requestId, details: { applicationId: grant.application_id } });
+    const row = await revokeActive(trx, grant, { actor, reason, now: ctx.now, requestId: ctx.requestId });
     const data = { grantId: id, applicationId: grant.application_id, status: 'revoked', revokedBy: actor.role === 'platform_admin' ? 'platform' : 'provider' };
     await addWebhook(trx, { type: 'grant.revoked', departmentCode: grant.consumer_code, grantId: id, applicationId: grant.application_id, data, now: ctx.now });
     if (actor.role === 'platform_admin') {
       await addWebhook(trx, { type: 'grant.revoked', departmentCode: grant.provider_code, grantId: id, applicationId: grant.application_id, data, now: ctx.now });
     }
-    return row as GrantRow;
+    return row;
   });
 }
 
