@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { AppError } from '../src/lib/errors.js';
 import { outboundFailure, outboundRequest } from '../src/lib/outbound-target.js';
 import { completeProvisioning } from '../src/modules/applications/applications-service.js';
 import { getVersion } from '../src/modules/applications/published-resources.js';
@@ -39,7 +40,11 @@ export async function provision(payload: JobPayloads['provision'], deps: JobDeps
     }
   }
   const ctx = { db: deps.db, settings: workflowSettings(deps.config), now: deps.clock() };
-  const result = await completeProvisioning(ctx, payload.applicationId);
+  const result = await completeProvisioning(ctx, payload.applicationId).catch((err: unknown) => {
+    // Retrying cannot bring an ended validity back; the applicant withdraws and applies again.
+    if (err instanceof AppError && err.code === 'VALIDITY_EXPIRED') throw new UnrecoverableError(err.message);
+    throw err;
+  });
   deps.log.info({ applicationId: payload.applicationId, result }, 'provisioning done');
   return { result };
 }

@@ -18,6 +18,7 @@ export const ERRORS = {
   ILLEGAL_STATE: { status: 409, title: 'Not allowed in the current state' },
   RESOURCE_DEPRECATED: { status: 409, title: 'The resource is deprecated and takes no new applications' },
   APPLICATION_ALREADY_OPEN: { status: 409, title: 'An application for this system and resource is already open' },
+  VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

@@ -173,6 +173,18 @@ describe('job processors as plain functions', () => {
       expect(await ctx.db('grants').where('application_id', a.id).count({ n: '*' }).first()).toEqual({ n: 1 });
     });
 
+    it('gives up on an application whose validity ended while it waited', async () => {
+      const endpoint = await server();
+      const w = await makeWorld(ctx);
+      const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: `${endpoint.url}/records` } });
+      const a = await submit(w, resource.id, clock(), { validTo: '2026-03-03T00:00:00+08:00' });
+      await ok(await actions.accept(w, a.id));
+      const later: JobDeps = { ...deps, clock: () => new Date('2026-03-03T00:00:00+08:00') };
+      const err = await provision({ applicationId: a.id }, later).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(UnrecoverableError);
+      expect((err as Error).message).toContain('validity applied for ended');
+    });
+
     it('does not retry a provider endpoint that is a refused target', async () => {
       const strict: JobDeps = { ...deps, config: { ...deps.config, OUTBOUND_ALLOW_LOOPBACK: false } };
       const endpoint = await server();

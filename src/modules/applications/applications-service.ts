@@ -545,6 +545,13 @@ async function grantApplication(
   const fields = m.narrowing?.fields ?? app.fields;
   const validTo = m.narrowing?.validTo ? new Date(m.narrowing.validTo) : app.valid_to;
   const conditions = m.narrowing?.conditions ?? app.conditions;
+  // A decision can come after the validity applied for has run out; a grant issued then would be
+  // active with nothing left to allow. The applicant corrects it (after a return) or applies again.
+  if (validTo.getTime() <= ctx.now.getTime()) {
+    throw new AppError('VALIDITY_EXPIRED',
+      `the validity applied for ended at ${validTo.toISOString()}; no grant can be issued for it. ` +
+      'The application can be returned for a new validity, or withdrawn and made again');
+  }
   const grant = await issueGrant(trx, {
     applicationId: app.id,
     consumerCode: app.consumer_code,
