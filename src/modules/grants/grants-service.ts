@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
@@ -85,14 +86,53 @@ export interface GrantTerms {
   dailyQuota: number;
 }
 
-/** Issues a grant inside the transaction that grants the application. */
+/**
+ * Revokes an active grant in the caller's transaction: the row, the event, and an entry in its
+ * application's timeline, so the application shows that its grant ended and why.
+ */
+async function revokeActive(
+  trx: Knex.Transaction,
+  grant: GrantRow,
+  m: { actor: Actor; reason: string; now: Date; requestId?: string; details?: Record<string, unknown> },
+): Promise<GrantRow> {
+  const [row] = await trx('grants')
+    .where({ id: grant.id, status: 'active' })
+    .update({ status: 'revoked', revoked_at: m.now, revoked_by: 'userId' in m.actor ? m.actor.userId : null, revoke_reason: m.reason, updated_at: m.now })
+    .returning('*');
+  const details = { applicationId: grant.application_id, ...m.details };
+  await recordEvent(trx, { actor: m.actor, entityType: 'grant', entityId: grant.id, action: 'grant.revoke', reason: m.reason, requestId: m.requestId, details });
+  await addTimeline(trx, {
+    applicationId: grant.application_id, at: m.now, action: 'grant_revoked', actor: m.actor, decision: 'revoke', reason: m.reason,
+    details: { grantId: grant.id, ...m.details },
+  });
+  return row as GrantRow;
+}
+
+/**
+ * Issues a grant inside the transaction that grants the application. A system holds at most one
+ * active grant per resource (index grants_one_active): the new grant supersedes the previous one,
+ * which is how a renewal or a change of fields takes effect.
+ */
 export async function issueGrant(
   trx: Knex.Transaction,
   terms: GrantTerms,
   opts: { actor: Actor; now: Date; settings: WorkflowSettings; calendar: WorkingDayCalendar; requestId?: string },
 ): Promise<GrantRow> {
+  const id = randomUUID();
+  const previous: GrantRow | undefined = await trx('grants')
+    .where({ system_id: terms.systemId, resource_id: terms.resourceId, status: 'active' })
+    .forUpdate()
+    .first();
+  if (previous) {
+    await revokeActive(trx, previous, { actor: opts.actor, reason: `superseded by grant ${id}`, now: opts.now, requestId: opts.requestId, details: { supersededBy: id } });
+    await addWebhook(trx, {
+      type: 'grant.revoked', departmentCode: previous.consumer_code, grantId: previous.id, applicationId: previous.application_id, now: opts.now,
+      data: { grantId: previous.id, applicationId: previous.application_id, status: 'revoked', supersededBy: id },
+    });
+  }
   const [row] = await trx('grants')
     .insert({
+      id,
       application_id: terms.applicationId,
       consumer_code: terms.consumerCode,
       provider_code: terms.providerCode,
@@ -121,7 +161,10 @@ export async function issueGrant(
     entityVersion: grant.resource_version,
     action: 'grant.issue',
     requestId: opts.requestId,
-    details: { applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields },
+    details: {
+      applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields,
+      ...(previous ? { supersedes: previous.id } : {}),
+    },
   });
   return grant;
 }
@@ -159,28 +202,6 @@ export async function listGrants(
     base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
   ]);
   return { rows: rows as GrantRow[], total };
-}
-
-/**
- * Revokes an active grant in the caller's transaction: the row, the event, and an entry in its
- * application's timeline, so the application shows that its grant ended and why.
- */
-async function revokeActive(
-  trx: Knex.Transaction,
-  grant: GrantRow,
-  m: { actor: Actor; reason: string; now: Date; requestId?: string; details?: Record<string, unknown> },
-): Promise<GrantRow> {
-  const [row] = await trx('grants')
-    .where({ id: grant.id, status: 'active' })
-    .update({ status: 'revoked', revoked_at: m.now, revoked_by: 'userId' in m.actor ? m.actor.userId : null, revoke_reason: m.reason, updated_at: m.now })
-    .returning('*');
-  const details = { applicationId: grant.application_id, ...m.details };
-  await recordEvent(trx, { actor: m.actor, entityType: 'grant', entityId: grant.id, action: 'grant.revoke', reason: m.reason, requestId: m.requestId, details });
-  await addTimeline(trx, {
-    applicationId: grant.application_id, at: m.now, action: 'grant_revoked', actor: m.actor, decision: 'revoke', reason: m.reason,
-    details: { grantId: grant.id, ...m.details },
-  });
-  return row as GrantRow;
 }
 
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */

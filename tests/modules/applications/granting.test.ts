@@ -3,9 +3,11 @@ import { completeProvisioning } from '../../../src/modules/applications/applicat
 import { workflowSettings } from '../../../src/modules/applications/settings.js';
 import { manualClock } from '../../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { makeSystem } from '../../helpers/fixtures.js';
+import { actions, applicationBody, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
 
-// Issuing a grant: never for a validity that has already ended.
+// Issuing a grant: never for a validity that has already ended, and at most one active grant per
+// system and resource — a new one supersedes the previous.
 
 const START = '2026-03-02T09:00:00'; // a Monday
 const clock = manualClock(START);
@@ -83,5 +85,70 @@ describe('issuing grants', () => {
     await ok(await actions.accept(w, a.id));
     clock.set('2026-03-03T17:59:59.999');
     expect((await ok(await actions.approve(w, a.id))).status).toBe('granted');
+  });
+
+  describe('one active grant per system and resource', () => {
+    it('a new grant supersedes the previous one in the same transaction, traced on both', async () => {
+      const system = await makeSystem(ctx, w.consumer.code);
+      const apply = async (overrides: Record<string, unknown>) =>
+        ok(await call(w, 'POST', '/v1/applications', w.consumer.operator, applicationBody(conditional.id, system.id, clock(), overrides)), 201);
+      const first = await apply({ fields: ['id_number', 'name'] });
+      await ok(await actions.accept(w, first.id));
+      const firstGrantId = (await ok(await actions.approve(w, first.id))).grantId;
+
+      // more fields, asked for once the first is granted
+      clock.set('2026-03-09T10:00:00');
+      const second = await apply({ fields: ['id_number', 'name', 'address'] });
+      await ok(await actions.accept(w, second.id));
+      const granted = await ok(await actions.approve(w, second.id));
+
+      const reason = `superseded by grant ${granted.grantId}`;
+      expect(await ok(await call(w, 'GET', `/v1/grants/${firstGrantId}`, w.consumer.admin)))
+        .toMatchObject({ status: 'revoked', revokeReason: reason, revokedAt: clock().toISOString() });
+      expect(await ok(await call(w, 'GET', `/v1/grants/${granted.grantId}`, w.consumer.admin)))
+        .toMatchObject({ status: 'active', fields: ['id_number', 'name', 'address'] });
+      expect(await ctx.db('grants').where({ system_id: system.id, resource_id: conditional.id, status: 'active' }).pluck('id')).toEqual([granted.grantId]);
+
+      const firstApp = await detail(first.id);
+      expect(firstApp.timeline.at(-1)).toMatchObject({ action: 'grant_revoked', reason, actor: { kind: 'user', departmentCode: w.provider.code } });
+      const revoke = await ctx.db('events').where({ entity_type: 'grant', entity_id: firstGrantId, action: 'grant.revoke' }).first();
+      expect(revoke).toMatchObject({ reason, details: { applicationId: first.id, supersededBy: granted.grantId } });
+      const issue = await ctx.db('events').where({ entity_type: 'grant', entity_id: granted.grantId, action: 'grant.issue' }).first();
+      expect(issue.details).toMatchObject({ supersedes: firstGrantId });
+      expect(await ctx.db('outbox').where({ grant_id: firstGrantId, type: 'grant.revoked' }).pluck('department_code')).toEqual([w.consumer.code]);
+    });
+
+    it('leaves grants of other systems and resources alone', async () => {
+      const a = await submit(w, hosted.id, clock());
+      const b = await submit(w, hosted.id, clock());
+      const ga = (await ok(await actions.accept(w, a.id))).grantId;
+      await ok(await actions.accept(w, b.id));
+      expect((await ctx.db('grants').where('id', ga).first()).status).toBe('active');
+    });
+
+    it('is backed by a unique index, so no path can leave two active', async () => {
+      const a = await submit(w, hosted.id, clock());
+      const grant = await ctx.db('grants').where('id', (await ok(await actions.accept(w, a.id))).grantId).first();
+      const other = await submit(w, hosted.id, clock()); // any other application: one grant each
+      const { id: _id, ...copy } = grant;
+      const err = await ctx.db('grants').insert({ ...copy, application_id: other.id, fields: JSON.stringify(copy.fields) }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: '23505', constraint: 'grants_one_active' });
+    });
+
+    it('the migration that adds the index revokes older duplicates as superseded by the newest', async () => {
+      const [older, newer] = [await submit(w, hosted.id, clock()), await submit(w, hosted.id, clock())];
+      const olderGrant = (await ok(await actions.accept(w, older.id))).grantId;
+      clock.advance(60_000);
+      const newerGrant = (await ok(await actions.accept(w, newer.id))).grantId;
+      // two active grants for one system, as data from before the index could hold
+      const system = (await ctx.db('grants').where('id', olderGrant).first()).system_id;
+      await ctx.db.migrate.down({ name: '20261122003000_add_grants_one_active' });
+      await ctx.db('grants').where('id', newerGrant).update({ system_id: system });
+      await ctx.db.migrate.latest();
+      expect(await ctx.db('grants').whereIn('id', [olderGrant, newerGrant]).orderBy('created_at').select('status', 'revoke_reason')).toEqual([
+        { status: 'revoked', revoke_reason: `superseded by grant ${newerGrant}` },
+        { status: 'active', revoke_reason: null },
+      ]);
+    });
   });
 });
