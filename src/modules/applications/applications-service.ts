@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
+import { AppError, illegalState, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
@@ -175,20 +175,21 @@ function notSharedDetail(resource: ResourceRow, version: ResourceVersionRow): st
     `failing agreement, ask the platform's competent department (共享主管部门) to coordinate (协调), as 国发〔2016〕51号 provides.`;
 }
 
-/** The resource's published version, if the consumer may apply for it. */
-async function applicableVersion(db: Knex | Knex.Transaction, consumerCode: string, resourceId: string) {
-  const resource = await findResource(db, resourceId);
+const deprecated = (resource: Pick<ResourceRow, 'code'>) =>
+  new AppError('RESOURCE_DEPRECATED', `resource ${resource.code} is deprecated and takes no new applications; existing grants run to expiry`, {
+    extra: { currentState: 'deprecated' },
+  });
+
+/** The resource's published version, if the consumer may apply for it; the resource row stays held (FOR SHARE). */
+async function applicableVersion(trx: Knex.Transaction, consumerCode: string, resourceId: string) {
+  const resource = await findResource(trx, resourceId, { forShare: true });
   // Drafts and resources under review are not visible to other departments: same answer as unknown.
   if (!resource || resource.published_version === null || (resource.status !== 'published' && resource.status !== 'deprecated')) {
     throw invalidField('/body/resourceId', 'names no published resource');
   }
-  if (resource.status === 'deprecated') {
-    throw new AppError('RESOURCE_DEPRECATED', `resource ${resource.code} is deprecated and takes no new applications; existing grants run to expiry`, {
-      extra: { currentState: 'deprecated' },
-    });
-  }
+  if (resource.status === 'deprecated') throw deprecated(resource);
   if (resource.provider_code === consumerCode) throw invalidField('/body/resourceId', "is your own department's resource; no application is needed");
-  const version = await getVersion(db, resource.id, resource.published_version);
+  const version = await getVersion(trx, resource.id, resource.published_version);
   if (version.share_type === 3) throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedDetail(resource, version));
   return { resource, version };
 }
@@ -390,10 +391,12 @@ async function inTransaction<T>(ctx: WorkflowContext, work: (trx: Knex.Transacti
 /** 统一受理: a department applies; the platform's review deadline starts now. */
 export async function submitApplication(ctx: WorkflowContext, actor: Principal, input: NewApplication) {
   const consumer = actor.departmentCode;
-  const { resource, version } = await applicableVersion(ctx.db, consumer, input.resourceId);
-  throwProblems(termProblems(input, version, ctx.now, ctx.settings));
-  await assertOwnSystem(ctx.db, consumer, input.systemId);
   return inTransaction(ctx, async (trx) => {
+    // Checked inside the transaction that inserts, with the resource held: a deprecation racing
+    // this submission waits for it, and the platform's acceptance checks the resource again.
+    const { resource, version } = await applicableVersion(trx, consumer, input.resourceId);
+    throwProblems(termProblems(input, version, ctx.now, ctx.settings));
+    await assertOwnSystem(trx, consumer, input.systemId);
     await assertNoOpenApplication(trx, input.systemId, resource.id);
     const env = await stepEnv(trx);
     const parties = { consumer_code: consumer, provider_code: resource.provider_code };
@@ -492,6 +495,10 @@ export async function reviewApplication(
       await notify(trx, ctx, input.decision === 'reject' ? 'application.rejected' : 'application.returned', app.consumer_code, moved, { decision: input.decision });
       return finish(trx, ctx, id);
     }
+    // The resource may have been deprecated since submission: it then takes no new grants either.
+    const resource = (await findResource(trx, app.resource_id, { forShare: true }))!;
+    if (resource.status === 'deprecated') throw deprecated(resource);
+    if (resource.status !== 'published') throw illegalState(`resource ${resource.code}`, resource.status, 'accept an application for');
     const version = await getVersion(trx, app.resource_id, app.resource_version);
     const route = routeOf(version);
     if (route === 'B') {
