@@ -17,6 +17,7 @@ export const ERRORS = {
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
   ILLEGAL_STATE: { status: 409, title: 'Not allowed in the current state' },
   RESOURCE_DEPRECATED: { status: 409, title: 'The resource is deprecated and takes no new applications' },
+  RESOURCE_NOT_PUBLISHED: { status: 409, title: 'The resource is no longer published' },
   APPLICATION_ALREADY_OPEN: { status: 409, title: 'An application for this system and resource is already open' },
   VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },

@@ -180,15 +180,14 @@ const deprecated = (resource: Pick<ResourceRow, 'code'>) =>
     extra: { currentState: 'deprecated' },
   });
 
-/** The resource's published version, if the consumer may apply for it; the resource row stays held (FOR SHARE). */
-async function applicableVersion(trx: Knex.Transaction, consumerCode: string, resourceId: string) {
+/**
+ * The resource's published version, if it takes applications; the resource row stays held (FOR
+ * SHARE). `unpublished` is the caller's answer for a resource that is not (or no longer) published.
+ */
+async function applicableVersion(trx: Knex.Transaction, resourceId: string, unpublished: () => AppError) {
   const resource = await findResource(trx, resourceId, { forShare: true });
-  // Drafts and resources under review are not visible to other departments: same answer as unknown.
-  if (!resource || resource.published_version === null || (resource.status !== 'published' && resource.status !== 'deprecated')) {
-    throw invalidField('/body/resourceId', 'names no published resource');
-  }
+  if (!resource || resource.published_version === null || (resource.status !== 'published' && resource.status !== 'deprecated')) throw unpublished();
   if (resource.status === 'deprecated') throw deprecated(resource);
-  if (resource.provider_code === consumerCode) throw invalidField('/body/resourceId', "is your own department's resource; no application is needed");
   const version = await getVersion(trx, resource.id, resource.published_version);
   if (version.share_type === 3) throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedDetail(resource, version));
   return { resource, version };
@@ -394,7 +393,9 @@ export async function submitApplication(ctx: WorkflowContext, actor: Principal, 
   return inTransaction(ctx, async (trx) => {
     // Checked inside the transaction that inserts, with the resource held: a deprecation racing
     // this submission waits for it, and the platform's acceptance checks the resource again.
-    const { resource, version } = await applicableVersion(trx, consumer, input.resourceId);
+    // Drafts and resources under review are not visible to other departments: same answer as unknown.
+    const { resource, version } = await applicableVersion(trx, input.resourceId, () => invalidField('/body/resourceId', 'names no published resource'));
+    if (resource.provider_code === consumer) throw invalidField('/body/resourceId', "is your own department's resource; no application is needed");
     throwProblems(termProblems(input, version, ctx.now, ctx.settings));
     await assertOwnSystem(trx, consumer, input.systemId);
     await assertNoOpenApplication(trx, input.systemId, resource.id);
@@ -439,7 +440,8 @@ export async function resubmitApplication(ctx: WorkflowContext, actor: Principal
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('resubmit', app.status);
     // A resubmission is a new submission: it pins the version published now and is checked again.
-    const { version } = await applicableVersion(trx, app.consumer_code, app.resource_id);
+    const { version } = await applicableVersion(trx, app.resource_id, () =>
+      new AppError('RESOURCE_NOT_PUBLISHED', 'the resource of this application is no longer published; the application can only be withdrawn'));
     const terms: ApplicationTerms = {
       fields: changes.fields ?? app.fields,
       purpose: changes.purpose ?? app.purpose,

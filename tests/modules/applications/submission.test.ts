@@ -243,6 +243,22 @@ describe('submitting an application', () => {
       }
     });
 
+    it('answers a resubmission for a resource no longer published with 409, not a problem in a field the body lacks', async () => {
+      const gone = await resourceOf(w, { shareType: 2 });
+      const a = await submit(w, gone.id, clock());
+      await ok(await actions.return(w, a.id));
+      await ctx.db('resources').where('id', gone.id).update({ status: 'pending_review' });
+      const res = await call(w, 'POST', `/v1/applications/${a.id}/resubmit`, w.consumer.operator, { purpose: '补正后的用途' });
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'RESOURCE_NOT_PUBLISHED' });
+      expect(res.json()).not.toHaveProperty('errors');
+      await ctx.db('resources').where('id', gone.id).update({ status: 'deprecated' });
+      const deprecated = await call(w, 'POST', `/v1/applications/${a.id}/resubmit`, w.consumer.operator, {});
+      expect(deprecated.statusCode).toBe(409);
+      expect(deprecated.json()).toMatchObject({ code: 'RESOURCE_DEPRECATED' });
+      expect((await ok(await call(w, 'GET', `/v1/applications/${a.id}`, w.consumer.admin))).status).toBe('returned');
+    });
+
     it('accepts a resubmission without a body', async () => {
       const a = await submit(w, resource.id, clock());
       await ok(await actions.return(w, a.id));
