@@ -666,6 +666,8 @@ export async function requestCoordination(ctx: WorkflowContext, actor: Principal
       action: 'request_coordination', to: 'in_coordination', actor, reason: input.reason, patch: { coordination_requested_at: ctx.now },
     });
     await notify(trx, ctx, 'application.coordination_requested', app.provider_code, moved);
+    // 协调 is the platform's step now, against the coordination deadline: it hears of it like any push.
+    await notify(trx, ctx, 'application.coordination_requested', env.platformCode, moved);
     return finish(trx, ctx, id);
   });
 }
