@@ -9,7 +9,6 @@ import { findFreePort } from '../../src/runtime/free-port.js';
 import { deliverWebhook } from '../../workers/deliver-webhook.js';
 import type { JobDeps } from '../../workers/deps.js';
 import { provision } from '../../workers/provision.js';
-import { provisionSweep } from '../../workers/provision-sweep.js';
 import { manualClock } from '../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
@@ -196,18 +195,6 @@ describe('job processors as plain functions', () => {
       expect((err as Error).message).toBe('provider endpoint not ready (refused target)');
       expect(endpoint.received).toHaveLength(0);
       expect((await ctx.db('applications').where('id', a.id).first()).status).toBe('provisioning');
-    });
-
-    it('provision-sweep gives each waiting application one job per hour', async () => {
-      const w = await makeWorld(ctx);
-      const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } });
-      const a = await submit(w, resource.id, clock());
-      await ok(await actions.accept(w, a.id));
-      enqueued.length = 0;
-      await provisionSweep({ window: '202603020105' }, deps);
-      await provisionSweep({ window: '202603020159' }, deps);
-      const mine = enqueued.filter((e) => (e.payload as { applicationId: string }).applicationId === a.id);
-      expect(mine.map((e) => e.jobId)).toEqual([`provision-${a.id}-2026030201`, `provision-${a.id}-2026030201`]);
     });
   });
 });

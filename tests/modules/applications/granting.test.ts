@@ -87,6 +87,34 @@ describe('issuing grants', () => {
     expect((await ok(await actions.approve(w, a.id))).status).toBe('granted');
   });
 
+  describe('decisions racing on one application', () => {
+    it('approve and deny at once: exactly one wins, with one grant at most and one timeline entry', async () => {
+      for (let i = 0; i < 5; i++) {
+        const a = await submit(w, conditional.id, clock());
+        await ok(await actions.accept(w, a.id));
+        const results = await Promise.all([actions.approve(w, a.id), actions.deny(w, a.id)]);
+        const codes = results.map((r) => r.statusCode);
+        expect(codes.filter((c) => c === 200), codes.join()).toHaveLength(1);
+        const loser = results.find((r) => r.statusCode !== 200)!;
+        expect(loser.statusCode).toBe(409);
+        expect(loser.json().code).toBe('ILLEGAL_STATE');
+        const app = await detail(a.id);
+        const decisions = app.timeline.filter((e: { fromStatus: string }) => e.fromStatus === 'pending_provider');
+        expect(decisions).toHaveLength(1);
+        expect(await grantsOf(a.id)).toHaveLength(app.status === 'granted' ? 1 : 0);
+        expect(loser.json().currentState).toBe(app.status);
+      }
+    });
+
+    it('two acceptances at once grant a Route A application once', async () => {
+      const a = await submit(w, hosted.id, clock());
+      const results = await Promise.all([actions.accept(w, a.id), actions.accept(w, a.id)]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      expect(await grantsOf(a.id)).toHaveLength(1);
+      expect((await detail(a.id)).timeline.map((e: { action: string }) => e.action)).toEqual(['submit', 'accept', 'provision']);
+    });
+  });
+
   describe('one active grant per system and resource', () => {
     it('a new grant supersedes the previous one in the same transaction, traced on both', async () => {
       const system = await makeSystem(ctx, w.consumer.code);
