@@ -300,17 +300,17 @@ interface Move {
 }
 
 /**
- * One transition: the row (guarded by its current status), the timeline entry closing the step
- * with its deadline met or missed, and the audit event, all in the caller's transaction.
+ * One transition: the row, the timeline entry closing the step with its deadline met or missed,
+ * and the audit event, all in the caller's transaction. `app` was read under the row lock
+ * (lockApplication), so its status is the current one.
  */
 async function move(trx: Knex.Transaction, ctx: WorkflowContext, env: StepEnv, app: ApplicationRow, m: Move): Promise<ApplicationRow> {
   assertTransition(m.action, app.status, m.to);
   const next = enterStep(m.to, app, env, ctx);
   const [row] = await trx('applications')
-    .where({ id: app.id, status: app.status })
+    .where('id', app.id)
     .update({ status: m.to, ...next, ...m.patch, updated_at: ctx.now })
     .returning('*');
-  if (!row) throw new Error(`application ${app.id} changed state under a row lock`);
   const deadlineMet = app.due_at ? ctx.now.getTime() <= app.due_at.getTime() : null;
   await addTimeline(trx, {
     applicationId: app.id,

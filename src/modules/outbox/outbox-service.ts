@@ -137,12 +137,15 @@ export const webhookEnvelope = (row: Pick<OutboxRow, 'id' | 'type' | 'created_at
   data: row.data,
 });
 
-export function toNotification(row: OutboxRow) {
+/** A webhook message's row: only job rows end as 'done' (handed to their queue). */
+export type WebhookRow = OutboxRow & { kind: 'webhook'; status: Exclude<OutboxStatus, 'done'> };
+
+export function toNotification(row: WebhookRow) {
   return {
     ...webhookEnvelope(row),
     departmentCode: row.department_code!,
     delivery: {
-      status: row.status === 'done' ? 'queued' : row.status,
+      status: row.status,
       attempts: row.attempts,
       deliveredAt: row.delivered_at?.toISOString() ?? null,
       lastError: row.last_error,
@@ -164,7 +167,7 @@ export async function listNotifications(db: Knex, viewer: Principal, q: { type?:
     base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
     base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
   ]);
-  return { items: (rows as OutboxRow[]).map(toNotification), total };
+  return { items: (rows as WebhookRow[]).map(toNotification), total };
 }
 
 export function toDeadLetter(row: OutboxRow) {
@@ -207,6 +210,6 @@ export async function redriveDeadLetter(db: Knex, actor: Actor, id: string, now:
       .update({ status: 'pending', attempts: 0, redrives, dead_at: null, queued_at: null, job_id: jobId('webhook', id, `r${redrives}`), updated_at: now })
       .returning('*');
     await recordEvent(trx, { actor, entityType: 'message', entityId: id, action: 'message.redrive', requestId, details: { type: row.type, redrives } });
-    return toNotification(updated as OutboxRow);
+    return toNotification(updated as WebhookRow);
   });
 }
