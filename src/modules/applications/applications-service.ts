@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError, illegalState, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
-import type { Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { issueGrant } from '../grants/grants-service.js';
@@ -33,7 +33,6 @@ import {
 } from './state-machine.js';
 
 const DAY_MS = 86_400_000;
-const seesAll = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
 
 // ---------------------------------------------------------------------------------------------
 // Views
@@ -96,7 +95,7 @@ export function toTimelineEntry(row: TimelineRow) {
 }
 
 function assertParty(viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) {
-  if (seesAll(viewer)) return;
+  if (readsEverything(viewer)) return;
   if (viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) throw otherDepartment('the application');
 }
 
@@ -121,7 +120,7 @@ export interface ListQuery {
 export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
   const now = ctx.now;
   const base = applicationsView(ctx.db).modify((b) => {
-    if (!seesAll(viewer)) {
+    if (!readsEverything(viewer)) {
       const dept = viewer.departmentCode;
       if (q.side === 'consumer') b.where('a.consumer_code', dept);
       else if (q.side === 'provider') b.where('a.provider_code', dept);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
-import type { Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { addTimeline } from '../applications/applications-repository.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
@@ -169,12 +169,10 @@ export async function issueGrant(
   return grant;
 }
 
-const seesAll = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
-
 export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
   const row: GrantRow | undefined = await db('grants').where('id', id).first();
   if (!row) throw notFound('grant');
-  if (!seesAll(viewer) && viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) {
+  if (!readsEverything(viewer) && viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) {
     throw otherDepartment('the grant');
   }
   return row;
@@ -186,7 +184,7 @@ export async function listGrants(
   q: { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string; limit: number; offset: number },
 ) {
   const base = db('grants').modify((b) => {
-    if (!seesAll(viewer)) {
+    if (!readsEverything(viewer)) {
       const dept = viewer.departmentCode;
       if (q.side === 'consumer') b.where('consumer_code', dept);
       else if (q.side === 'provider') b.where('provider_code', dept);

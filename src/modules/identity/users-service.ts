@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
-import type { Principal, UserRole } from '../../plugins/auth.js';
+import { readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
 import { recordEvent } from '../audit/events.js';
 
 export interface UserRow {
@@ -78,7 +78,7 @@ export async function getUser(db: Knex, actor: Principal, id: string) {
 }
 
 export async function listUsers(db: Knex, actor: Principal, q: { departmentCode?: string; limit: number; offset: number }) {
-  const scoped = actor.role === 'platform_admin' || actor.role === 'auditor' ? q.departmentCode : actor.departmentCode;
+  const scoped = readsEverything(actor) ? q.departmentCode : actor.departmentCode;
   if (q.departmentCode && scoped !== q.departmentCode) throw otherDepartment('the requested department');
   const base = () => db('users').modify((b) => { if (scoped) b.where('department_code', scoped); });
   const [rows, total] = await Promise.all([

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
-import type { Principal } from '../../plugins/auth.js';
+import { readsEveryNotification, type Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
 
@@ -153,14 +153,12 @@ export function toNotification(row: WebhookRow) {
   };
 }
 
-const seesAll = (p: Principal) => p.role === 'auditor';
-
 /** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
 export async function listNotifications(db: Knex, viewer: Principal, q: { type?: string; limit: number; offset: number }) {
   const base = db('outbox')
     .where('kind', 'webhook')
     .modify((b) => {
-      if (!seesAll(viewer)) b.where('department_code', viewer.departmentCode);
+      if (!readsEveryNotification(viewer)) b.where('department_code', viewer.departmentCode);
       if (q.type) b.where('type', q.type);
     });
   const [rows, total] = await Promise.all([
