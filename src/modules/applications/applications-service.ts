@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { AppError, illegalState, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
+import { paginate, type Page } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
@@ -107,13 +108,11 @@ export async function getApplication(ctx: WorkflowContext, viewer: Principal, id
   return { ...toApplication(row, ctx.now), timeline: timeline.map(toTimelineEntry) };
 }
 
-export interface ListQuery {
+export interface ListQuery extends Page {
   status?: ApplicationStatus;
   side?: 'consumer' | 'provider' | 'all';
   sla?: Sla;
   resourceId?: string;
-  limit: number;
-  offset: number;
 }
 
 /** Departments see applications they made or whose resource they provide; admin and auditor all. */
@@ -132,21 +131,18 @@ export async function listApplications(ctx: WorkflowContext, viewer: Principal, 
     else if (q.sla === 'warning') b.where('a.due_at', '>=', now).andWhere('a.warn_at', '<=', now);
     else if (q.sla === 'on_time') b.where('a.warn_at', '>', now);
   });
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]).limit(q.limit).offset(q.offset),
-    base.clone().clearSelect().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as ApplicationViewRow[]).map((r) => toApplication(r, now)), total };
+  const { rows, total } = await paginate<ApplicationViewRow>(base.orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]), q);
+  return { items: rows.map((r) => toApplication(r, now)), total };
 }
 
 /** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */
-export async function listInbox(ctx: WorkflowContext, viewer: Principal, q: { limit: number; offset: number }) {
-  const base = applicationsView(ctx.db).where('a.provider_code', viewer.departmentCode).andWhere('a.status', 'pending_provider');
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'a.due_at' }, { column: 'a.id' }]).limit(q.limit).offset(q.offset),
-    base.clone().clearSelect().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as ApplicationViewRow[]).map((r) => toApplication(r, ctx.now)), total };
+export async function listInbox(ctx: WorkflowContext, viewer: Principal, page: Page) {
+  const inbox = applicationsView(ctx.db)
+    .where('a.provider_code', viewer.departmentCode)
+    .andWhere('a.status', 'pending_provider')
+    .orderBy([{ column: 'a.due_at' }, { column: 'a.id' }]);
+  const { rows, total } = await paginate<ApplicationViewRow>(inbox, page);
+  return { items: rows.map((r) => toApplication(r, ctx.now)), total };
 }
 
 // ---------------------------------------------------------------------------------------------

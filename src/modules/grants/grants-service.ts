@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
+import { paginate, type Page } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { addTimeline } from '../applications/applications-repository.js';
@@ -181,7 +182,7 @@ export async function getGrant(db: Knex, viewer: Principal, id: string): Promise
 export async function listGrants(
   db: Knex,
   viewer: Principal,
-  q: { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string; limit: number; offset: number },
+  q: Page & { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string },
 ) {
   const base = db('grants').modify((b) => {
     if (!readsEverything(viewer)) {
@@ -195,11 +196,7 @@ export async function listGrants(
     if (q.systemId) b.where('system_id', q.systemId);
     if (q.resourceId) b.where('resource_id', q.resourceId);
   });
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
-    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { rows: rows as GrantRow[], total };
+  return paginate<GrantRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
 }
 
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */

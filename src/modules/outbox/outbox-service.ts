@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
+import { paginate, type Page } from '../../lib/paginate.js';
 import { readsEveryNotification, type Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
@@ -154,18 +155,15 @@ export function toNotification(row: WebhookRow) {
 }
 
 /** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
-export async function listNotifications(db: Knex, viewer: Principal, q: { type?: string; limit: number; offset: number }) {
+export async function listNotifications(db: Knex, viewer: Principal, q: Page & { type?: string }) {
   const base = db('outbox')
     .where('kind', 'webhook')
     .modify((b) => {
       if (!readsEveryNotification(viewer)) b.where('department_code', viewer.departmentCode);
       if (q.type) b.where('type', q.type);
     });
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
-    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as WebhookRow[]).map(toNotification), total };
+  const { rows, total } = await paginate<WebhookRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
+  return { items: rows.map(toNotification), total };
 }
 
 export function toDeadLetter(row: OutboxRow) {
@@ -181,13 +179,10 @@ export function toDeadLetter(row: OutboxRow) {
   };
 }
 
-export async function listDeadLetters(db: Knex, q: { limit: number; offset: number }) {
-  const base = db('outbox').where('status', 'dead');
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
-    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as OutboxRow[]).map(toDeadLetter), total };
+export async function listDeadLetters(db: Knex, page: Page) {
+  const dead = db('outbox').where('status', 'dead').orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]);
+  const { rows, total } = await paginate<OutboxRow>(dead, page);
+  return { items: rows.map(toDeadLetter), total };
 }
 
 /**
