@@ -55,5 +55,5 @@ export const forbidden = (detail: string) => new AppError('FORBIDDEN', detail);
 export const otherDepartment = (what: string) => new AppError('OTHER_DEPARTMENT', `${what} belongs to another department`);
 export const invalidField = (pointer: string, message: string) =>
   new AppError('VALIDATION_FAILED', `${pointer} ${message}`, { errors: [{ pointer, message }] });
-export const illegalState = (what: string, current: string, action: string) =>
-  new AppError('ILLEGAL_STATE', `cannot ${action} ${what} in state '${current}'`, { extra: { currentState: current } });
+export const illegalState = (what: string, current: string, action: string, because?: string) =>
+  new AppError('ILLEGAL_STATE', `cannot ${action} ${what} in state '${current}'${because ? `: ${because}` : ''}`, { extra: { currentState: current } });

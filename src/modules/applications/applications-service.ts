@@ -632,15 +632,12 @@ async function decideWith(
   }
   throwProblems(narrowingProblems(app, input, ctx.now));
   const env = await stepEnv(trx);
-  if (granting) {
-    await grantApplication(trx, ctx, env, app, { action: outcome, actor, reason: input.reason ?? null, narrowing: input });
-  } else {
-    const moved = await move(trx, ctx, env, app, { action: outcome, to: 'denied', actor, decision: 'deny', reason: input.reason });
-    await notify(trx, ctx, 'application.denied', app.consumer_code, moved, { decision: 'deny' });
-  }
+  const moved = granting
+    ? await grantApplication(trx, ctx, env, app, { action: outcome, actor, reason: input.reason ?? null, narrowing: input })
+    : await move(trx, ctx, env, app, { action: outcome, to: 'denied', actor, decision: 'deny', reason: input.reason });
+  if (!granting) await notify(trx, ctx, 'application.denied', app.consumer_code, moved, { decision: 'deny' });
   if (outcome === 'coordination_grant' || outcome === 'coordination_deny') {
-    const after = (await lockApplication(trx, app.id))!;
-    await notify(trx, ctx, 'application.coordination_decided', app.provider_code, after, { decision: granting ? 'grant' : 'deny' });
+    await notify(trx, ctx, 'application.coordination_decided', app.provider_code, moved, { decision: granting ? 'grant' : 'deny' });
   }
   return finish(trx, ctx, app.id);
 }
@@ -651,11 +648,7 @@ export async function requestCoordination(ctx: WorkflowContext, actor: Principal
     const app = await load(trx, id);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('request_coordination', app.status);
-    if (app.coordination_requested_at) {
-      throw new AppError('ILLEGAL_STATE', "cannot ask coordination for the application in state 'denied': the platform has already coordinated it", {
-        extra: { currentState: app.status },
-      });
-    }
+    if (app.coordination_requested_at) throw illegalState('the application', app.status, 'ask coordination for', 'the platform has already coordinated it');
     const env = await stepEnv(trx);
     const moved = await move(trx, ctx, env, app, {
       action: 'request_coordination', to: 'in_coordination', actor, reason: input.reason, patch: { coordination_requested_at: ctx.now },
