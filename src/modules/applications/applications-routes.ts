@@ -15,12 +15,10 @@ import {
   withdrawBody,
 } from '../../../schemas/applications.js';
 import { ALL_USERS, DEPT_ROLES } from '../../plugins/auth.js';
+import { getApplication, listApplications, listInbox } from './application-views.js';
 import {
   decideApplication,
   decideCoordination,
-  getApplication,
-  listApplications,
-  listInbox,
   requestCoordination,
   resubmitApplication,
   reviewApplication,

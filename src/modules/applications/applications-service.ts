@@ -1,25 +1,15 @@
 import type { Knex } from 'knex';
-import { AppError, illegalState, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
-import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
+import type { WorkingDayCalendar } from '../../lib/working-days.js';
+import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { issueGrant } from '../grants/grants-service.js';
 import { jobId } from '../outbox/job-types.js';
 import { addJob, addWebhook, type WebhookType } from '../outbox/outbox-service.js';
-import {
-  addTimeline,
-  applicationsView,
-  findView,
-  lockApplication,
-  platformDepartmentCode,
-  timelineOf,
-  type ApplicationRow,
-  type ApplicationViewRow,
-  type Sla,
-  type TimelineRow,
-} from './applications-repository.js';
+import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, type Narrowing, type NewApplication } from './application-terms.js';
+import { applicationDetail } from './application-views.js';
+import { addTimeline, lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
 import { routeOf } from './routing.js';
 import type { WorkflowContext, WorkflowSettings } from './settings.js';
@@ -33,135 +23,12 @@ import {
   type Step,
 } from './state-machine.js';
 
-const DAY_MS = 86_400_000;
+// The authorization workflow's use cases (统一受理、平台授权): each runs in one transaction that
+// changes the application, writes its timeline and audit event, and its outbox messages.
+// Reads are in application-views.ts, checks of the terms applied for in application-terms.ts.
 
 // ---------------------------------------------------------------------------------------------
-// Views
-
-/** The colour of the open step at `now`: red past the deadline, yellow inside the warning window. */
-export function slaAt(row: Pick<ApplicationRow, 'due_at' | 'warn_at'>, now: Date): Sla | null {
-  if (!row.due_at) return null;
-  if (now.getTime() > row.due_at.getTime()) return 'overdue';
-  if (row.warn_at && now.getTime() >= row.warn_at.getTime()) return 'warning';
-  return 'on_time';
-}
-
-export function toApplication(row: ApplicationViewRow, now: Date) {
-  return {
-    id: row.id,
-    status: row.status,
-    route: row.route,
-    resourceId: row.resource_id,
-    resourceCode: row.resource_code,
-    resourceName: row.resource_name,
-    resourceVersion: row.resource_version,
-    providerCode: row.provider_code,
-    consumerCode: row.consumer_code,
-    systemId: row.system_id,
-    fields: row.fields,
-    purpose: row.purpose,
-    legalBasis: row.legal_basis,
-    serviceItemCode: row.service_item_code,
-    validFrom: row.valid_from.toISOString(),
-    validTo: row.valid_to.toISOString(),
-    expectedDailyCalls: row.expected_daily_calls,
-    decidedFields: row.decided_fields,
-    decidedValidTo: row.decided_valid_to?.toISOString() ?? null,
-    conditions: row.conditions,
-    grantId: row.grant_id,
-    step: row.step,
-    responsibleDepartment: row.responsible_code,
-    stepStartedAt: row.step_started_at?.toISOString() ?? null,
-    dueAt: row.due_at?.toISOString() ?? null,
-    sla: slaAt(row, now),
-    submittedAt: row.submitted_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-export function toTimelineEntry(row: TimelineRow) {
-  return {
-    at: row.at.toISOString(),
-    action: row.action,
-    fromStatus: row.from_status,
-    toStatus: row.to_status,
-    actor: { kind: row.actor_kind, id: row.actor_id, departmentCode: row.actor_department },
-    decision: row.decision,
-    reason: row.reason,
-    step: row.step,
-    dueAt: row.due_at?.toISOString() ?? null,
-    deadlineMet: row.deadline_met,
-    nextDueAt: row.next_due_at?.toISOString() ?? null,
-  };
-}
-
-function assertParty(viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) {
-  if (readsEverything(viewer)) return;
-  if (viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) throw otherDepartment('the application');
-}
-
-export async function getApplication(ctx: WorkflowContext, viewer: Principal, id: string) {
-  const row = await findView(ctx.db, id);
-  if (!row) throw notFound('application');
-  assertParty(viewer, row);
-  const timeline = await timelineOf(ctx.db, id);
-  return { ...toApplication(row, ctx.now), timeline: timeline.map(toTimelineEntry) };
-}
-
-export interface ListQuery extends Page {
-  status?: ApplicationStatus;
-  side?: 'consumer' | 'provider' | 'all';
-  sla?: Sla;
-  resourceId?: string;
-}
-
-/** Departments see applications they made or whose resource they provide; admin and auditor all. */
-export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
-  const now = ctx.now;
-  const base = applicationsView(ctx.db).modify((b) => {
-    if (!readsEverything(viewer)) {
-      const dept = viewer.departmentCode;
-      if (q.side === 'consumer') b.where('a.consumer_code', dept);
-      else if (q.side === 'provider') b.where('a.provider_code', dept);
-      else b.where((w) => w.where('a.consumer_code', dept).orWhere('a.provider_code', dept));
-    }
-    if (q.status) b.where('a.status', q.status);
-    if (q.resourceId) b.where('a.resource_id', q.resourceId);
-    if (q.sla === 'overdue') b.where('a.due_at', '<', now);
-    else if (q.sla === 'warning') b.where('a.due_at', '>=', now).andWhere('a.warn_at', '<=', now);
-    else if (q.sla === 'on_time') b.where('a.warn_at', '>', now);
-  });
-  const { rows, total } = await paginate<ApplicationViewRow>(base.orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]), q);
-  return { items: rows.map((r) => toApplication(r, now)), total };
-}
-
-/** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */
-export async function listInbox(ctx: WorkflowContext, viewer: Principal, page: Page) {
-  const inbox = applicationsView(ctx.db)
-    .where('a.provider_code', viewer.departmentCode)
-    .andWhere('a.status', 'pending_provider')
-    .orderBy([{ column: 'a.due_at' }, { column: 'a.id' }]);
-  const { rows, total } = await paginate<ApplicationViewRow>(inbox, page);
-  return { items: rows.map((r) => toApplication(r, ctx.now)), total };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation of what is applied for
-
-export interface ApplicationTerms {
-  fields: string[];
-  purpose: string;
-  legalBasis: string;
-  serviceItemCode: string;
-  validFrom: string;
-  validTo: string;
-  expectedDailyCalls: number;
-}
-
-export interface NewApplication extends ApplicationTerms {
-  resourceId: string;
-  systemId: string;
-}
+// Checks on the resource and the system applied for
 
 function notSharedDetail(resource: ResourceRow, version: ResourceVersionRow): string {
   const basis = version.legal_basis ? ` on the basis of ${version.legal_basis}` : '';
@@ -186,39 +53,6 @@ async function applicableVersion(trx: Knex.Transaction, resourceId: string, unpu
   const version = await getVersion(trx, resource.id, resource.published_version);
   if (version.share_type === 3) throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedDetail(resource, version));
   return { resource, version };
-}
-
-// The date-time format admits a leap second (23:59:60Z), which a JavaScript Date cannot hold:
-// it parses to NaN, and NaN would slip past every comparison into PostgreSQL or date arithmetic.
-const UNREADABLE_TIME = 'is not a date-time the hub can represent (a leap second, :60, is not accepted)';
-
-/** `appliedAt` is the first submission: a resubmission keeps the validity start it was allowed then. */
-function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now: Date, settings: WorkflowSettings, appliedAt = now): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const items = new Set(version.data_items.map((i) => i.key));
-  terms.fields.forEach((f, i) => {
-    if (!items.has(f)) problems.push({ pointer: `/body/fields/${i}`, message: `'${f}' is not a data item of resource version ${version.version}` });
-  });
-  const from = new Date(terms.validFrom);
-  const to = new Date(terms.validTo);
-  // A NaN bound fails every comparison below, so only its own problem is reported.
-  if (Number.isNaN(from.getTime())) problems.push({ pointer: '/body/validFrom', message: UNREADABLE_TIME });
-  else if (from.getTime() < startOfDay(shanghaiDay(appliedAt)).getTime()) {
-    problems.push({ pointer: '/body/validFrom', message: 'must not be before the day of the application' });
-  }
-  if (Number.isNaN(to.getTime())) problems.push({ pointer: '/body/validTo', message: UNREADABLE_TIME });
-  else if (to.getTime() <= from.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom' });
-  else if (to.getTime() <= now.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be in the future' });
-  else if (to.getTime() - from.getTime() > settings.maxValidityDays * DAY_MS) {
-    problems.push({ pointer: '/body/validTo', message: `must be within ${settings.maxValidityDays} days of validFrom` });
-  }
-  return problems;
-}
-
-function throwProblems(problems: FieldProblem[]) {
-  if (problems.length) {
-    throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), { errors: problems });
-  }
 }
 
 async function assertOwnSystem(db: Knex | Knex.Transaction, consumerCode: string, systemId: string) {
@@ -363,11 +197,8 @@ async function load(trx: Knex.Transaction, id: string): Promise<ApplicationRow> 
   return app;
 }
 
-async function finish(trx: Knex.Transaction, ctx: WorkflowContext, id: string) {
-  const row = await findView(trx, id);
-  const timeline = await timelineOf(trx, id);
-  return { ...toApplication(row!, ctx.now), timeline: timeline.map(toTimelineEntry) };
-}
+/** The application after the use case's change, as the API shows it: read in the same transaction. */
+const finish = (trx: Knex.Transaction, ctx: WorkflowContext, id: string) => applicationDetail(trx, id, ctx.now);
 
 /** Runs a use case in one transaction; a race on the one-open index is the same 409 as the check. */
 async function inTransaction<T>(ctx: WorkflowContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -515,27 +346,6 @@ export async function reviewApplication(
     }
     return finish(trx, ctx, id);
   });
-}
-
-interface Narrowing {
-  fields?: string[];
-  conditions?: string;
-  validTo?: string;
-}
-
-function narrowingProblems(app: ApplicationRow, n: Narrowing, now: Date): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const applied = new Set(app.fields);
-  n.fields?.forEach((f, i) => {
-    if (!applied.has(f)) problems.push({ pointer: `/body/fields/${i}`, message: `'${f}' was not applied for; a decision may only narrow the fields` });
-  });
-  if (n.validTo !== undefined) {
-    const to = new Date(n.validTo);
-    if (Number.isNaN(to.getTime())) problems.push({ pointer: '/body/validTo', message: UNREADABLE_TIME });
-    else if (to.getTime() > app.valid_to.getTime()) problems.push({ pointer: '/body/validTo', message: 'may only shorten the validity applied for' });
-    else if (to.getTime() <= Math.max(app.valid_from.getTime(), now.getTime())) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom and in the future' });
-  }
-  return problems;
 }
 
 /** Issues the grant and moves the application to granted, in the caller's transaction. */
