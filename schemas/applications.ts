@@ -139,7 +139,7 @@ export const timelineEntrySchema = {
   required: ['at', 'action', 'fromStatus', 'toStatus', 'actor', 'decision', 'reason', 'step', 'dueAt', 'deadlineMet', 'nextDueAt'],
   properties: {
     at: timestampSchema,
-    action: { type: 'string', description: 'submit, accept, reject, return, resubmit, provision, approve, deny, request_coordination, coordination_grant, coordination_deny, withdraw, warn (黄牌预警), supervise (红牌督办), delivered' },
+    action: { type: 'string', description: 'submit, accept, reject, return, resubmit, provision, approve, deny, request_coordination, coordination_grant, coordination_deny, withdraw, warn (黄牌预警), supervise (红牌督办), delivered, grant_revoked' },
     fromStatus: nullableString,
     toStatus: nullableString,
     actor: {

@@ -42,9 +42,12 @@ export const usccSchema = {
 } as const;
 export const timestampSchema = { type: 'string', format: 'date-time' } as const;
 
+// An offset past any real list is a client error, not a number for PostgreSQL to overflow on.
+export const MAX_OFFSET = 1_000_000;
+
 export const pageQuerySchema = {
   limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
 } as const;
 
 export const idParamsSchema = {

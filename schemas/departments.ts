@@ -25,7 +25,15 @@ export const createdDepartmentSchema = {
   },
 } as const;
 
-const webhookUrlSchema = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 } as const;
+// No user:password@ in the authority: credentials in a URL end up in errors, logs and the audit
+// trail. A department authenticates our calls by the signature instead.
+const webhookUrlSchema = {
+  type: 'string',
+  format: 'uri',
+  pattern: '^https?://[^/?#@]+(?:[/?#]|$)',
+  maxLength: 2048,
+  description: 'http(s) URL without credentials (no user:password@)',
+} as const;
 const webhookSecretSchema = { type: 'string', minLength: 32, maxLength: 256 } as const;
 
 export const createDepartmentBody = {

@@ -1,4 +1,4 @@
-import { timestampSchema, usccSchema, uuidSchema } from './common.js';
+import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema } from './common.js';
 
 export const userRoleSchema = { type: 'string', enum: ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] } as const;
 const usernameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'lowercase letters, digits, . _ -' } as const;
@@ -60,8 +60,7 @@ export const listUsersQuery = {
   additionalProperties: false,
   properties: {
     departmentCode: usccSchema,
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
+    ...pageQuerySchema,
   },
 } as const;
 

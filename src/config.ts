@@ -38,6 +38,9 @@ export const CONFIG_SCHEMA = {
     WEBHOOK_TIMEOUT_MS: { type: 'integer', default: 5000, minimum: 100, maximum: 60_000 },
     WEBHOOK_MAX_ATTEMPTS: { type: 'integer', default: 12, minimum: 1, maximum: 50 },
     WEBHOOK_BACKOFF_MS: { type: 'integer', default: 10_000, minimum: 1, maximum: 3_600_000 },
+    // Outbound calls to department URLs refuse loopback (where the embedded PostgreSQL and Redis
+    // listen) unless this is set; link-local, unspecified and multicast are refused always.
+    OUTBOUND_ALLOW_LOOPBACK: { type: 'boolean', default: false },
     PROVISION_MAX_ATTEMPTS: { type: 'integer', default: 8, minimum: 1, maximum: 50 },
     PROVISION_BACKOFF_MS: { type: 'integer', default: 30_000, minimum: 1, maximum: 3_600_000 },
     // Outbox relay: how often it looks for new rows, and when a queued row whose job may have
@@ -51,7 +54,7 @@ export const CONFIG_SCHEMA = {
     'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME',
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
-    'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
+    'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
     'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON'],
 } as const;
 

@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Knex } from 'knex';
+import { outboundFailure, outboundRequest } from '../src/lib/outbound-target.js';
 import { SIGNATURE_HEADER, signWebhook } from '../src/lib/webhook-signature.js';
 import { recordEvent } from '../src/modules/audit/events.js';
 import { addTimeline } from '../src/modules/applications/applications-repository.js';
@@ -12,19 +13,19 @@ import type { JobDeps } from './deps.js';
 // only delays the dead letter. These few mean "later", so they are retried like a 5xx.
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 
-type Attempt = { ok: true; status: number } | { ok: false; error: string; permanent: boolean };
+// `error` is shown to the department (notifications, dead letters): coarse words only, never an
+// exception's text, which may carry the URL or details of the hub's network.
+type Attempt = { ok: true; status: number } | { ok: false; error: string; permanent: boolean; code?: string };
 
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
+async function post(url: string, headers: Record<string, string>, body: string, deps: JobDeps): Promise<Attempt> {
   try {
-    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    // The reply body is never read or stored: it is the department's, and may hold anything.
-    await res.body?.cancel().catch(() => {});
-    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-    return { ok: false, error: `HTTP ${res.status}`, permanent: res.status < 500 && !RETRYABLE_4XX.has(res.status) };
+    const status = await outboundRequest(url, { method: 'POST', headers, body, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS }, {
+      allowLoopback: deps.config.OUTBOUND_ALLOW_LOOPBACK,
+    });
+    if (status >= 200 && status < 300) return { ok: true, status };
+    return { ok: false, error: `HTTP ${status}`, permanent: status < 500 && !RETRYABLE_4XX.has(status) };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const reason = e.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : (e.cause?.code ?? e.message);
-    return { ok: false, error: reason, permanent: false };
+    return { ok: false, ...outboundFailure(err) };
   }
 }
 
@@ -48,18 +49,21 @@ async function markDelivered(db: Knex, row: OutboxRow, now: Date, status: number
   });
 }
 
-/** Dead-letters a message that will not be delivered; listed for platform admins to redrive. Idempotent. */
-export async function markDead(db: Knex, outboxId: string, now: Date, error: string) {
+/**
+ * Dead-letters a message that will not be delivered; listed for platform admins to redrive.
+ * Idempotent. Without `error` the last attempt's (coarse) error stays as the reason.
+ */
+export async function markDead(db: Knex, outboxId: string, now: Date, error?: string) {
   await db.transaction(async (trx) => {
     const [row] = await trx('outbox')
       .where('id', outboxId)
       .whereIn('status', ['pending', 'queued'])
-      .update({ status: 'dead', dead_at: now, last_error: error, updated_at: now })
-      .returning(['id', 'type', 'department_code', 'attempts']);
+      .update({ status: 'dead', dead_at: now, last_error: error ?? trx.raw("coalesce(last_error, 'retries exhausted')"), updated_at: now })
+      .returning(['id', 'type', 'department_code', 'attempts', 'last_error']);
     if (row) {
       await recordEvent(trx, {
         actor: { kind: 'worker' }, entityType: 'message', entityId: outboxId, action: 'message.dead_letter', outcome: 'failure',
-        reason: error, details: { type: row.type, departmentCode: row.department_code, attempts: row.attempts },
+        reason: row.last_error, details: { type: row.type, departmentCode: row.department_code, attempts: row.attempts },
       });
     }
   });
@@ -92,7 +96,7 @@ export async function deliverWebhook(payload: JobPayloads['deliver-webhook'], de
     'x-sharehub-event': row.type,
     'x-sharehub-delivery': row.id,
     [SIGNATURE_HEADER]: signWebhook(target.secret, body, Math.floor(now.getTime() / 1000)),
-  }, body, deps.config.WEBHOOK_TIMEOUT_MS);
+  }, body, deps);
 
   if (attempt.ok) {
     await markDelivered(deps.db, row, deps.clock(), attempt.status);
@@ -105,7 +109,7 @@ export async function deliverWebhook(payload: JobPayloads['deliver-webhook'], de
     .update({ attempts: deps.db.raw('attempts + 1'), last_error: attempt.error, updated_at: deps.clock() })
     .returning('attempts');
   const attempts = Number(counted?.attempts ?? row.attempts + 1);
-  deps.log.warn({ outboxId: row.id, type: row.type, attempts, error: attempt.error }, 'webhook delivery failed');
+  deps.log.warn({ outboxId: row.id, type: row.type, attempts, error: attempt.error, code: attempt.code }, 'webhook delivery failed');
   if (attempt.permanent || attempts >= deps.config.WEBHOOK_MAX_ATTEMPTS) {
     await markDead(deps.db, row.id, deps.clock(), attempt.error);
     throw new UnrecoverableError(`webhook ${row.id} dead-lettered after ${attempts} attempt(s): ${attempt.error}`);

@@ -54,7 +54,8 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
       // Backstop for a webhook whose database attempt count fell behind BullMQ's (e.g. a crash
       // mid-attempt): BullMQ has given up, so the message must show as a dead letter.
       if (final && job.name === 'deliver-webhook') {
-        void markDead(db, (job.data as { outboxId: string }).outboxId, clock(), err.message)
+        // No error text: the department sees the last attempt's coarse error, not this message.
+        void markDead(db, (job.data as { outboxId: string }).outboxId, clock())
           .catch((e: Error) => log.error({ err: e }, 'could not dead-letter a message'));
       }
     });

@@ -1,4 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
+import { AppError } from '../src/lib/errors.js';
+import { outboundFailure, outboundRequest } from '../src/lib/outbound-target.js';
 import { completeProvisioning } from '../src/modules/applications/applications-service.js';
 import { getVersion } from '../src/modules/applications/published-resources.js';
 import { workflowSettings } from '../src/modules/applications/settings.js';
@@ -6,14 +8,14 @@ import type { JobPayloads } from '../src/modules/outbox/job-types.js';
 import type { JobDeps } from './deps.js';
 
 /** Whether the provider's endpoint answers at all; a 5xx or no answer means "not yet". */
-export async function probeEndpoint(url: string, timeoutMs: number): Promise<{ ok: boolean; reason: string }> {
+export async function probeEndpoint(url: string, deps: Pick<JobDeps, 'config'>): Promise<{ ok: true } | { ok: false; error: string; permanent: boolean; code?: string }> {
   try {
-    const res = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    await res.body?.cancel().catch(() => {});
-    return { ok: res.status < 500, reason: `HTTP ${res.status}` };
+    const status = await outboundRequest(url, { method: 'HEAD', headers: { 'user-agent': 'ShareHub-Provision/1' }, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS }, {
+      allowLoopback: deps.config.OUTBOUND_ALLOW_LOOPBACK,
+    });
+    return status < 500 ? { ok: true } : { ok: false, error: `HTTP ${status}`, permanent: false };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return { ok: false, reason: e.name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : (e.cause?.code ?? e.message) };
+    return { ok: false, ...outboundFailure(err) };
   }
 }
 
@@ -28,11 +30,21 @@ export async function provision(payload: JobPayloads['provision'], deps: JobDeps
   if (app.status !== 'provisioning') return { skipped: app.status as string };
   const version = await getVersion(deps.db, app.resource_id, app.resource_version);
   if (version.delivery.mode === 'provider_api') {
-    const probe = await probeEndpoint(version.delivery.endpoint, deps.config.WEBHOOK_TIMEOUT_MS);
-    if (!probe.ok) throw new Error(`provider endpoint not reachable yet (${probe.reason})`);
+    const probe = await probeEndpoint(version.delivery.endpoint, deps);
+    if (!probe.ok) {
+      deps.log.warn({ applicationId: payload.applicationId, error: probe.error, code: probe.code }, 'provider endpoint not ready');
+      // A refused or malformed endpoint will not change: the application stays in provisioning
+      // and goes red at its deadline, for the platform to resolve with the provider.
+      const failure = `provider endpoint not ready (${probe.error})`;
+      throw probe.permanent ? new UnrecoverableError(failure) : new Error(failure);
+    }
   }
   const ctx = { db: deps.db, settings: workflowSettings(deps.config), now: deps.clock() };
-  const result = await completeProvisioning(ctx, payload.applicationId);
+  const result = await completeProvisioning(ctx, payload.applicationId).catch((err: unknown) => {
+    // Retrying cannot bring an ended validity back; the applicant withdraws and applies again.
+    if (err instanceof AppError && err.code === 'VALIDITY_EXPIRED') throw new UnrecoverableError(err.message);
+    throw err;
+  });
   deps.log.info({ applicationId: payload.applicationId, result }, 'provisioning done');
   return { result };
 }

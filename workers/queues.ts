@@ -12,12 +12,19 @@ export interface Queues {
 }
 
 /**
- * Producer side of the queues. Fails fast when Redis is down (no offline queue): the outbox
- * relay and the scheduler simply try again on their next round, and no caller hangs.
+ * How long the producer waits for Redis to answer one command. The outbox relay enqueues while
+ * holding its rows FOR UPDATE: a Redis that is up but stalled must not hold them indefinitely.
+ */
+export const QUEUE_COMMAND_TIMEOUT_MS = 5_000;
+
+/**
+ * Producer side of the queues. Fails fast when Redis is down (no offline queue) or stalled
+ * (command timeout): the outbox relay and the scheduler simply try again on their next round,
+ * and no caller hangs.
  */
 export function createQueues(config: RuntimeConfig, logger: Logger): Queues {
   const log = logger.child({ component: 'queues' });
-  const connection = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const connection = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: QUEUE_COMMAND_TIMEOUT_MS });
   let down = false;
   connection.on('error', (err) => {
     if (!down) log.warn({ err: { message: err.message } }, 'redis unavailable; queueing resumes when it returns');

@@ -17,7 +17,9 @@ export const ERRORS = {
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
   ILLEGAL_STATE: { status: 409, title: 'Not allowed in the current state' },
   RESOURCE_DEPRECATED: { status: 409, title: 'The resource is deprecated and takes no new applications' },
+  RESOURCE_NOT_PUBLISHED: { status: 409, title: 'The resource is no longer published' },
   APPLICATION_ALREADY_OPEN: { status: 409, title: 'An application for this system and resource is already open' },
+  VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
@@ -53,5 +55,5 @@ export const forbidden = (detail: string) => new AppError('FORBIDDEN', detail);
 export const otherDepartment = (what: string) => new AppError('OTHER_DEPARTMENT', `${what} belongs to another department`);
 export const invalidField = (pointer: string, message: string) =>
   new AppError('VALIDATION_FAILED', `${pointer} ${message}`, { errors: [{ pointer, message }] });
-export const illegalState = (what: string, current: string, action: string) =>
-  new AppError('ILLEGAL_STATE', `cannot ${action} ${what} in state '${current}'`, { extra: { currentState: current } });
+export const illegalState = (what: string, current: string, action: string, because?: string) =>
+  new AppError('ILLEGAL_STATE', `cannot ${action} ${what} in state '${current}'${because ? `: ${because}` : ''}`, { extra: { currentState: current } });

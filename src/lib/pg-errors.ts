@@ -26,6 +26,8 @@ export function translatePgError(err: unknown): AppError | undefined {
       return new AppError('VALIDATION_FAILED', `${field}: value not allowed`);
     case '22001':
       return new AppError('VALIDATION_FAILED', 'a value is too long');
+    case '22003':
+      return new AppError('VALIDATION_FAILED', 'a number is out of range');
     case '22P02':
     case '22007':
     case '22008':

@@ -60,11 +60,6 @@ export class WorkingDayCalendar {
     for (const y of years) this.years.set(y.year, { holidays: new Set(y.holidays), makeup: new Set(y.makeupWorkdays) });
   }
 
-  /** Whether the year has holiday data; without it, Monday–Friday are taken as working days. */
-  hasYear(year: number): boolean {
-    return this.years.has(year);
-  }
-
   isWorkingDay(day: IsoDay): boolean {
     const year = this.years.get(yearOf(day));
     if (year?.makeup.has(day)) return true;

@@ -18,6 +18,15 @@ export type Principal =
   | { kind: 'user'; role: UserRole; userId: string; username: string; departmentCode: string }
   | { kind: 'system'; role: 'system'; systemId: string; keyId: string; departmentCode: string };
 
+/** Platform admins and auditors read every department's records; everyone else their own department's. */
+export const readsEverything = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
+
+/**
+ * Only auditors read every department's notifications: the platform's admins read their own
+ * department's, like any department (三员分立: supervision of the messages is the auditor's).
+ */
+export const readsEveryNotification = (p: Principal) => p.role === 'auditor';
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;

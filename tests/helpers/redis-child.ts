@@ -25,6 +25,15 @@ export class RedisChild {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, like a Redis stalled on a slow disk. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills the server and waits until the port refuses connections. */
   async stop(): Promise<void> {
     const child = this.child;

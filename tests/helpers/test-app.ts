@@ -35,6 +35,8 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     LOG_LEVEL: 'silent',
     SHAREHUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
     QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    // The departments' systems in tests are local HTTP servers on 127.0.0.1.
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
     ...overrides,
   });
   return {

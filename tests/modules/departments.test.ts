@@ -85,6 +85,24 @@ describe('departments', () => {
     expect((await ctx.db('departments').where({ code: own.departmentCode }).first()).webhook_url).toBe('https://own.example/hook');
   });
 
+  it('refuses a webhook URL carrying credentials, naming /body/webhookUrl, on create and update', async () => {
+    for (const webhookUrl of ['https://user:pw@dept.example/hook', 'https://token@dept.example/hook', 'http://:pw@10.1.2.3/']) {
+      const code = randomAgencyCode();
+      const created = await create({ code, name: 'x', level: 'city', webhookUrl });
+      expect(created.statusCode, created.body).toBe(400);
+      expect(created.json().errors.map((e: { pointer: string }) => e.pointer)).toContain('/body/webhookUrl');
+      expect(await ctx.db('departments').where({ code }).first()).toBeUndefined();
+    }
+    const own = await makeUser(ctx, 'dept_admin');
+    const res = await ctx.app.inject({
+      method: 'PATCH', url: `/v1/departments/${own.departmentCode}`, headers: own.headers, payload: { webhookUrl: 'https://user:pw@own.example/hook' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toContain('/body/webhookUrl');
+    // an @ later in the URL is no credential
+    expect((await create({ code: randomAgencyCode(), name: 'x', level: 'city', webhookUrl: 'https://dept.example/hooks/@sharehub?to=a@b' })).statusCode).toBe(201);
+  });
+
   it('answers 404 for an unknown department', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: `/v1/departments/${randomAgencyCode()}`, headers: admin });
     expect(res.statusCode).toBe(404);

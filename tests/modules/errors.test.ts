@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, randomAgencyCode } from '../helpers/fixtures.js';
+import { adminToken, bearer, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 
 describe('problem+json error handling', () => {
@@ -64,5 +64,21 @@ describe('problem+json error handling', () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/users/not-a-uuid', headers: admin });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].pointer).toBe('/params/id');
+  });
+
+  it('answers an offset past any list with 400 naming it, on every list route, never a 500', async () => {
+    const deptAdmin = (await makeUser(ctx, 'dept_admin')).headers;
+    const routes: [string, Record<string, string>][] = [
+      ['/v1/departments', admin], ['/v1/users', admin], ['/v1/applications', admin], ['/v1/inbox', deptAdmin],
+      ['/v1/grants', admin], ['/v1/notifications', admin], ['/v1/admin/dead-letters', admin],
+    ];
+    for (const [url, headers] of routes) {
+      for (const offset of ['1000001', '99999999999999999999']) {
+        const res = await ctx.app.inject({ method: 'GET', url: `${url}?offset=${offset}`, headers });
+        expect(res.statusCode, `${url} ${res.body}`).toBe(400);
+        expect(res.json().errors).toEqual([{ pointer: '/querystring/offset', message: 'must be <= 1000000' }]);
+      }
+      expect((await ctx.app.inject({ method: 'GET', url: `${url}?offset=1000000`, headers })).statusCode).toBe(200);
+    }
   });
 });

@@ -45,15 +45,15 @@ describe('dead letters', () => {
     const port = await findFreePort();
     const { w, a } = await pushedTo(`http://127.0.0.1:${port}/hook`);
     const dead = await deadPush(a.id);
-    expect(dead).toMatchObject({ attempts: 3, last_error: 'ECONNREFUSED' });
+    expect(dead).toMatchObject({ attempts: 3, last_error: 'unreachable' });
 
     const list = await ok(await call(w, 'GET', '/v1/admin/dead-letters?limit=200', w.admin));
     expect(list.items).toContainEqual(expect.objectContaining({
-      id: dead.id, type: 'application.pending_provider', departmentCode: w.provider.code, applicationId: a.id, attempts: 3, lastError: 'ECONNREFUSED',
+      id: dead.id, type: 'application.pending_provider', departmentCode: w.provider.code, applicationId: a.id, attempts: 3, lastError: 'unreachable',
     }));
     expect((await call(w, 'GET', '/v1/admin/dead-letters', w.auditor)).statusCode).toBe(200);
     const event = await ctx.db('events').where({ entity_type: 'message', entity_id: dead.id, action: 'message.dead_letter' }).first();
-    expect(event).toMatchObject({ outcome: 'failure', reason: 'ECONNREFUSED' });
+    expect(event).toMatchObject({ outcome: 'failure', reason: 'unreachable' });
     // The inbox still shows it: the webhook is a convenience, not the channel of record.
     expect((await ok(await call(w, 'GET', '/v1/inbox', w.provider.admin))).items.map((i: { id: string }) => i.id)).toEqual([a.id]);
 

@@ -9,11 +9,10 @@ import { findFreePort } from '../../src/runtime/free-port.js';
 import { deliverWebhook } from '../../workers/deliver-webhook.js';
 import type { JobDeps } from '../../workers/deps.js';
 import { provision } from '../../workers/provision.js';
-import { provisionSweep } from '../../workers/provision-sweep.js';
 import { manualClock } from '../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
-import { actions, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { actions, call, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
 
 // The job processors are plain functions of (payload, deps): tested here without Redis, against
 // PostgreSQL and real local HTTP servers.
@@ -124,7 +123,32 @@ describe('job processors as plain functions', () => {
       const { row: refused } = await pushRow(`http://127.0.0.1:${port}/`);
       const err = await deliverWebhook({ outboxId: refused.id }, deps).catch((e: Error) => e);
       expect(err).not.toBeInstanceOf(UnrecoverableError);
-      expect((await ctx.db('outbox').where('id', refused.id).first()).last_error).toBe('ECONNREFUSED');
+      expect((await ctx.db('outbox').where('id', refused.id).first()).last_error).toBe('unreachable');
+    });
+
+    it('with the default config, dead-letters a push to loopback or link-local at once, telling the department only "refused target"', async () => {
+      const strict: JobDeps = { ...deps, config: { ...deps.config, OUTBOUND_ALLOW_LOOPBACK: false } };
+      const local = await server(); // e.g. the embedded PostgreSQL or Redis, on 127.0.0.1
+      for (const url of [`${local.url}/hook`, `http://localhost:${local.port}/hook`, 'http://169.254.169.254/latest/meta-data/']) {
+        const { w, row } = await pushRow(url);
+        await expect(deliverWebhook({ outboxId: row.id }, strict)).rejects.toBeInstanceOf(UnrecoverableError);
+        expect(await ctx.db('outbox').where('id', row.id).first()).toMatchObject({ status: 'dead', attempts: 1, last_error: 'refused target' });
+        const notes = await ok(await call(w, 'GET', '/v1/notifications?type=application.pending_provider', w.provider.admin));
+        expect(notes.items[0].delivery).toMatchObject({ status: 'dead', lastError: 'refused target' });
+      }
+      expect(local.received).toHaveLength(0);
+    });
+
+    it('dead-letters a URL that cannot be sent to at once and never stores its text', async () => {
+      // Written before the schema refused credentials, or by hand: the URL must not leak anywhere.
+      for (const [url, error] of [['https://user:s3cret@10.0.0.1/hook', 'refused target'], ['http://exa mple.gov.cn/s3cret', 'invalid target']]) {
+        const { w, row } = await pushRow();
+        await ctx.db('departments').where('code', w.provider.code).update({ webhook_url: url });
+        await expect(deliverWebhook({ outboxId: row.id }, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+        expect(await ctx.db('outbox').where('id', row.id).first()).toMatchObject({ status: 'dead', attempts: 1, last_error: error });
+        const event = await ctx.db('events').where({ entity_type: 'message', entity_id: row.id, action: 'message.dead_letter' }).first();
+        expect(JSON.stringify(event)).not.toContain('s3cret');
+      }
     });
 
     it('refuses a job for a message that does not exist', async () => {
@@ -139,7 +163,7 @@ describe('job processors as plain functions', () => {
       const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: `http://127.0.0.1:${port}/records` } });
       const a = await submit(w, resource.id, clock());
       await ok(await actions.accept(w, a.id));
-      await expect(provision({ applicationId: a.id }, deps)).rejects.toThrow(/not reachable yet \(ECONNREFUSED\)/);
+      await expect(provision({ applicationId: a.id }, deps)).rejects.toThrow(/not ready \(unreachable\)/);
       const down = await server({ port, respond: () => 503 });
       await expect(provision({ applicationId: a.id }, deps)).rejects.toThrow(/HTTP 503/);
       down.respond = () => 200;
@@ -148,16 +172,29 @@ describe('job processors as plain functions', () => {
       expect(await ctx.db('grants').where('application_id', a.id).count({ n: '*' }).first()).toEqual({ n: 1 });
     });
 
-    it('provision-sweep gives each waiting application one job per hour', async () => {
+    it('gives up on an application whose validity ended while it waited', async () => {
+      const endpoint = await server();
       const w = await makeWorld(ctx);
-      const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } });
-      const a = await submit(w, resource.id, clock());
+      const resource = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: `${endpoint.url}/records` } });
+      const a = await submit(w, resource.id, clock(), { validTo: '2026-03-03T00:00:00+08:00' });
       await ok(await actions.accept(w, a.id));
-      enqueued.length = 0;
-      await provisionSweep({ window: '202603020105' }, deps);
-      await provisionSweep({ window: '202603020159' }, deps);
-      const mine = enqueued.filter((e) => (e.payload as { applicationId: string }).applicationId === a.id);
-      expect(mine.map((e) => e.jobId)).toEqual([`provision-${a.id}-2026030201`, `provision-${a.id}-2026030201`]);
+      const later: JobDeps = { ...deps, clock: () => new Date('2026-03-03T00:00:00+08:00') };
+      const err = await provision({ applicationId: a.id }, later).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(UnrecoverableError);
+      expect((err as Error).message).toContain('validity applied for ended');
+    });
+
+    it('does not retry a provider endpoint that is a refused target', async () => {
+      const strict: JobDeps = { ...deps, config: { ...deps.config, OUTBOUND_ALLOW_LOOPBACK: false } };
+      const endpoint = await server();
+      const w = await makeWorld(ctx);
+      const a = await submit(w, (await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: `${endpoint.url}/records` } })).id, clock());
+      await ok(await actions.accept(w, a.id));
+      const err = await provision({ applicationId: a.id }, strict).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(UnrecoverableError);
+      expect((err as Error).message).toBe('provider endpoint not ready (refused target)');
+      expect(endpoint.received).toHaveLength(0);
+      expect((await ctx.db('applications').where('id', a.id).first()).status).toBe('provisioning');
     });
   });
 });

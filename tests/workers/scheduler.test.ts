@@ -1,12 +1,15 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
+import { deriveKeys } from '../../src/lib/crypto.js';
+import type { JobDeps } from '../../workers/deps.js';
 import { enqueueSweeps, startScheduler, startWorkers, tickWindow } from '../../workers/index.js';
+import { provisionSweep } from '../../workers/provision-sweep.js';
 import { createQueues, type Queues } from '../../workers/queues.js';
 import { manualClock } from '../helpers/clock.js';
 import { dropQueueKeys } from '../helpers/queue-cleanup.js';
 import { buildTestApp, testConfig, type TestContext } from '../helpers/test-app.js';
-import { call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
 
 // node-cron ticks only enqueue sweeps under ids fixed per minute, so any number of replicas
 // ticking in the same minute make one job each; the wiring runs against the real Redis with this
@@ -38,6 +41,18 @@ describe('scheduler', () => {
     const ids = jobs.map((j) => j.id).filter((id) => id?.endsWith('202603020105')).sort();
     expect(ids).toEqual(['grant-sweep-202603020105', 'provision-sweep-202603020105', 'sla-sweep-202603020105']);
     await queues.queues.sweeps.obliterate({ force: true });
+  });
+
+  it('provision-sweep gives each application waiting in provisioning one BullMQ job per hour', async () => {
+    const w = await makeWorld(ctx);
+    const a = await submit(w, (await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } })).id, new Date());
+    expect((await ok(await actions.accept(w, a.id))).status).toBe('provisioning');
+    const deps: JobDeps = { db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock: () => new Date(), log: silent, enqueue: queues.enqueue };
+    // two ticks in one hour, one in the next
+    for (const window of ['202603020105', '202603020159', '202603020200']) await provisionSweep({ window }, deps);
+    const jobs = await queues.queues.provisioning.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    const mine = jobs.filter((j) => (j.data as { applicationId: string }).applicationId === a.id);
+    expect(mine.map((j) => j.id).sort()).toEqual([`provision-${a.id}-2026030201`, `provision-${a.id}-2026030202`]);
   });
 
   it('ticks on its cron pattern and the workers run the sweeps: a late review gets its red card', async () => {

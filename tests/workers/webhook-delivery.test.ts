@@ -97,11 +97,11 @@ describe('pushes to providing departments over webhooks (BullMQ, real Redis)', (
       return r && r.attempts >= 2 && r;
     }, 'two refused attempts');
     const failing = await outboxRow(a.id, 'application.pending_provider');
-    expect(failing).toMatchObject({ status: 'queued', last_error: 'ECONNREFUSED' });
+    expect(failing).toMatchObject({ status: 'queued', last_error: 'unreachable' });
     const inbox = await ok(await call(w, 'GET', '/v1/inbox', w.provider.operator));
     expect(inbox.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
     const notes = await ok(await call(w, 'GET', '/v1/notifications?type=application.pending_provider', w.provider.admin));
-    expect(notes.items[0]).toMatchObject({ data: { applicationId: a.id }, delivery: { status: 'queued', lastError: 'ECONNREFUSED' } });
+    expect(notes.items[0]).toMatchObject({ data: { applicationId: a.id }, delivery: { status: 'queued', lastError: 'unreachable' } });
 
     const provider = await server({ port });
     await eventually(async () => (await outboxRow(a.id, 'application.pending_provider'))?.status === 'delivered', 'delivery after the server came up');
@@ -154,7 +154,7 @@ describe('pushes to providing departments over webhooks (BullMQ, real Redis)', (
       const j = await inspect.queues.provisioning.getJob(`provision-${a.id}`);
       return j && j.attemptsMade >= 2 && j;
     }, 'two failed provisioning attempts');
-    expect(job.failedReason).toContain('ECONNREFUSED');
+    expect(job.failedReason).toContain('unreachable');
     expect((await ok(await call(w, 'GET', `/v1/applications/${a.id}`, w.consumer.admin))).status).toBe('provisioning');
 
     const endpoint = await server({ port, respond: () => 405 });

@@ -15,12 +15,10 @@ import {
   withdrawBody,
 } from '../../../schemas/applications.js';
 import { ALL_USERS, DEPT_ROLES } from '../../plugins/auth.js';
+import { getApplication, listApplications, listInbox } from './application-views.js';
 import {
   decideApplication,
   decideCoordination,
-  getApplication,
-  listApplications,
-  listInbox,
   requestCoordination,
   resubmitApplication,
   reviewApplication,
@@ -30,6 +28,11 @@ import {
 import { workflowSettings, type WorkflowContext } from './settings.js';
 
 const tags = ['applications'];
+
+/** A bare POST (no body) means "no changes" / "no reason": validated as an empty object. */
+async function emptyBodyAsObject(request: FastifyRequest) {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
 const TRANSITION_ERRORS = errorResponses(...AUTH_ERRORS, 404, 409);
 
 export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
@@ -91,10 +94,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/v1/applications/:id/withdraw', {
     config: { roles: DEPT_ROLES },
-    // A bare POST without a body withdraws without a reason.
-    preValidation: async (request) => {
-      if (request.body === undefined || request.body === null) request.body = {};
-    },
+    preValidation: emptyBodyAsObject,
     schema: {
       tags,
       summary: 'The applicant withdraws an open application',
@@ -106,9 +106,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post('/v1/applications/:id/resubmit', {
     config: { roles: DEPT_ROLES },
-    preValidation: async (request) => {
-      if (request.body === undefined || request.body === null) request.body = {};
-    },
+    preValidation: emptyBodyAsObject,
     schema: {
       tags,
       summary: 'The applicant corrects and resubmits a returned application; a new review deadline starts',

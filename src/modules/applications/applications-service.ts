@@ -1,24 +1,15 @@
 import type { Knex } from 'knex';
-import { AppError, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
-import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
+import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
+import type { WorkingDayCalendar } from '../../lib/working-days.js';
 import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { issueGrant } from '../grants/grants-service.js';
 import { jobId } from '../outbox/job-types.js';
 import { addJob, addWebhook, type WebhookType } from '../outbox/outbox-service.js';
-import {
-  addTimeline,
-  applicationsView,
-  findView,
-  lockApplication,
-  platformDepartmentCode,
-  timelineOf,
-  type ApplicationRow,
-  type ApplicationViewRow,
-  type Sla,
-  type TimelineRow,
-} from './applications-repository.js';
+import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, type Narrowing, type NewApplication } from './application-terms.js';
+import { applicationDetail } from './application-views.js';
+import { addTimeline, lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
 import { routeOf } from './routing.js';
 import type { WorkflowContext, WorkflowSettings } from './settings.js';
@@ -32,141 +23,12 @@ import {
   type Step,
 } from './state-machine.js';
 
-const DAY_MS = 86_400_000;
-const seesAll = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
+// The authorization workflow's use cases (统一受理、平台授权): each runs in one transaction that
+// changes the application, writes its timeline and audit event, and its outbox messages.
+// Reads are in application-views.ts, checks of the terms applied for in application-terms.ts.
 
 // ---------------------------------------------------------------------------------------------
-// Views
-
-/** The colour of the open step at `now`: red past the deadline, yellow inside the warning window. */
-export function slaAt(row: Pick<ApplicationRow, 'due_at' | 'warn_at'>, now: Date): Sla | null {
-  if (!row.due_at) return null;
-  if (now.getTime() > row.due_at.getTime()) return 'overdue';
-  if (row.warn_at && now.getTime() >= row.warn_at.getTime()) return 'warning';
-  return 'on_time';
-}
-
-export function toApplication(row: ApplicationViewRow, now: Date) {
-  return {
-    id: row.id,
-    status: row.status,
-    route: row.route,
-    resourceId: row.resource_id,
-    resourceCode: row.resource_code,
-    resourceName: row.resource_name,
-    resourceVersion: row.resource_version,
-    providerCode: row.provider_code,
-    consumerCode: row.consumer_code,
-    systemId: row.system_id,
-    fields: row.fields,
-    purpose: row.purpose,
-    legalBasis: row.legal_basis,
-    serviceItemCode: row.service_item_code,
-    validFrom: row.valid_from.toISOString(),
-    validTo: row.valid_to.toISOString(),
-    expectedDailyCalls: row.expected_daily_calls,
-    decidedFields: row.decided_fields,
-    decidedValidTo: row.decided_valid_to?.toISOString() ?? null,
-    conditions: row.conditions,
-    grantId: row.grant_id,
-    step: row.step,
-    responsibleDepartment: row.responsible_code,
-    stepStartedAt: row.step_started_at?.toISOString() ?? null,
-    dueAt: row.due_at?.toISOString() ?? null,
-    sla: slaAt(row, now),
-    submittedAt: row.submitted_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-export function toTimelineEntry(row: TimelineRow) {
-  return {
-    at: row.at.toISOString(),
-    action: row.action,
-    fromStatus: row.from_status,
-    toStatus: row.to_status,
-    actor: { kind: row.actor_kind, id: row.actor_id, departmentCode: row.actor_department },
-    decision: row.decision,
-    reason: row.reason,
-    step: row.step,
-    dueAt: row.due_at?.toISOString() ?? null,
-    deadlineMet: row.deadline_met,
-    nextDueAt: row.next_due_at?.toISOString() ?? null,
-  };
-}
-
-function assertParty(viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) {
-  if (seesAll(viewer)) return;
-  if (viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) throw otherDepartment('the application');
-}
-
-export async function getApplication(ctx: WorkflowContext, viewer: Principal, id: string) {
-  const row = await findView(ctx.db, id);
-  if (!row) throw notFound('application');
-  assertParty(viewer, row);
-  const timeline = await timelineOf(ctx.db, id);
-  return { ...toApplication(row, ctx.now), timeline: timeline.map(toTimelineEntry) };
-}
-
-export interface ListQuery {
-  status?: ApplicationStatus;
-  side?: 'consumer' | 'provider' | 'all';
-  sla?: Sla;
-  resourceId?: string;
-  limit: number;
-  offset: number;
-}
-
-/** Departments see applications they made or whose resource they provide; admin and auditor all. */
-export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
-  const now = ctx.now;
-  const base = applicationsView(ctx.db).modify((b) => {
-    if (!seesAll(viewer)) {
-      const dept = viewer.departmentCode;
-      if (q.side === 'consumer') b.where('a.consumer_code', dept);
-      else if (q.side === 'provider') b.where('a.provider_code', dept);
-      else b.where((w) => w.where('a.consumer_code', dept).orWhere('a.provider_code', dept));
-    }
-    if (q.status) b.where('a.status', q.status);
-    if (q.resourceId) b.where('a.resource_id', q.resourceId);
-    if (q.sla === 'overdue') b.where('a.due_at', '<', now);
-    else if (q.sla === 'warning') b.where('a.due_at', '>=', now).andWhere('a.warn_at', '<=', now);
-    else if (q.sla === 'on_time') b.where('a.warn_at', '>', now);
-  });
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]).limit(q.limit).offset(q.offset),
-    base.clone().clearSelect().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as ApplicationViewRow[]).map((r) => toApplication(r, now)), total };
-}
-
-/** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */
-export async function listInbox(ctx: WorkflowContext, viewer: Principal, q: { limit: number; offset: number }) {
-  const base = applicationsView(ctx.db).where('a.provider_code', viewer.departmentCode).andWhere('a.status', 'pending_provider');
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'a.due_at' }, { column: 'a.id' }]).limit(q.limit).offset(q.offset),
-    base.clone().clearSelect().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as ApplicationViewRow[]).map((r) => toApplication(r, ctx.now)), total };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation of what is applied for
-
-export interface ApplicationTerms {
-  fields: string[];
-  purpose: string;
-  legalBasis: string;
-  serviceItemCode: string;
-  validFrom: string;
-  validTo: string;
-  expectedDailyCalls: number;
-}
-
-export interface NewApplication extends ApplicationTerms {
-  resourceId: string;
-  systemId: string;
-}
+// Checks on the resource and the system applied for
 
 function notSharedDetail(resource: ResourceRow, version: ResourceVersionRow): string {
   const basis = version.legal_basis ? ` on the basis of ${version.legal_basis}` : '';
@@ -175,48 +37,22 @@ function notSharedDetail(resource: ResourceRow, version: ResourceVersionRow): st
     `failing agreement, ask the platform's competent department (共享主管部门) to coordinate (协调), as 国发〔2016〕51号 provides.`;
 }
 
-/** The resource's published version, if the consumer may apply for it. */
-async function applicableVersion(db: Knex | Knex.Transaction, consumerCode: string, resourceId: string) {
-  const resource = await findResource(db, resourceId);
-  // Drafts and resources under review are not visible to other departments: same answer as unknown.
-  if (!resource || resource.published_version === null || (resource.status !== 'published' && resource.status !== 'deprecated')) {
-    throw invalidField('/body/resourceId', 'names no published resource');
-  }
-  if (resource.status === 'deprecated') {
-    throw new AppError('RESOURCE_DEPRECATED', `resource ${resource.code} is deprecated and takes no new applications; existing grants run to expiry`, {
-      extra: { currentState: 'deprecated' },
-    });
-  }
-  if (resource.provider_code === consumerCode) throw invalidField('/body/resourceId', "is your own department's resource; no application is needed");
-  const version = await getVersion(db, resource.id, resource.published_version);
+const deprecated = (resource: Pick<ResourceRow, 'code'>) =>
+  new AppError('RESOURCE_DEPRECATED', `resource ${resource.code} is deprecated and takes no new applications; existing grants run to expiry`, {
+    extra: { currentState: 'deprecated' },
+  });
+
+/**
+ * The resource's published version, if it takes applications; the resource row stays held (FOR
+ * SHARE). `unpublished` is the caller's answer for a resource that is not (or no longer) published.
+ */
+async function applicableVersion(trx: Knex.Transaction, resourceId: string, unpublished: () => AppError) {
+  const resource = await findResource(trx, resourceId, { forShare: true });
+  if (!resource || resource.published_version === null || (resource.status !== 'published' && resource.status !== 'deprecated')) throw unpublished();
+  if (resource.status === 'deprecated') throw deprecated(resource);
+  const version = await getVersion(trx, resource.id, resource.published_version);
   if (version.share_type === 3) throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedDetail(resource, version));
   return { resource, version };
-}
-
-/** `appliedAt` is the first submission: a resubmission keeps the validity start it was allowed then. */
-function termProblems(terms: ApplicationTerms, version: ResourceVersionRow, now: Date, settings: WorkflowSettings, appliedAt = now): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const items = new Set(version.data_items.map((i) => i.key));
-  terms.fields.forEach((f, i) => {
-    if (!items.has(f)) problems.push({ pointer: `/body/fields/${i}`, message: `'${f}' is not a data item of resource version ${version.version}` });
-  });
-  const from = new Date(terms.validFrom);
-  const to = new Date(terms.validTo);
-  if (from.getTime() < startOfDay(shanghaiDay(appliedAt)).getTime()) {
-    problems.push({ pointer: '/body/validFrom', message: 'must not be before the day of the application' });
-  }
-  if (to.getTime() <= from.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom' });
-  else if (to.getTime() <= now.getTime()) problems.push({ pointer: '/body/validTo', message: 'must be in the future' });
-  else if (to.getTime() - from.getTime() > settings.maxValidityDays * DAY_MS) {
-    problems.push({ pointer: '/body/validTo', message: `must be within ${settings.maxValidityDays} days of validFrom` });
-  }
-  return problems;
-}
-
-function throwProblems(problems: FieldProblem[]) {
-  if (problems.length) {
-    throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), { errors: problems });
-  }
 }
 
 async function assertOwnSystem(db: Knex | Knex.Transaction, consumerCode: string, systemId: string) {
@@ -293,17 +129,17 @@ interface Move {
 }
 
 /**
- * One transition: the row (guarded by its current status), the timeline entry closing the step
- * with its deadline met or missed, and the audit event, all in the caller's transaction.
+ * One transition: the row, the timeline entry closing the step with its deadline met or missed,
+ * and the audit event, all in the caller's transaction. `app` was read under the row lock
+ * (lockApplication), so its status is the current one.
  */
 async function move(trx: Knex.Transaction, ctx: WorkflowContext, env: StepEnv, app: ApplicationRow, m: Move): Promise<ApplicationRow> {
   assertTransition(m.action, app.status, m.to);
   const next = enterStep(m.to, app, env, ctx);
   const [row] = await trx('applications')
-    .where({ id: app.id, status: app.status })
+    .where('id', app.id)
     .update({ status: m.to, ...next, ...m.patch, updated_at: ctx.now })
     .returning('*');
-  if (!row) throw new Error(`application ${app.id} changed state under a row lock`);
   const deadlineMet = app.due_at ? ctx.now.getTime() <= app.due_at.getTime() : null;
   await addTimeline(trx, {
     applicationId: app.id,
@@ -361,11 +197,8 @@ async function load(trx: Knex.Transaction, id: string): Promise<ApplicationRow> 
   return app;
 }
 
-async function finish(trx: Knex.Transaction, ctx: WorkflowContext, id: string) {
-  const row = await findView(trx, id);
-  const timeline = await timelineOf(trx, id);
-  return { ...toApplication(row!, ctx.now), timeline: timeline.map(toTimelineEntry) };
-}
+/** The application after the use case's change, as the API shows it: read in the same transaction. */
+const finish = (trx: Knex.Transaction, ctx: WorkflowContext, id: string) => applicationDetail(trx, id, ctx.now);
 
 /** Runs a use case in one transaction; a race on the one-open index is the same 409 as the check. */
 async function inTransaction<T>(ctx: WorkflowContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -383,10 +216,14 @@ async function inTransaction<T>(ctx: WorkflowContext, work: (trx: Knex.Transacti
 /** 统一受理: a department applies; the platform's review deadline starts now. */
 export async function submitApplication(ctx: WorkflowContext, actor: Principal, input: NewApplication) {
   const consumer = actor.departmentCode;
-  const { resource, version } = await applicableVersion(ctx.db, consumer, input.resourceId);
-  throwProblems(termProblems(input, version, ctx.now, ctx.settings));
-  await assertOwnSystem(ctx.db, consumer, input.systemId);
   return inTransaction(ctx, async (trx) => {
+    // Checked inside the transaction that inserts, with the resource held: a deprecation racing
+    // this submission waits for it, and the platform's acceptance checks the resource again.
+    // Drafts and resources under review are not visible to other departments: same answer as unknown.
+    const { resource, version } = await applicableVersion(trx, input.resourceId, () => invalidField('/body/resourceId', 'names no published resource'));
+    if (resource.provider_code === consumer) throw invalidField('/body/resourceId', "is your own department's resource; no application is needed");
+    throwProblems(termProblems(input, version, ctx.now, ctx.settings));
+    await assertOwnSystem(trx, consumer, input.systemId);
     await assertNoOpenApplication(trx, input.systemId, resource.id);
     const env = await stepEnv(trx);
     const parties = { consumer_code: consumer, provider_code: resource.provider_code };
@@ -429,7 +266,8 @@ export async function resubmitApplication(ctx: WorkflowContext, actor: Principal
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('resubmit', app.status);
     // A resubmission is a new submission: it pins the version published now and is checked again.
-    const { version } = await applicableVersion(trx, app.consumer_code, app.resource_id);
+    const { version } = await applicableVersion(trx, app.resource_id, () =>
+      new AppError('RESOURCE_NOT_PUBLISHED', 'the resource of this application is no longer published; the application can only be withdrawn'));
     const terms: ApplicationTerms = {
       fields: changes.fields ?? app.fields,
       purpose: changes.purpose ?? app.purpose,
@@ -485,6 +323,10 @@ export async function reviewApplication(
       await notify(trx, ctx, input.decision === 'reject' ? 'application.rejected' : 'application.returned', app.consumer_code, moved, { decision: input.decision });
       return finish(trx, ctx, id);
     }
+    // The resource may have been deprecated since submission: it then takes no new grants either.
+    const resource = (await findResource(trx, app.resource_id, { forShare: true }))!;
+    if (resource.status === 'deprecated') throw deprecated(resource);
+    if (resource.status !== 'published') throw illegalState(`resource ${resource.code}`, resource.status, 'accept an application for');
     const version = await getVersion(trx, app.resource_id, app.resource_version);
     const route = routeOf(version);
     if (route === 'B') {
@@ -506,26 +348,6 @@ export async function reviewApplication(
   });
 }
 
-interface Narrowing {
-  fields?: string[];
-  conditions?: string;
-  validTo?: string;
-}
-
-function narrowingProblems(app: ApplicationRow, n: Narrowing, now: Date): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const applied = new Set(app.fields);
-  n.fields?.forEach((f, i) => {
-    if (!applied.has(f)) problems.push({ pointer: `/body/fields/${i}`, message: `'${f}' was not applied for; a decision may only narrow the fields` });
-  });
-  if (n.validTo !== undefined) {
-    const to = new Date(n.validTo);
-    if (to.getTime() > app.valid_to.getTime()) problems.push({ pointer: '/body/validTo', message: 'may only shorten the validity applied for' });
-    else if (to.getTime() <= Math.max(app.valid_from.getTime(), now.getTime())) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom and in the future' });
-  }
-  return problems;
-}
-
 /** Issues the grant and moves the application to granted, in the caller's transaction. */
 async function grantApplication(
   trx: Knex.Transaction,
@@ -537,6 +359,13 @@ async function grantApplication(
   const fields = m.narrowing?.fields ?? app.fields;
   const validTo = m.narrowing?.validTo ? new Date(m.narrowing.validTo) : app.valid_to;
   const conditions = m.narrowing?.conditions ?? app.conditions;
+  // A decision can come after the validity applied for has run out; a grant issued then would be
+  // active with nothing left to allow. The applicant corrects it (after a return) or applies again.
+  if (validTo.getTime() <= ctx.now.getTime()) {
+    throw new AppError('VALIDITY_EXPIRED',
+      `the validity applied for ended at ${validTo.toISOString()}; no grant can be issued for it. ` +
+      'The application can be returned for a new validity, or withdrawn and made again');
+  }
   const grant = await issueGrant(trx, {
     applicationId: app.id,
     consumerCode: app.consumer_code,
@@ -613,15 +442,12 @@ async function decideWith(
   }
   throwProblems(narrowingProblems(app, input, ctx.now));
   const env = await stepEnv(trx);
-  if (granting) {
-    await grantApplication(trx, ctx, env, app, { action: outcome, actor, reason: input.reason ?? null, narrowing: input });
-  } else {
-    const moved = await move(trx, ctx, env, app, { action: outcome, to: 'denied', actor, decision: 'deny', reason: input.reason });
-    await notify(trx, ctx, 'application.denied', app.consumer_code, moved, { decision: 'deny' });
-  }
+  const moved = granting
+    ? await grantApplication(trx, ctx, env, app, { action: outcome, actor, reason: input.reason ?? null, narrowing: input })
+    : await move(trx, ctx, env, app, { action: outcome, to: 'denied', actor, decision: 'deny', reason: input.reason });
+  if (!granting) await notify(trx, ctx, 'application.denied', app.consumer_code, moved, { decision: 'deny' });
   if (outcome === 'coordination_grant' || outcome === 'coordination_deny') {
-    const after = (await lockApplication(trx, app.id))!;
-    await notify(trx, ctx, 'application.coordination_decided', app.provider_code, after, { decision: granting ? 'grant' : 'deny' });
+    await notify(trx, ctx, 'application.coordination_decided', app.provider_code, moved, { decision: granting ? 'grant' : 'deny' });
   }
   return finish(trx, ctx, app.id);
 }
@@ -632,16 +458,14 @@ export async function requestCoordination(ctx: WorkflowContext, actor: Principal
     const app = await load(trx, id);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('request_coordination', app.status);
-    if (app.coordination_requested_at) {
-      throw new AppError('ILLEGAL_STATE', "cannot ask coordination for the application in state 'denied': the platform has already coordinated it", {
-        extra: { currentState: app.status },
-      });
-    }
+    if (app.coordination_requested_at) throw illegalState('the application', app.status, 'ask coordination for', 'the platform has already coordinated it');
     const env = await stepEnv(trx);
     const moved = await move(trx, ctx, env, app, {
       action: 'request_coordination', to: 'in_coordination', actor, reason: input.reason, patch: { coordination_requested_at: ctx.now },
     });
     await notify(trx, ctx, 'application.coordination_requested', app.provider_code, moved);
+    // 协调 is the platform's step now, against the coordination deadline: it hears of it like any push.
+    await notify(trx, ctx, 'application.coordination_requested', env.platformCode, moved);
     return finish(trx, ctx, id);
   });
 }

@@ -32,8 +32,14 @@ export interface ResourceRow {
 
 const VERSION_COLUMNS = ['resource_id', 'version', 'name', 'share_type', 'share_conditions', 'legal_basis', 'control_params', 'delivery', 'data_items'];
 
-export async function findResource(db: Knex | Knex.Transaction, id: string): Promise<ResourceRow | undefined> {
-  return db('resources').where('id', id).first('id', 'code', 'provider_code', 'status', 'published_version');
+/**
+ * With `forShare` (in a transaction) the row is held until the transaction ends, so a concurrent
+ * deprecation (an UPDATE of the row) waits: what was checked is still true at the commit.
+ */
+export async function findResource(db: Knex | Knex.Transaction, id: string, opts: { forShare?: boolean } = {}): Promise<ResourceRow | undefined> {
+  return db('resources').where('id', id)
+    .modify((q) => { if (opts.forShare) q.forShare(); })
+    .first('id', 'code', 'provider_code', 'status', 'published_version');
 }
 
 export async function getVersion(db: Knex | Knex.Transaction, resourceId: string, version: number): Promise<ResourceVersionRow> {

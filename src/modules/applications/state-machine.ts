@@ -14,8 +14,6 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 /** Still waiting for someone to act; at most one per system and resource (a partial unique index too). */
 export const OPEN_STATUSES = ['pending_review', 'returned', 'provisioning', 'pending_provider', 'in_coordination'] as const satisfies readonly ApplicationStatus[];
 
-export const isOpen = (s: ApplicationStatus) => (OPEN_STATUSES as readonly ApplicationStatus[]).includes(s);
-
 export type ApplicationAction =
   | 'accept' | 'reject' | 'return' | 'resubmit' | 'provision' | 'approve' | 'deny'
   | 'request_coordination' | 'coordination_grant' | 'coordination_deny' | 'withdraw';
@@ -37,8 +35,6 @@ export const TRANSITIONS: Record<ApplicationAction, { from: readonly Application
 /** Every edge of the machine, for the transition guard and for tests that walk all of them. */
 export const EDGES: ReadonlyArray<readonly [ApplicationStatus, ApplicationStatus]> = Object.values(TRANSITIONS)
   .flatMap(({ from, to }) => from.flatMap((f) => to.map((t) => [f, t] as const)));
-
-export const isEdge = (from: ApplicationStatus, to: ApplicationStatus) => EDGES.some(([f, t]) => f === from && t === to);
 
 const VERB: Record<ApplicationAction, string> = {
   accept: 'accept', reject: 'reject', return: 'return', resubmit: 'resubmit', provision: 'provision', approve: 'approve',

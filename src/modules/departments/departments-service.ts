@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { checkUscc } from '../../lib/identifiers.js';
+import { paginate, type Page } from '../../lib/paginate.js';
 import { randomToken, seal, unseal, type HubKeys } from '../../lib/crypto.js';
 import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
@@ -92,12 +93,8 @@ export async function getDepartment(db: Knex, code: string): Promise<DepartmentR
   return row;
 }
 
-export async function listDepartments(db: Knex, page: { limit: number; offset: number }) {
-  const [rows, total] = await Promise.all([
-    db('departments').orderBy('code').limit(page.limit).offset(page.offset),
-    db('departments').count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { rows: rows as DepartmentRow[], total };
+export async function listDepartments(db: Knex, page: Page) {
+  return paginate<DepartmentRow>(db('departments').orderBy('code'), page);
 }
 
 export async function updateDepartment(

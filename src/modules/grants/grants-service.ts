@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
+import { paginate, type Page } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
-import type { Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { addTimeline } from '../applications/applications-repository.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 import type { WorkflowContext, WorkflowSettings } from '../applications/settings.js';
@@ -84,14 +87,53 @@ export interface GrantTerms {
   dailyQuota: number;
 }
 
-/** Issues a grant inside the transaction that grants the application. */
+/**
+ * Revokes an active grant in the caller's transaction: the row, the event, and an entry in its
+ * application's timeline, so the application shows that its grant ended and why.
+ */
+async function revokeActive(
+  trx: Knex.Transaction,
+  grant: GrantRow,
+  m: { actor: Actor; reason: string; now: Date; requestId?: string; details?: Record<string, unknown> },
+): Promise<GrantRow> {
+  const [row] = await trx('grants')
+    .where({ id: grant.id, status: 'active' })
+    .update({ status: 'revoked', revoked_at: m.now, revoked_by: 'userId' in m.actor ? m.actor.userId : null, revoke_reason: m.reason, updated_at: m.now })
+    .returning('*');
+  const details = { applicationId: grant.application_id, ...m.details };
+  await recordEvent(trx, { actor: m.actor, entityType: 'grant', entityId: grant.id, action: 'grant.revoke', reason: m.reason, requestId: m.requestId, details });
+  await addTimeline(trx, {
+    applicationId: grant.application_id, at: m.now, action: 'grant_revoked', actor: m.actor, decision: 'revoke', reason: m.reason,
+    details: { grantId: grant.id, ...m.details },
+  });
+  return row as GrantRow;
+}
+
+/**
+ * Issues a grant inside the transaction that grants the application. A system holds at most one
+ * active grant per resource (index grants_one_active): the new grant supersedes the previous one,
+ * which is how a renewal or a change of fields takes effect.
+ */
 export async function issueGrant(
   trx: Knex.Transaction,
   terms: GrantTerms,
   opts: { actor: Actor; now: Date; settings: WorkflowSettings; calendar: WorkingDayCalendar; requestId?: string },
 ): Promise<GrantRow> {
+  const id = randomUUID();
+  const previous: GrantRow | undefined = await trx('grants')
+    .where({ system_id: terms.systemId, resource_id: terms.resourceId, status: 'active' })
+    .forUpdate()
+    .first();
+  if (previous) {
+    await revokeActive(trx, previous, { actor: opts.actor, reason: `superseded by grant ${id}`, now: opts.now, requestId: opts.requestId, details: { supersededBy: id } });
+    await addWebhook(trx, {
+      type: 'grant.revoked', departmentCode: previous.consumer_code, grantId: previous.id, applicationId: previous.application_id, now: opts.now,
+      data: { grantId: previous.id, applicationId: previous.application_id, status: 'revoked', supersededBy: id },
+    });
+  }
   const [row] = await trx('grants')
     .insert({
+      id,
       application_id: terms.applicationId,
       consumer_code: terms.consumerCode,
       provider_code: terms.providerCode,
@@ -120,17 +162,18 @@ export async function issueGrant(
     entityVersion: grant.resource_version,
     action: 'grant.issue',
     requestId: opts.requestId,
-    details: { applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields },
+    details: {
+      applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields,
+      ...(previous ? { supersedes: previous.id } : {}),
+    },
   });
   return grant;
 }
 
-const seesAll = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
-
 export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
   const row: GrantRow | undefined = await db('grants').where('id', id).first();
   if (!row) throw notFound('grant');
-  if (!seesAll(viewer) && viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) {
+  if (!readsEverything(viewer) && viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) {
     throw otherDepartment('the grant');
   }
   return row;
@@ -139,10 +182,10 @@ export async function getGrant(db: Knex, viewer: Principal, id: string): Promise
 export async function listGrants(
   db: Knex,
   viewer: Principal,
-  q: { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string; limit: number; offset: number },
+  q: Page & { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string },
 ) {
   const base = db('grants').modify((b) => {
-    if (!seesAll(viewer)) {
+    if (!readsEverything(viewer)) {
       const dept = viewer.departmentCode;
       if (q.side === 'consumer') b.where('consumer_code', dept);
       else if (q.side === 'provider') b.where('provider_code', dept);
@@ -153,11 +196,7 @@ export async function listGrants(
     if (q.systemId) b.where('system_id', q.systemId);
     if (q.resourceId) b.where('resource_id', q.resourceId);
   });
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
-    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { rows: rows as GrantRow[], total };
+  return paginate<GrantRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
 }
 
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */
@@ -167,17 +206,13 @@ export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: st
     if (!grant) throw notFound('grant');
     if (actor.role !== 'platform_admin' && actor.departmentCode !== grant.provider_code) throw otherDepartment('the grant');
     if (grant.status !== 'active') throw illegalState('the grant', grant.status, 'revoke');
-    const [row] = await trx('grants')
-      .where({ id, status: 'active' })
-      .update({ status: 'revoked', revoked_at: ctx.now, revoked_by: actor.kind === 'user' ? actor.userId : null, revoke_reason: reason, updated_at: ctx.now })
-      .returning('*');
-    await recordEvent(trx, { actor, entityType: 'grant', entityId: id, action: 'grant.revoke', reason, requestId: ctx.requestId, details: { applicationId: grant.application_id } });
+    const row = await revokeActive(trx, grant, { actor, reason, now: ctx.now, requestId: ctx.requestId });
     const data = { grantId: id, applicationId: grant.application_id, status: 'revoked', revokedBy: actor.role === 'platform_admin' ? 'platform' : 'provider' };
     await addWebhook(trx, { type: 'grant.revoked', departmentCode: grant.consumer_code, grantId: id, applicationId: grant.application_id, data, now: ctx.now });
     if (actor.role === 'platform_admin') {
       await addWebhook(trx, { type: 'grant.revoked', departmentCode: grant.provider_code, grantId: id, applicationId: grant.application_id, data, now: ctx.now });
     }
-    return row as GrantRow;
+    return row;
   });
 }
 

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
+import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
-import type { Principal, UserRole } from '../../plugins/auth.js';
+import { readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
 import { recordEvent } from '../audit/events.js';
 
 export interface UserRow {
@@ -77,15 +78,13 @@ export async function getUser(db: Knex, actor: Principal, id: string) {
   return row;
 }
 
-export async function listUsers(db: Knex, actor: Principal, q: { departmentCode?: string; limit: number; offset: number }) {
-  const scoped = actor.role === 'platform_admin' || actor.role === 'auditor' ? q.departmentCode : actor.departmentCode;
+export async function listUsers(db: Knex, actor: Principal, q: Page & { departmentCode?: string }) {
+  const scoped = readsEverything(actor) ? q.departmentCode : actor.departmentCode;
   if (q.departmentCode && scoped !== q.departmentCode) throw otherDepartment('the requested department');
-  const base = () => db('users').modify((b) => { if (scoped) b.where('department_code', scoped); });
-  const [rows, total] = await Promise.all([
-    base().orderBy([{ column: 'department_code' }, { column: 'username' }]).limit(q.limit).offset(q.offset),
-    base().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { rows: rows as UserRow[], total };
+  const users = db('users')
+    .modify((b) => { if (scoped) b.where('department_code', scoped); })
+    .orderBy([{ column: 'department_code' }, { column: 'username' }]);
+  return paginate<UserRow>(users, q);
 }
 
 export async function updateUser(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
-import type { Principal } from '../../plugins/auth.js';
+import { paginate, type Page } from '../../lib/paginate.js';
+import { readsEveryNotification, type Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
 
@@ -137,12 +138,15 @@ export const webhookEnvelope = (row: Pick<OutboxRow, 'id' | 'type' | 'created_at
   data: row.data,
 });
 
-export function toNotification(row: OutboxRow) {
+/** A webhook message's row: only job rows end as 'done' (handed to their queue). */
+export type WebhookRow = OutboxRow & { kind: 'webhook'; status: Exclude<OutboxStatus, 'done'> };
+
+export function toNotification(row: WebhookRow) {
   return {
     ...webhookEnvelope(row),
     departmentCode: row.department_code!,
     delivery: {
-      status: row.status === 'done' ? 'queued' : row.status,
+      status: row.status,
       attempts: row.attempts,
       deliveredAt: row.delivered_at?.toISOString() ?? null,
       lastError: row.last_error,
@@ -150,21 +154,16 @@ export function toNotification(row: OutboxRow) {
   };
 }
 
-const seesAll = (p: Principal) => p.role === 'auditor';
-
 /** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
-export async function listNotifications(db: Knex, viewer: Principal, q: { type?: string; limit: number; offset: number }) {
+export async function listNotifications(db: Knex, viewer: Principal, q: Page & { type?: string }) {
   const base = db('outbox')
     .where('kind', 'webhook')
     .modify((b) => {
-      if (!seesAll(viewer)) b.where('department_code', viewer.departmentCode);
+      if (!readsEveryNotification(viewer)) b.where('department_code', viewer.departmentCode);
       if (q.type) b.where('type', q.type);
     });
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
-    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as OutboxRow[]).map(toNotification), total };
+  const { rows, total } = await paginate<WebhookRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
+  return { items: rows.map(toNotification), total };
 }
 
 export function toDeadLetter(row: OutboxRow) {
@@ -180,13 +179,10 @@ export function toDeadLetter(row: OutboxRow) {
   };
 }
 
-export async function listDeadLetters(db: Knex, q: { limit: number; offset: number }) {
-  const base = db('outbox').where('status', 'dead');
-  const [rows, total] = await Promise.all([
-    base.clone().orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]).limit(q.limit).offset(q.offset).select('*'),
-    base.clone().count({ n: '*' }).first().then((r) => Number(r?.n ?? 0)),
-  ]);
-  return { items: (rows as OutboxRow[]).map(toDeadLetter), total };
+export async function listDeadLetters(db: Knex, page: Page) {
+  const dead = db('outbox').where('status', 'dead').orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]);
+  const { rows, total } = await paginate<OutboxRow>(dead, page);
+  return { items: rows.map(toDeadLetter), total };
 }
 
 /**
@@ -207,6 +203,6 @@ export async function redriveDeadLetter(db: Knex, actor: Actor, id: string, now:
       .update({ status: 'pending', attempts: 0, redrives, dead_at: null, queued_at: null, job_id: jobId('webhook', id, `r${redrives}`), updated_at: now })
       .returning('*');
     await recordEvent(trx, { actor, entityType: 'message', entityId: id, action: 'message.redrive', requestId, details: { type: row.type, redrives } });
-    return toNotification(updated as OutboxRow);
+    return toNotification(updated as WebhookRow);
   });
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
-import type { Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { recordEvent } from '../audit/events.js';
 
 export interface SystemRow {
@@ -36,12 +36,10 @@ export const toKey = (row: KeyRow) => ({
   revokedAt: row.revoked_at?.toISOString() ?? null,
 });
 
-const seesAllDepartments = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
-
 export async function getSystem(db: Knex, actor: Principal, id: string): Promise<SystemRow> {
   const row: SystemRow | undefined = await db('systems').where('id', id).first();
   if (!row) throw notFound('system');
-  if (!seesAllDepartments(actor) && row.department_code !== actor.departmentCode) throw otherDepartment('the system');
+  if (!readsEverything(actor) && row.department_code !== actor.departmentCode) throw otherDepartment('the system');
   return row;
 }
 
@@ -73,7 +71,7 @@ export async function createSystem(db: Knex, actor: Principal, input: { name: st
 
 export async function listSystems(db: Knex, actor: Principal) {
   const rows: SystemRow[] = await db('systems')
-    .modify((q) => { if (!seesAllDepartments(actor)) q.where('department_code', actor.departmentCode); })
+    .modify((q) => { if (!readsEverything(actor)) q.where('department_code', actor.departmentCode); })
     .orderBy('created_at');
   return rows;
 }

@@ -174,6 +174,8 @@ describe('department scoping of the workflow routes', () => {
     expect(new Set(await types(w.consumer.admin))).toEqual(new Set([w.consumer.code]));
     expect(new Set(await types(w.provider.operator))).toEqual(new Set([w.provider.code]));
     expect(await types(w.outsider.admin)).toEqual([]);
-    expect(new Set(await types(w.auditor))).toEqual(new Set([w.consumer.code, w.provider.code]));
+    const platform = ctx.config.PLATFORM_DEPARTMENT_CODE; // told of coordination requests
+    expect(new Set(await types(w.admin))).toEqual(new Set([platform]));
+    expect(new Set(await types(w.auditor))).toEqual(new Set([w.consumer.code, w.provider.code, platform]));
   });
 });

@@ -4,7 +4,7 @@ import { makeSystem } from '../../helpers/fixtures.js';
 import { manualClock } from '../../helpers/clock.js';
 import { publishNewVersion } from '../../helpers/resource-fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, applicationBody, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, applicationBody, call, eventually, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
 
 const clock = manualClock('2026-03-05T10:00:00'); // a Thursday
 
@@ -61,6 +61,42 @@ describe('submitting an application', () => {
     const res = await post(await freshBody({}, deprecated.id));
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'RESOURCE_DEPRECATED', currentState: 'deprecated' });
+  });
+
+  it('checks the resource inside the submitting transaction: a deprecation in flight wins', async () => {
+    const racing = await resourceOf(w, { shareType: 2 });
+    const body = await freshBody({}, racing.id);
+    // The catalog deprecates under a row lock; this one is still deciding when the submission arrives.
+    const deprecating = await ctx.db.transaction();
+    try {
+      await deprecating('resources').where('id', racing.id).forUpdate().first('id');
+      let settled = false;
+      const submitting = post(body).finally(() => { settled = true; });
+      const waitingOnLock = async () => (await ctx.db('pg_stat_activity')
+        .where({ datname: ctx.db.raw('current_database()'), wait_event_type: 'Lock' }).count({ n: '*' }).first())?.n;
+      await eventually(async () => settled || Number(await waitingOnLock()) > 0, 'the submission to wait for the lock (or finish)');
+      await deprecating('resources').where('id', racing.id).update({ status: 'deprecated' });
+      await deprecating.commit();
+      const res = await submitting;
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'RESOURCE_DEPRECATED' });
+    } finally {
+      if (!deprecating.isCompleted()) await deprecating.rollback();
+    }
+    expect(await ctx.db('applications').where('resource_id', racing.id).first()).toBeUndefined();
+  });
+
+  it('refuses to accept an application whose resource was deprecated after submission; it can still be rejected', async () => {
+    const later = await resourceOf(w, { shareType: 1 });
+    const a = await submit(w, later.id, clock());
+    await ctx.db('resources').where('id', later.id).update({ status: 'deprecated' });
+    const res = await actions.accept(w, a.id);
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'RESOURCE_DEPRECATED' });
+    const app = await ok(await call(w, 'GET', `/v1/applications/${a.id}`, w.admin));
+    expect(app).toMatchObject({ status: 'pending_review', grantId: null });
+    expect(app.timeline).toHaveLength(1);
+    expect((await ok(await actions.reject(w, a.id))).status).toBe('rejected');
   });
 
   it('refuses share type 3 (不予共享) with its legal basis and the coordination path named', async () => {
@@ -131,6 +167,9 @@ describe('submitting an application', () => {
       ['ends already', { validFrom: '2026-03-05T00:00:00+08:00', validTo: '2026-03-05T09:00:00+08:00' }, '/body/validTo'],
       ['is longer than the maximum', { validTo: '2029-12-31T00:00:00+08:00' }, '/body/validTo'],
       ['is not a date-time', { validTo: 'next year' }, '/body/validTo'],
+      // valid RFC 3339, but a leap second: no JavaScript Date can hold it
+      ['ends on a leap second', { validTo: '2026-06-30T23:59:60Z' }, '/body/validTo'],
+      ['starts on a leap second', { validFrom: '2026-03-05T23:59:60Z' }, '/body/validFrom'],
     ];
     for (const [name, overrides, pointer] of cases) {
       it(`refuses a validity that ${name}`, async () => {
@@ -202,6 +241,22 @@ describe('submitting an application', () => {
       } finally {
         clock.set('2026-03-05T10:00:00');
       }
+    });
+
+    it('answers a resubmission for a resource no longer published with 409, not a problem in a field the body lacks', async () => {
+      const gone = await resourceOf(w, { shareType: 2 });
+      const a = await submit(w, gone.id, clock());
+      await ok(await actions.return(w, a.id));
+      await ctx.db('resources').where('id', gone.id).update({ status: 'pending_review' });
+      const res = await call(w, 'POST', `/v1/applications/${a.id}/resubmit`, w.consumer.operator, { purpose: '补正后的用途' });
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'RESOURCE_NOT_PUBLISHED' });
+      expect(res.json()).not.toHaveProperty('errors');
+      await ctx.db('resources').where('id', gone.id).update({ status: 'deprecated' });
+      const deprecated = await call(w, 'POST', `/v1/applications/${a.id}/resubmit`, w.consumer.operator, {});
+      expect(deprecated.statusCode).toBe(409);
+      expect(deprecated.json()).toMatchObject({ code: 'RESOURCE_DEPRECATED' });
+      expect((await ok(await call(w, 'GET', `/v1/applications/${a.id}`, w.consumer.admin))).status).toBe('returned');
     });
 
     it('accepts a resubmission without a body', async () => {

@@ -70,10 +70,12 @@ describe('traceability and notifications', () => {
     await ok(await actions.coordination(w, a.id));
     await ok(await actions.coordinationGrant(w, a.id));
     const rows = await ctx.db('outbox').where({ application_id: a.id }).orderBy('created_at').orderBy('type').select('type', 'department_code', 'data', 'status');
-    const sent = rows.map((r) => `${r.type}→${r.department_code === w.consumer.code ? 'consumer' : 'provider'}`);
+    const party = (code: string) => (code === w.consumer.code ? 'consumer' : code === w.provider.code ? 'provider' : code === ctx.config.PLATFORM_DEPARTMENT_CODE ? 'platform' : code);
+    const sent = rows.map((r) => `${r.type}→${party(r.department_code)}`);
+    // the platform is told of a coordination request too: it must decide within its deadline
     expect(sent.sort()).toEqual([
-      'application.accepted→consumer', 'application.coordination_decided→provider', 'application.coordination_requested→provider',
-      'application.denied→consumer', 'application.granted→consumer', 'application.pending_provider→provider',
+      'application.accepted→consumer', 'application.coordination_decided→provider', 'application.coordination_requested→platform',
+      'application.coordination_requested→provider', 'application.denied→consumer', 'application.granted→consumer', 'application.pending_provider→provider',
     ]);
     for (const r of rows) {
       expect(r.status).toBe('pending');

@@ -81,6 +81,13 @@ describe('grants', () => {
     expect(await ctx.db('outbox').where({ grant_id: grant.id, type: 'grant.revoked' }).pluck('department_code')).toEqual([w.consumer.code]);
     const event = await ctx.db('events').where({ entity_type: 'grant', entity_id: grant.id, action: 'grant.revoke' }).first();
     expect(event).toMatchObject({ reason: '发现超范围使用', actor_department: w.provider.code });
+    // the application's timeline shows that its grant ended, by whom and why
+    const app = await ok(await call(w, 'GET', `/v1/applications/${grant.applicationId}`, w.consumer.admin));
+    expect(app.status).toBe('granted');
+    expect(app.timeline.at(-1)).toMatchObject({
+      action: 'grant_revoked', decision: 'revoke', reason: '发现超范围使用', fromStatus: null, toStatus: null, at: clock().toISOString(),
+      actor: { kind: 'user', departmentCode: w.provider.code },
+    });
     // a revoked grant does not expire later
     clock.set('2027-01-01T00:00:00');
     expect((await sweepGrants(ctx.db, clock())).expired).not.toContain(grant.id);

@@ -1,0 +1,127 @@
+import type { Knex } from 'knex';
+import { notFound, otherDepartment } from '../../lib/errors.js';
+import { paginate, type Page } from '../../lib/paginate.js';
+import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { applicationsView, findView, timelineOf, type ApplicationRow, type ApplicationViewRow, type Sla, type TimelineRow } from './applications-repository.js';
+import type { WorkflowContext } from './settings.js';
+import type { ApplicationStatus } from './state-machine.js';
+
+// The read side of applications: what the API shows of one (with its timeline) and the lists,
+// scoped to the departments concerned.
+
+/** The colour of the open step at `now`: red past the deadline, yellow inside the warning window. */
+export function slaAt(row: Pick<ApplicationRow, 'due_at' | 'warn_at'>, now: Date): Sla | null {
+  if (!row.due_at) return null;
+  if (now.getTime() > row.due_at.getTime()) return 'overdue';
+  if (row.warn_at && now.getTime() >= row.warn_at.getTime()) return 'warning';
+  return 'on_time';
+}
+
+export function toApplication(row: ApplicationViewRow, now: Date) {
+  return {
+    id: row.id,
+    status: row.status,
+    route: row.route,
+    resourceId: row.resource_id,
+    resourceCode: row.resource_code,
+    resourceName: row.resource_name,
+    resourceVersion: row.resource_version,
+    providerCode: row.provider_code,
+    consumerCode: row.consumer_code,
+    systemId: row.system_id,
+    fields: row.fields,
+    purpose: row.purpose,
+    legalBasis: row.legal_basis,
+    serviceItemCode: row.service_item_code,
+    validFrom: row.valid_from.toISOString(),
+    validTo: row.valid_to.toISOString(),
+    expectedDailyCalls: row.expected_daily_calls,
+    decidedFields: row.decided_fields,
+    decidedValidTo: row.decided_valid_to?.toISOString() ?? null,
+    conditions: row.conditions,
+    grantId: row.grant_id,
+    step: row.step,
+    responsibleDepartment: row.responsible_code,
+    stepStartedAt: row.step_started_at?.toISOString() ?? null,
+    dueAt: row.due_at?.toISOString() ?? null,
+    sla: slaAt(row, now),
+    submittedAt: row.submitted_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function toTimelineEntry(row: TimelineRow) {
+  return {
+    at: row.at.toISOString(),
+    action: row.action,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    actor: { kind: row.actor_kind, id: row.actor_id, departmentCode: row.actor_department },
+    decision: row.decision,
+    reason: row.reason,
+    step: row.step,
+    dueAt: row.due_at?.toISOString() ?? null,
+    deadlineMet: row.deadline_met,
+    nextDueAt: row.next_due_at?.toISOString() ?? null,
+  };
+}
+
+function assertParty(viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) {
+  if (readsEverything(viewer)) return;
+  if (viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) throw otherDepartment('the application');
+}
+
+async function withTimeline(db: Knex | Knex.Transaction, row: ApplicationViewRow, now: Date) {
+  const timeline = await timelineOf(db, row.id);
+  return { ...toApplication(row, now), timeline: timeline.map(toTimelineEntry) };
+}
+
+/** An application with its timeline, for one of its parties, the platform or an auditor. */
+export async function getApplication(ctx: WorkflowContext, viewer: Principal, id: string) {
+  const row = await findView(ctx.db, id);
+  if (!row) throw notFound('application');
+  assertParty(viewer, row);
+  return withTimeline(ctx.db, row, ctx.now);
+}
+
+/** An application known to exist, read in `db` (a use case's transaction sees its own change). */
+export async function applicationDetail(db: Knex | Knex.Transaction, id: string, now: Date) {
+  return withTimeline(db, (await findView(db, id))!, now);
+}
+
+export interface ListQuery extends Page {
+  status?: ApplicationStatus;
+  side?: 'consumer' | 'provider' | 'all';
+  sla?: Sla;
+  resourceId?: string;
+}
+
+/** Departments see applications they made or whose resource they provide; admin and auditor all. */
+export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
+  const now = ctx.now;
+  const base = applicationsView(ctx.db).modify((b) => {
+    if (!readsEverything(viewer)) {
+      const dept = viewer.departmentCode;
+      if (q.side === 'consumer') b.where('a.consumer_code', dept);
+      else if (q.side === 'provider') b.where('a.provider_code', dept);
+      else b.where((w) => w.where('a.consumer_code', dept).orWhere('a.provider_code', dept));
+    }
+    if (q.status) b.where('a.status', q.status);
+    if (q.resourceId) b.where('a.resource_id', q.resourceId);
+    if (q.sla === 'overdue') b.where('a.due_at', '<', now);
+    else if (q.sla === 'warning') b.where('a.due_at', '>=', now).andWhere('a.warn_at', '<=', now);
+    else if (q.sla === 'on_time') b.where('a.warn_at', '>', now);
+  });
+  const { rows, total } = await paginate<ApplicationViewRow>(base.orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]), q);
+  return { items: rows.map((r) => toApplication(r, now)), total };
+}
+
+/** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */
+export async function listInbox(ctx: WorkflowContext, viewer: Principal, page: Page) {
+  const inbox = applicationsView(ctx.db)
+    .where('a.provider_code', viewer.departmentCode)
+    .andWhere('a.status', 'pending_provider')
+    .orderBy([{ column: 'a.due_at' }, { column: 'a.id' }]);
+  const { rows, total } = await paginate<ApplicationViewRow>(inbox, page);
+  return { items: rows.map((r) => toApplication(r, ctx.now)), total };
+}
