@@ -224,7 +224,8 @@ async function catalogImport(config: Config, logger: Logger, dir: string): Promi
     const { departments: d, resources: r } = counts;
     console.log(`catalog import from ${dir}: ${counts.files} files
   departments: ${d.created} created, ${d.existing} already registered
-  resources:   ${r.created} created, ${r.updated} updated (new version published), ${r.unchanged} unchanged, ${r.skipped} skipped (deprecated)`);
+  resources:   ${r.created} created, ${r.updated} updated (new version published), ${r.unchanged} unchanged, ${r.skipped} skipped`);
+    for (const entry of counts.skippedEntries) console.log(`  skipped ${entry}`);
     return 0;
   } catch (err) {
     if (err instanceof CatalogImportError) {

@@ -216,9 +216,11 @@ export async function reviewResource(
 }
 
 /**
- * Makes `version` the one applicants get: the previously published version becomes superseded
- * (still readable; grants that pin it keep it), as does any unpublished version below `version`.
- * Used by the review and by the catalog import (the platform's own act).
+ * Makes `version` the one applicants get. Only the version published until now becomes
+ * superseded (still readable; grants that pin it keep it). A draft or a version in review is
+ * never touched: it was never shown outside its department, and superseding it would both end
+ * the department's work and make it readable to everyone. Used by the review and by the
+ * catalog import (the platform's own act), which refuses resources with such a version open.
  */
 export async function publishVersion(
   trx: Knex.Transaction,
@@ -228,9 +230,8 @@ export async function publishVersion(
   opts: { reason?: string | null; publishDate?: string; details?: Record<string, unknown> } = {},
 ) {
   const superseded: { version: number }[] = await trx('resource_versions')
-    .where('resource_id', r.id)
-    .where('version', '<', version)
-    .whereIn('status', ['published', 'draft', 'pending_review'])
+    .where({ resource_id: r.id, status: 'published' })
+    .whereNot('version', version)
     .update({ status: 'superseded', updated_at: trx.fn.now() })
     .returning('version');
   await trx('resource_versions').where({ resource_id: r.id, version }).update({
@@ -302,17 +303,17 @@ export function toResource(r: ResourceRow, v: VersionRow, providerName: string, 
   };
 }
 
-const isUnpublishedVersion = (status: VersionRow['status']) => status === 'draft' || status === 'pending_review';
-
 /**
  * One version of a resource: by default the published one, or the latest for those who see
- * drafts when nothing is published yet. Versions that were never published are 404 to others.
+ * drafts when nothing is published yet. Versions that were never published are 404 to others:
+ * that is published_at, not the status, which also says 'superseded' of versions that never
+ * were published (written so by earlier releases).
  */
 export async function getResource(db: Knex, viewer: Principal, idOrCode: string, version?: number) {
   const r = await visibleResource(db, viewer, idOrCode);
   const wanted = version ?? r.published_version ?? r.latest_version;
   const v = await loadVersion(db, r.id, wanted);
-  if (!v || (isUnpublishedVersion(v.status) && !seesUnpublished(viewer, r.provider_code))) throw notFound(`version ${wanted} of resource ${idOrCode}`);
+  if (!v || (v.published_at === null && !seesUnpublished(viewer, r.provider_code))) throw notFound(`version ${wanted} of resource ${idOrCode}`);
   const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
   return toResource(r, v, provider.name, viewer);
 }
@@ -322,7 +323,7 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
   const insider = seesUnpublished(viewer, r.provider_code);
   const rows: VersionRow[] = await db('resource_versions')
     .where('resource_id', r.id)
-    .modify((q) => { if (!insider) q.whereIn('status', ['published', 'superseded']); })
+    .modify((q) => { if (!insider) q.whereNotNull('published_at'); })
     .orderBy('version', 'desc')
     .select('version', 'status', 'name', 'review_reason', 'submitted_at', 'reviewed_at', 'published_at', 'created_at', 'updated_at');
   return {

@@ -91,6 +91,17 @@ describe('catalog department scoping', () => {
     });
   });
 
+  it('shows others only versions that were ever published, whatever their status says', async () => {
+    // Earlier releases marked open drafts 'superseded' when a later version was published.
+    const r = await publishedResource(ctx, ownerAdmin.headers, admin);
+    await inject('PATCH', `/v1/resources/${r.id}`, ownerOperator.headers, { summary: '从未发布的修订' });
+    await ctx.db('resource_versions').where({ resource_id: r.id, version: 2 }).update({ status: 'superseded' });
+    await expectStatus(inject('GET', `/v1/resources/${r.id}?version=2`, otherOperator.headers), 404, 'NOT_FOUND');
+    const theirs = (await inject('GET', `/v1/resources/${r.id}/versions`, otherOperator.headers)).json();
+    expect(theirs.items.map((v: { version: number }) => v.version)).toEqual([1]);
+    await expectStatus(inject('GET', `/v1/resources/${r.id}?version=2`, ownerOperator.headers), 200);
+  });
+
   describe('GET /v1/resources/{id}/versions', () => {
     const versions = (id: string, headers: Headers) => inject('GET', `/v1/resources/${id}/versions`, headers);
 
