@@ -223,6 +223,8 @@ export const getResourceQuery = {
     version: {
       type: 'integer',
       minimum: 1,
+      // The column is a PostgreSQL integer.
+      maximum: 2_147_483_647,
       description: 'a specific version; default: the published version, or the latest draft for those who may see drafts',
     },
   },

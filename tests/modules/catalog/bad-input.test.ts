@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translatePgError } from '../../../src/lib/pg-errors.js';
+import { makeUser } from '../../helpers/fixtures.js';
+import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { createDraft, resourceBody } from './catalog-fixtures.js';
+
+// API.md: never a 500 for bad input. U+0000 cannot be stored by PostgreSQL (text: 22021, jsonb:
+// 22P05) and a number past an integer column's range is 22003.
+describe('bad input to the catalog is a 400, never a 500', () => {
+  let ctx: TestContext;
+  let owner: Awaited<ReturnType<typeof makeUser>>;
+  let draft: { id: string };
+
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    owner = await makeUser(ctx, 'dept_admin');
+    draft = await createDraft(ctx, owner.headers);
+  });
+  afterAll(async () => ctx.close());
+
+  async function expect400(res: { statusCode: number; body: string; json(): { code: string; errors?: { pointer: string }[] } }, pointer?: string) {
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().code).toBe('VALIDATION_FAILED');
+    if (pointer) expect(res.json().errors?.map((e) => e.pointer), res.body).toContain(pointer);
+  }
+
+  it('translates the PostgreSQL errors of bad input into VALIDATION_FAILED', async () => {
+    const pgError = (sql: string, value: string) => ctx.db.raw(sql, [value]).then(() => undefined, (err: unknown) => err);
+    const cases: [string, string, string][] = [
+      ['select ?::text', 'a\u0000b', '22021'],
+      ['select ?::jsonb', '"\\u0000"', '22P05'],
+      ['select ?::integer', '99999999999', '22003'],
+    ];
+    for (const [sql, value, code] of cases) {
+      const err = await pgError(sql, value);
+      expect(err, sql).toMatchObject({ code });
+      expect(translatePgError(err), code).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    }
+  });
+
+  it.each([
+    ['a resource id', '/v1/resources/abc%00'],
+    ['a resource id, versions', '/v1/resources/abc%00/versions'],
+    ['the text query', '/v1/resources?q=%00'],
+    ['a text query term', '/v1/resources?q=%E5%A9%9A%00%E5%A7%BB'],
+    ['the provider filter', '/v1/resources?provider=%00'],
+    ['a department code', '/v1/departments/%00/responsibilities'],
+  ])('answers U+0000 in %s', async (_label, url) => {
+    await expect400(await ctx.app.inject({ method: 'GET', url, headers: owner.headers }));
+  });
+
+  it('answers a version past the integer range', async () => {
+    await expect400(await ctx.app.inject({ method: 'GET', url: `/v1/resources/${draft.id}?version=99999999999`, headers: owner.headers }), '/querystring/version');
+  });
+
+  it.each([
+    ['the name', { name: '婚姻\u0000登记' }],
+    ['a data item name', { dataItems: [{ key: 'idNumber', name: '身份\u0000号码', type: 'C', length: 18, sensitivity: 'highly_sensitive', mask: 'none' }], subjectKey: 'idNumber' }],
+    ['the contact', { contact: { name: '王\u0000', phone: '0571-87001234' } }],
+    ['the legal basis', { shareType: 2, shareConditions: '仅限', legalBasis: '《条例》\u0000' }],
+  ])('answers U+0000 in %s of a body', async (_label, overrides) => {
+    await expect400(await ctx.app.inject({ method: 'POST', url: '/v1/resources', headers: owner.headers, payload: resourceBody(overrides) }));
+    await expect400(await ctx.app.inject({ method: 'PATCH', url: `/v1/resources/${draft.id}`, headers: owner.headers, payload: overrides }));
+  });
+});
