@@ -10,13 +10,13 @@ import {
   resourceIdParams,
   resourceSchema,
   responsibilityListSchema,
+  responsibilityParams,
   reviewResourceBody,
   searchResourcesQuery,
   searchResultSchema,
   updateResourceBody,
   versionListSchema,
 } from '../../../schemas/catalog.js';
-import { departmentCodeParams } from '../../../schemas/departments.js';
 import { AppError } from '../../lib/errors.js';
 import { ALL_USERS, DEPT_ROLES, type Principal } from '../../plugins/auth.js';
 import { buildDcatCatalog, catalogCsvStream } from './catalog-export.js';
@@ -128,7 +128,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       tags,
       summary: "A department's sharing responsibility list (共享责任清单)",
-      params: departmentCodeParams,
+      params: responsibilityParams,
       response: { 200: responsibilityListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => listResponsibilities(app.db, request.principal, request.params.code));

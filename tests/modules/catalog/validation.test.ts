@@ -66,6 +66,17 @@ describe('resource validation over HTTP', () => {
     await expect400(await post({ ...body, providerCode: owner.departmentCode }), '/body/providerCode', /unknown field/);
   });
 
+  it('names blank text: whitespace only is not a name, a summary or a data item name', async () => {
+    await expect400(await post(resourceBody({ name: '   ' })), '/body/name', /must match pattern/);
+    await expect400(await post(resourceBody({ summary: ' \n\t\u3000' })), '/body/summary');
+    const body = resourceBody();
+    const items = body.dataItems as object[];
+    await expect400(await post({ ...body, dataItems: [{ ...items[0]!, name: '  ' }] }), '/body/dataItems/0/name');
+    await expect400(await post(resourceBody({ shareType: 3, legalBasis: ' ' })), '/body/legalBasis');
+    // Surrounding whitespace is fine.
+    expect((await post(resourceBody({ name: ' 婚姻登记信息 ' }))).statusCode).toBe(201);
+  });
+
   it('does not coerce types in the body', async () => {
     await expect400(await post(resourceBody({ shareType: '1' })), '/body/shareType');
     await expect400(await post(resourceBody({ openToPublic: 'true' })), '/body/openToPublic');
@@ -95,6 +106,12 @@ describe('resource validation over HTTP', () => {
       const res = await patch(draft.id, { shareType: 1, shareConditions: null, legalBasis: null });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toMatchObject({ shareType: 1, shareConditions: null, legalBasis: null });
+    });
+
+    it('refuses a blank name or summary', async () => {
+      const draft = await createDraft(ctx, owner.headers);
+      await expect400(await patch(draft.id, { name: ' ' }), '/body/name');
+      await expect400(await patch(draft.id, { summary: '\n' }), '/body/summary');
     });
 
     it('refuses a change of code, an empty patch and an item list with a duplicate key', async () => {
