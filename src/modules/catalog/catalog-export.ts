@@ -40,13 +40,16 @@ const zh = (value: string) => ({ '@value': value, '@language': 'zh' });
 
 /**
  * DCAT-AP catalog of the published resources that are open to the public (开放属性). Access
- * rights: PUBLIC when open without conditions, RESTRICTED when the opening has conditions.
- * Interface resources (共享方式 接口) are also described as a dcat:DataService at the hub's
- * records endpoint; the provider's own endpoint is never exported.
+ * rights: PUBLIC only when open without conditions and shared unconditionally (共享类型 1);
+ * RESTRICTED when the opening has conditions or the resource is conditionally shared (type 2):
+ * conditions that bind other departments bind the public too. Type 3 (不予共享) is never
+ * exported: validation refuses it open to the public, and rows written before that rule are
+ * left out here. Interface resources (共享方式 接口) are also described as a dcat:DataService at
+ * the hub's records endpoint; the provider's own endpoint is never exported.
  */
 export async function buildDcatCatalog(db: Knex, baseUrl: string) {
   const platform: { code: string; name: string } | undefined = await db('departments').where('is_platform', true).first('code', 'name');
-  const rows: Row[] = await publishedRows(db).where('v.open_to_public', true);
+  const rows: Row[] = await publishedRows(db).where('v.open_to_public', true).whereNot('v.share_type', 3);
   const agent = (code: string, name: string) => ({
     '@id': `${baseUrl}/v1/departments/${code}`,
     '@type': 'foaf:Agent',
@@ -61,7 +64,7 @@ export async function buildDcatCatalog(db: Knex, baseUrl: string) {
     const datasetId = `${baseUrl}/v1/resources/${row.id}`;
     const serviceId = `${baseUrl}/v1/resources/${row.id}/records`;
     const isService = meta.shareMethod === 'interface';
-    const accessRights = { '@id': meta.openConditions ? ACCESS_RESTRICTED : ACCESS_PUBLIC };
+    const accessRights = { '@id': meta.openConditions || meta.shareType !== 1 ? ACCESS_RESTRICTED : ACCESS_PUBLIC };
     const rights = meta.openConditions ? { 'dct:rights': { '@type': 'dct:RightsStatement', 'rdfs:label': zh(meta.openConditions) } } : {};
     const contact = {
       '@type': 'vcard:Kind',

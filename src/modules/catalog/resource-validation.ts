@@ -100,6 +100,8 @@ export function checkResource(code: string, meta: ResourceMetadata, base: string
   if (meta.shareType === 1 && !isBlank(meta.shareConditions)) at('/shareConditions', 'must be absent for share type 1 (无条件共享)');
 
   if (!meta.openToPublic && !isBlank(meta.openConditions)) at('/openConditions', 'must be absent unless openToPublic');
+  // What may not be shared even with other departments cannot be opened to the public.
+  if (meta.shareType === 3 && meta.openToPublic) at('/openToPublic', 'must be false for share type 3 (不予共享)');
 
   if (meta.subjectType === 'none') {
     if (meta.subjectKey !== null) at('/subjectKey', "must be absent when subjectType is 'none'");

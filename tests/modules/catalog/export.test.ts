@@ -179,3 +179,36 @@ describe('catalog export', () => {
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
   });
 });
+
+describe('DCAT access rights and the share type', () => {
+  let ctx: TestContext;
+  let admin: Headers;
+  let owner: Awaited<ReturnType<typeof makeUser>>;
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    admin = bearer(await adminToken(ctx));
+    owner = await makeUser(ctx, 'dept_admin');
+  });
+  afterAll(async () => ctx.close());
+
+  const datasets = async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/catalog/export?format=dcat' });
+    return Object.fromEntries((JSON.parse(res.body)['dcat:dataset'] as Node[]).map((d) => [d['dct:identifier'], d]));
+  };
+
+  it('restricts a conditionally shared resource even when it is open without conditions', async () => {
+    const conditional = await publishedResource(ctx, owner.headers, admin, {
+      code: nextCode('201001'), openToPublic: true, shareType: 2, shareConditions: '仅限相关事项', legalBasis: '《条例》',
+    });
+    const unconditional = await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001'), openToPublic: true });
+    const byCode = await datasets();
+    expect(byCode[conditional.code]!['dct:accessRights']).toEqual({ '@id': 'http://publications.europa.eu/resource/authority/access-right/RESTRICTED' });
+    expect(byCode[unconditional.code]!['dct:accessRights']).toEqual({ '@id': 'http://publications.europa.eu/resource/authority/access-right/PUBLIC' });
+  });
+
+  it('never exports a resource not shared (type 3), even one stored as open before validation refused that', async () => {
+    const r = await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001'), shareType: 3, legalBasis: '《条例》' });
+    await ctx.db('resource_versions').where({ resource_id: r.id, version: 1 }).update({ open_to_public: true });
+    expect(Object.keys(await datasets())).not.toContain(r.code);
+  });
+});

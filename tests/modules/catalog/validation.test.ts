@@ -42,6 +42,13 @@ describe('resource validation over HTTP', () => {
     await expect400(await post(resourceBody({ shareType: 2, shareConditions: '仅限婚姻登记相关事项' })), '/body/legalBasis', /required for share type 2/);
   });
 
+  it('names openToPublic on a resource that is not shared (type 3)', async () => {
+    await expect400(await post(resourceBody({ shareType: 3, legalBasis: '《条例》', openToPublic: true })), '/body/openToPublic', /share type 3/);
+    const closed = await createDraft(ctx, owner.headers, { shareType: 3, legalBasis: '《条例》' });
+    const res = await ctx.app.inject({ method: 'PATCH', url: `/v1/resources/${closed.id}`, headers: owner.headers, payload: { openToPublic: true } });
+    await expect400(res, '/body/openToPublic');
+  });
+
   it('names an unknown data type', async () => {
     const body = resourceBody();
     const items = body.dataItems as object[];
