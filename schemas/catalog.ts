@@ -258,7 +258,7 @@ export const resourceSchema = {
     providerName: { type: 'string' },
     status: { type: 'string', enum: RESOURCE_STATUSES, description: 'life cycle of the resource; applications are accepted while published' },
     publishedVersion: { type: ['integer', 'null'], description: 'the version applicants get and grants pin' },
-    latestVersion: { type: 'integer', description: 'newest version; above publishedVersion while a revision is drafted or in review' },
+    latestVersion: { type: 'integer', description: 'newest version; above publishedVersion while a revision is drafted or in review (shown to the owning department and the platform; others see publishedVersion)' },
     version: { type: 'integer', description: 'the version shown' },
     versionStatus: { type: 'string', enum: VERSION_STATUSES },
     name: { type: 'string' },
@@ -352,7 +352,8 @@ export const searchResourcesQuery = {
     latestStatus: {
       type: 'string',
       enum: ['draft', 'pending_review', 'published'],
-      description: "status of the newest version: 'pending_review' lists everything awaiting review, revisions of published resources included",
+      description: "status of the newest version: 'pending_review' lists everything awaiting review, revisions of published resources "
+        + "included. Revisions are seen by their department and the platform only: to others every resource's newest version is 'published'.",
     },
     openToPublic: { type: 'boolean' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
@@ -373,7 +374,7 @@ export const resourceSummarySchema = {
     categoryCode: { type: 'string' },
     status: { type: 'string', enum: RESOURCE_STATUSES },
     version: { type: 'integer', description: 'the version the entry shows: the published one, else the latest draft' },
-    latestStatus: { type: 'string', enum: VERSION_STATUSES },
+    latestStatus: { type: 'string', enum: VERSION_STATUSES, description: "status of the newest version; 'published' for other departments' resources (revisions are their department's business)" },
     summary: { type: 'string' },
     format: { type: 'string', enum: RESOURCE_FORMATS },
     shareType: { type: 'integer' },

@@ -136,8 +136,15 @@ export type FacetBucket = {
   count: number;
 };
 
-/** Who sees a resource that has never been published: its own department and the platform. */
+/** Who sees every resource that has never been published: the platform (admin, auditor). */
 export const seesAllResources = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
+
+/**
+ * Who sees a department's drafts, versions in review and review reasons: the department itself
+ * and the platform. Nobody else learns they exist, not even as a status.
+ */
+export const seesUnpublished = (viewer: Principal, providerCode: string) =>
+  seesAllResources(viewer) || viewer.departmentCode === providerCode;
 
 function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuery) {
   if (!seesAllResources(viewer)) {
@@ -159,7 +166,17 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   if (query.format !== undefined) q.where('rs.format', query.format);
   if (query.shareMethod !== undefined) q.where('rs.share_method', query.shareMethod);
   if (query.status !== undefined) q.where('rs.status', query.status);
-  if (query.latestStatus !== undefined) q.where('rs.latest_status', query.latestStatus);
+  if (query.latestStatus !== undefined) {
+    const wanted = query.latestStatus;
+    if (seesAllResources(viewer)) q.where('rs.latest_status', wanted);
+    else {
+      // Filter on what the viewer is shown: other departments' resources always show 'published'.
+      q.where((w) => {
+        w.where((own) => own.where('rs.provider_code', viewer.departmentCode).where('rs.latest_status', wanted));
+        if (wanted === 'published') w.orWhere('rs.provider_code', '<>', viewer.departmentCode);
+      });
+    }
+  }
   if (query.openToPublic !== undefined) q.where('rs.open_to_public', query.openToPublic);
   return q;
 }
@@ -225,7 +242,7 @@ export async function searchResources(db: Knex, viewer: Principal, query: Search
       categoryCode: r.category_code,
       status: r.status,
       version: r.version,
-      latestStatus: r.latest_status,
+      latestStatus: seesUnpublished(viewer, r.provider_code) ? r.latest_status : 'published',
       summary: r.summary,
       format: r.format,
       shareType: r.share_type,

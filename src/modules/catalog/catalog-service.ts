@@ -11,7 +11,7 @@ import { AppError, illegalState, invalidField, notFound, otherDepartment } from 
 import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
-import { seesAllResources, syncSearchRow } from './catalog-search.js';
+import { seesUnpublished, syncSearchRow } from './catalog-search.js';
 import { categoryOf, checkResource, type ControlParam, type DataItem, type Delivery, type ResourceMetadata } from './resource-validation.js';
 
 /** Who acts and under which request, for the trail. */
@@ -33,10 +33,6 @@ export type NewResource = Omit<ResourceMetadata, 'categoryCode' | 'formatSubtype
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The owning department and the platform (admin, auditor) see drafts; nobody else learns they exist. */
-export const seesUnpublished = (viewer: Principal, providerCode: string) =>
-  seesAllResources(viewer) || viewer.departmentCode === providerCode;
 
 const userIdOf = (actor: Actor) => ('userId' in actor ? actor.userId : null);
 
@@ -277,6 +273,12 @@ async function view(db: Knex, viewer: Principal, resourceId: string, version: nu
   return toResource(r, v, provider.name, viewer);
 }
 
+/**
+ * A revision in draft or review is its department's business: to others the newest version is
+ * the published one (they see only resources that have one).
+ */
+const latestVersionFor = (r: ResourceRow, insider: boolean) => (insider ? r.latest_version : r.published_version ?? r.latest_version);
+
 export function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer: Principal) {
   const insider = seesUnpublished(viewer, r.provider_code);
   const meta = rowToMetadata(v);
@@ -287,7 +289,7 @@ export function toResource(r: ResourceRow, v: VersionRow, providerName: string, 
     providerName,
     status: r.status,
     publishedVersion: r.published_version,
-    latestVersion: r.latest_version,
+    latestVersion: latestVersionFor(r, insider),
     version: v.version,
     versionStatus: v.status,
     ...meta,
@@ -330,7 +332,7 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
     resourceId: r.id,
     code: r.code,
     publishedVersion: r.published_version,
-    latestVersion: r.latest_version,
+    latestVersion: latestVersionFor(r, insider),
     items: rows.map((v) => ({
       version: v.version,
       status: v.status,

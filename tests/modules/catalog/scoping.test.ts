@@ -84,6 +84,9 @@ describe('catalog department scoping', () => {
     });
 
     it('hides the draft revision of a published resource from other departments', async () => {
+      expect((await get(published.id, ownerAdmin.headers)).json()).toMatchObject({ version: 1, publishedVersion: 1, latestVersion: 2 });
+      expect((await get(published.id, otherAdmin.headers)).json()).toMatchObject({ version: 1, publishedVersion: 1, latestVersion: 1 });
+      expect((await get(published.id, auditor.headers)).json()).toMatchObject({ latestVersion: 2 });
       await expectStatus(get(published.id, ownerAdmin.headers, '?version=2'), 200);
       await expectStatus(get(published.id, auditor.headers, '?version=2'), 200);
       await expectStatus(get(published.id, otherAdmin.headers, '?version=2'), 404);
@@ -110,6 +113,8 @@ describe('catalog department scoping', () => {
       expect(all(await versions(published.id, ownerOperator.headers))).toEqual([2, 1]);
       expect(all(await versions(published.id, admin))).toEqual([2, 1]);
       expect(all(await versions(published.id, otherOperator.headers))).toEqual([1]);
+      expect((await versions(published.id, otherOperator.headers)).json()).toMatchObject({ publishedVersion: 1, latestVersion: 1 });
+      expect((await versions(published.id, ownerOperator.headers)).json()).toMatchObject({ publishedVersion: 1, latestVersion: 2 });
       await expectStatus(versions(draft.id, otherAdmin.headers), 404);
       await expectStatus(versions(draft.id, auditor.headers), 200);
       await expectStatus(versions(draft.id, {}), 401);

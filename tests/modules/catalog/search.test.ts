@@ -134,7 +134,19 @@ describe('catalog search', () => {
       const r = await search(admin, { latestStatus: 'pending_review' });
       expect(codesOf(r).sort()).toEqual([codes.marriage, codes.inReview].sort());
       expect(r.items.find((i) => i.code === codes.marriage)).toMatchObject({ status: 'published', latestStatus: 'pending_review' });
-      expect(codesOf(await search(stranger.headers, { latestStatus: 'pending_review' }))).toEqual([codes.marriage]);
+    });
+
+    it("shows a department its own revisions, and nobody another department's", async () => {
+      expect(codesOf(await search(mz.headers, { latestStatus: 'pending_review' }))).toEqual([codes.marriage]);
+      expect(codesOf(await search(sc.headers, { latestStatus: 'pending_review' }))).toEqual([codes.inReview]);
+      const theirs = await search(stranger.headers, { latestStatus: 'pending_review' });
+      expect(codesOf(theirs)).toEqual([]);
+      expect(theirs.total).toBe(0);
+      // To others the resource in revision is simply published, in the list and under the filter.
+      expect((await search(stranger.headers, { q: '婚姻登记' })).items.find((i) => i.code === codes.marriage)).toMatchObject({ latestStatus: 'published' });
+      expect(codesOf(await search(stranger.headers, { latestStatus: 'published' }))).toContain(codes.marriage);
+      expect(codesOf(await search(sc.headers, { latestStatus: 'published' }))).toContain(codes.marriage);
+      expect(codesOf(await search(mz.headers, { latestStatus: 'published' }))).not.toContain(codes.marriage);
     });
 
     it('refuses unknown parameters and values', async () => {
