@@ -140,6 +140,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       tags,
       summary: 'Export the catalog: format=dcat (DCAT-AP JSON-LD, open resources, public) or format=csv (whole published catalog, signed-in users)',
+      description: 'Public for format=dcat; format=csv needs a signed-in user (any user role; not a system).',
       security: [{}, { bearer: [] }],
       querystring: exportQuery,
       response: {
