@@ -64,6 +64,34 @@ describe('resource validation over HTTP', () => {
     await expect400(await post(resourceBody({ delivery: { mode: 'provider_api', endpoint: 'ftp://x.example/data' } })), '/body/delivery/endpoint');
   });
 
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://127.0.0.1:8080/admin',
+    'http://2130706433/',
+    'http://localhost/api',
+    'https://LOCALHOST./api',
+    'http://db.localhost/',
+    'http://[::1]/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://[fe80::1]/',
+    'http://0.0.0.0:3000/',
+    'http://[::]/',
+    'https://user:secret@mz.example.gov.cn/api',
+    'https://token@mz.example.gov.cn/api',
+  ])('names a provider endpoint the hub must not call: %s', async (endpoint) => {
+    await expect400(await post(resourceBody({ delivery: { mode: 'provider_api', endpoint } })), '/body/delivery/endpoint', /must not/);
+  });
+
+  it('accepts provider endpoints on the intranet and the internet, and checks edits too', async () => {
+    for (const endpoint of ['https://mz.example.gov.cn/api/marriage', 'http://10.12.0.5:8443/share', 'https://[2001:db8::5]/api']) {
+      const res = await post(resourceBody({ delivery: { mode: 'provider_api', endpoint } }));
+      expect(res.statusCode, `${endpoint}: ${res.body}`).toBe(201);
+    }
+    const draft = await createDraft(ctx, owner.headers);
+    const res = await ctx.app.inject({ method: 'PATCH', url: `/v1/resources/${draft.id}`, headers: owner.headers, payload: { delivery: { mode: 'provider_api', endpoint: 'http://169.254.169.254/' } } });
+    await expect400(res, '/body/delivery/endpoint');
+  });
+
   it('names a subject key that is not a data item, a bad mask and unknown fields', async () => {
     await expect400(await post(resourceBody({ subjectKey: 'passport' })), '/body/subjectKey', /not the key of a data item/);
     const body = resourceBody();
