@@ -248,16 +248,27 @@ export async function publishVersion(
   });
 }
 
+const DEPRECATED_REVIEW_REASON = 'resource deprecated';
+
 /** Stops new applications; existing grants run to their expiry. */
 export async function deprecateResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string, input: { reason: string }) {
   return db.transaction(async (trx) => {
     const r = await visibleResource(trx, trail.actor, idOrCode, true);
     if (trail.actor.role !== 'platform_admin' && r.provider_code !== trail.actor.departmentCode) throw otherDepartment('the resource');
     if (r.status !== 'published') throw illegalState(describe(r), r.status, 'deprecate');
+    // A revision in review could never be reviewed now (409 'deprecated') and would wait in the
+    // platform's queue for ever: it goes back to draft, saying why. A draft is left as it is.
+    const latest = (await loadVersion(trx, r.id, r.latest_version))!;
+    const returned = latest.status === 'pending_review' ? latest.version : undefined;
+    if (returned !== undefined) {
+      await trx('resource_versions').where({ resource_id: r.id, version: returned })
+        .update({ status: 'draft', review_reason: DEPRECATED_REVIEW_REASON, updated_at: trx.fn.now() });
+    }
     await touch(trx, r, { status: 'deprecated' });
     await recordEvent(trx, {
       actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: r.published_version ?? undefined,
-      action: 'resource.deprecated', reason: input.reason, details: { code: r.code },
+      action: 'resource.deprecated', reason: input.reason,
+      details: { code: r.code, ...(returned !== undefined ? { revisionReturnedToDraft: returned } : {}) },
     });
     await syncSearchRow(trx, r.id);
     return view(trx, trail.actor, r.id, r.published_version!);

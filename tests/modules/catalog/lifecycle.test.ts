@@ -149,6 +149,19 @@ describe('resource life cycle', () => {
     expect(res.json().status).toBe('deprecated');
   });
 
+  it('returns a revision in review to draft when the resource is deprecated, so none waits for a review that cannot happen', async () => {
+    const r = await publishedResource(ctx, owner.headers, admin);
+    await patch(r.id, owner.headers, { summary: '修订送审中' });
+    expect((await act(ctx, owner.headers, r.id, 'submit')).json()).toMatchObject({ version: 2, versionStatus: 'pending_review' });
+    const queue = async () => (await ctx.app.inject({ method: 'GET', url: '/v1/resources?latestStatus=pending_review&limit=200', headers: admin })).json().items.map((i: { id: string }) => i.id);
+    expect(await queue()).toContain(r.id);
+
+    expect((await act(ctx, owner.headers, r.id, 'deprecate', { reason: '停止提供' })).statusCode).toBe(200);
+    expect(await queue()).not.toContain(r.id);
+    expect((await get(r.id, owner.headers, '?version=2')).json()).toMatchObject({ versionStatus: 'draft', reviewReason: 'resource deprecated' });
+    expect((await eventsOf(ctx, r.id)).at(-1)).toMatchObject({ action: 'resource.deprecated', reason: '停止提供', details: { revisionReturnedToDraft: 2 } });
+  });
+
   it('addresses a resource by its URL-encoded code as well as its uuid', async () => {
     const r = await publishedResource(ctx, owner.headers, admin);
     const byCode = await get(r.code, owner.headers);
