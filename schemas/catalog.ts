@@ -340,7 +340,9 @@ export const searchResourcesQuery = {
       maxLength: 100,
       pattern: NO_NUL_PATTERN,
       description: 'substring search over name, summary and data-item names; no word segmentation, so any part of a word matches '
-        + '(婚姻 finds 婚姻登记信息). Whitespace separates terms that must all match. Case-insensitive for Latin letters.',
+        + '(婚姻 finds 婚姻登记信息). Whitespace separates terms that must all match: at most 8, of which at most one may be a '
+        + 'single character (a query of one character alone, such as 信, reads every entry and answers more slowly). '
+        + 'Case-insensitive for Latin letters.',
     },
     provider: { ...usccSchema, description: 'provider department code (统一社会信用代码)' },
     category: { type: 'string', pattern: '^[1-3][0-9]{0,17}$', description: 'classification prefix: 1, 101, 101001, …' },

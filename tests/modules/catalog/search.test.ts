@@ -86,6 +86,25 @@ describe('catalog search', () => {
       expect(codesOf(await search(stranger.headers, { q: '低保 收养' }))).toEqual([]);
     });
 
+    it('refuses more than 8 terms, naming q, rather than dropping some', async () => {
+      // 婚姻登记信息 holds the first eight; dropping the ninth would answer it, wrongly.
+      const terms = ['婚姻', '登记', '信息', '结婚', '离婚', '记录', '姻登', '记信', '收养'];
+      expect(codesOf(await search(stranger.headers, { q: terms.slice(0, 8).join(' ') }))).toEqual([codes.marriage]);
+      const res = await ctx.app.inject({ method: 'GET', url: `/v1/resources?q=${encodeURIComponent(terms.join(' '))}`, headers: stranger.headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([{ pointer: '/querystring/q', message: 'has 9 terms; at most 8 are allowed' }]);
+    });
+
+    it('allows one single-character term, alone or beside longer ones, but not two', async () => {
+      expect(codesOf(await search(stranger.headers, { q: '信' })).sort())
+        .toEqual([codes.marriage, codes.adoption, codes.entity, codes.licence, codes.deprecated].sort());
+      expect(codesOf(await search(stranger.headers, { q: '登记 收' }))).toEqual([codes.adoption]);
+      expect(codesOf(await search(stranger.headers, { q: '信 信' })).length).toBe(5);
+      const res = await ctx.app.inject({ method: 'GET', url: `/v1/resources?q=${encodeURIComponent('婚 姻')}`, headers: stranger.headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0]).toMatchObject({ pointer: '/querystring/q', message: expect.stringContaining('at most one single-character term') });
+    });
+
     it('ignores Latin case and full-width forms, and never matches across two fields', async () => {
       expect(codesOf(await search(stranger.headers, { q: 'gis' }))).toEqual([codes.licence]);
       expect(codesOf(await search(stranger.headers, { q: 'ＧＩＳ落图' }))).toEqual([codes.licence]);
