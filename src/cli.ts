@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -12,9 +11,8 @@ import { resolveServices, type Services } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
-import { CatalogImportError, importCatalogDir, importDemoCatalogIfEmpty, type ImportCounts } from './modules/catalog/catalog-import.js';
-import type { RuntimeConfig } from './app.js';
-import type { Db } from './db.js';
+import { CatalogImportError, importCatalogDir, type ImportCounts } from './modules/catalog/catalog-import.js';
+import { loadDemoCatalog } from './modules/catalog/demo-catalog.js';
 import { startScheduler, startWorkers, type Runner } from '../workers/index.js';
 import { USER_ROLES, type UserRole } from './plugins/auth.js';
 import { REDACT_PATHS } from './logger.js';
@@ -191,23 +189,6 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   } finally {
     await db.destroy();
     await services.stop();
-  }
-}
-
-/** The embedded hub is a demo: its first run loads catalog/, so there is something to find. */
-async function loadDemoCatalog(db: Db, config: RuntimeConfig, logger: Logger): Promise<void> {
-  // src/cli.ts under tsx, dist/src/cli.js when built: the catalog sits at the package root.
-  const dir = ['../catalog', '../../catalog'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((d) => existsSync(d));
-  if (!dir) {
-    logger.warn('no catalog/ directory next to the package; the demo catalog is not loaded');
-    return;
-  }
-  try {
-    const counts = await importDemoCatalogIfEmpty(db, deriveKeys(config.SHAREHUB_SECRET_KEY), dir);
-    if (counts) logger.info({ ...counts, dir }, 'demo catalog loaded');
-  } catch (err) {
-    // A broken demo catalog must not keep the hub from starting.
-    logger.error({ err }, 'the demo catalog could not be loaded');
   }
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/lib/crypto.js';
 import { checkUscc } from '../../../src/lib/identifiers.js';
@@ -14,6 +15,7 @@ import {
   readCatalogDir,
   type LoadedFile,
 } from '../../../src/modules/catalog/catalog-import.js';
+import { demoCatalogDir, loadDemoCatalog } from '../../../src/modules/catalog/demo-catalog.js';
 import { adminToken, bearer, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 
@@ -260,6 +262,29 @@ describe('catalog import', () => {
       const loaded = await importDemoCatalogIfEmpty(fresh.db, deriveKeys(fresh.config.SHAREHUB_SECRET_KEY), DEMO_DIR);
       expect(loaded?.resources.created).toBeGreaterThanOrEqual(15);
       expect(await importDemoCatalogIfEmpty(fresh.db, deriveKeys(fresh.config.SHAREHUB_SECRET_KEY), DEMO_DIR)).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('is loaded by the embedded start, as `sharehub start` runs it, into an empty hub only', async () => {
+    expect(demoCatalogDir()).toBe(DEMO_DIR);
+    const fresh = await buildTestApp();
+    try {
+      const logged: { msg: string; resources?: object }[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+      const total = (await readCatalogDir(DEMO_DIR)).reduce((n, f) => n + f.content.resources.length, 0);
+      const resources = async () => Number((await fresh.db('resources').count({ n: '*' }).first())!.n);
+      expect(await resources()).toBe(0);
+
+      await loadDemoCatalog(fresh.db, fresh.config, logger);
+      expect(await resources()).toBe(total);
+      expect(logged).toContainEqual(expect.objectContaining({ msg: 'demo catalog loaded', resources: expect.objectContaining({ created: total }) }));
+
+      // A restart loads nothing more.
+      await loadDemoCatalog(fresh.db, fresh.config, logger);
+      expect(await resources()).toBe(total);
+      expect(logged.filter((l) => l.msg === 'demo catalog loaded')).toHaveLength(1);
     } finally {
       await fresh.close();
     }
