@@ -194,7 +194,8 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   return q;
 }
 
-export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
+/** The two statements of a search: the page of items, and the facet counts with the total. */
+export function searchQueries(db: Knex, viewer: Principal, query: SearchQuery) {
   const terms = queryTerms(query.q);
   const matches = db('resource_search as rs').modify(applyFilters, viewer, query, terms);
   // Without text, the first page is a walk of the code index, stopping at the 20th visible row.
@@ -226,7 +227,11 @@ export async function searchResources(db: Knex, viewer: Principal, query: Search
     .modify(applyFilters, viewer, query, terms)
     .select(db.raw('rs.provider_code as p, rs.category_prefix as c, rs.facet_code as f, count(*)::int as n'))
     .groupByRaw('grouping sets ((rs.provider_code), (rs.category_prefix), (rs.facet_code))');
+  return { itemsQuery, facetQuery };
+}
 
+export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
+  const { itemsQuery, facetQuery } = searchQueries(db, viewer, query);
   const [items, facetRows] = await Promise.all([itemsQuery, facetQuery]);
   const counts = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
   const add = (facet: FacetName, value: string, n: number) => counts[facet].set(value, (counts[facet].get(value) ?? 0) + n);

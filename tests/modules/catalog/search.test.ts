@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS } from '../../../src/modules/catalog/catalog-search.js';
+import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS, searchQueries } from '../../../src/modules/catalog/catalog-search.js';
+import type { Principal } from '../../../src/plugins/auth.js';
 import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
@@ -124,13 +125,34 @@ describe('catalog search', () => {
       }
     });
 
-    it('answers a two-character query from the bigram index', async () => {
-      const plan = await ctx.db.transaction(async (trx) => {
-        await trx.raw('set local enable_seqscan = off');
-        const { rows } = await trx.raw("explain select resource_id from resource_search where catalog_bigrams(search_text) @> ?::text[]", [bigrams('婚姻')]);
-        return rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
-      });
-      expect(plan).toContain('resource_search_bigrams');
+    it('plans the real search, page and facets, through the bigram index', async () => {
+      // Thousands of other entries, so that the planner chooses the index on its own statistics
+      // rather than being forced to; rolled back afterwards.
+      const trx = await ctx.db.transaction();
+      try {
+        const facet = encodeFacets({ shareType: 1, subjectType: 'none', format: 'database', shareMethod: 'table', status: 'published' });
+        await trx.raw(`
+          with r as (
+            insert into resources (code, provider_code, status, published_version, latest_version)
+            select '301999/' || lpad(g::text, 6, '0'), :dept, 'published', 1, 1 from generate_series(1, 5000) g
+            returning id, code)
+          insert into resource_search (resource_id, code, provider_code, category_code, status, latest_status, published, version,
+            share_type, subject_type, format, share_method, open_to_public, category_prefix, facet_code, search_text)
+          select id, code, :dept, '301999', 'published', 'published', true, 1, 1, 'none', 'database', 'table', false, 301, :facet,
+            '企业年报' || code || E'\n' || '年度报告公示数据' from r`, { dept: sc.departmentCode, facet });
+        await trx.raw('analyze resource_search');
+        const viewer: Principal = { kind: 'user', role: 'dept_operator', userId: stranger.id, username: stranger.username, departmentCode: stranger.departmentCode };
+        const { itemsQuery, facetQuery } = searchQueries(trx, viewer, { q: '婚姻', limit: 20, offset: 0 });
+        for (const [label, query] of [['page', itemsQuery], ['facets', facetQuery]] as const) {
+          const { sql, bindings } = query.toSQL();
+          const { rows } = await trx.raw(`explain ${sql}`, bindings);
+          const plan = rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+          expect(plan, label).toContain('resource_search_bigrams');
+          expect(plan, label).not.toMatch(/Seq Scan on resource_search/);
+        }
+      } finally {
+        await trx.rollback();
+      }
     });
   });
 
