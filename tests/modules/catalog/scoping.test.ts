@@ -176,8 +176,12 @@ describe('catalog department scoping', () => {
       const theirs = await codes(otherOperator.headers);
       expect(theirs).toContain(published.code);
       expect(theirs).not.toContain(draft.code);
+      // A draft of otherAdmin's own, so that the filtered list cannot pass by being empty.
+      const theirDraft = await createDraft(ctx, otherOperator.headers, { name: '社保参保信息（草稿）' });
       const filtered = await inject('GET', '/v1/resources?status=draft&limit=200', otherAdmin.headers);
-      expect(filtered.json().items.every((i: { providerCode: string }) => i.providerCode === otherAdmin.departmentCode)).toBe(true);
+      const items: { code: string; providerCode: string }[] = filtered.json().items;
+      expect(items.map((i) => i.code)).toContain(theirDraft.code);
+      expect(items.every((i) => i.providerCode === otherAdmin.departmentCode)).toBe(true);
       expect(filtered.json().facets.provider.map((b: { value: string }) => b.value)).not.toContain(ownerAdmin.departmentCode);
       await expectStatus(inject('GET', '/v1/resources', {}), 401);
       await expectStatus(inject('GET', '/v1/resources', system), 403);

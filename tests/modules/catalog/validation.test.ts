@@ -42,6 +42,12 @@ describe('resource validation over HTTP', () => {
     await expect400(await post(resourceBody({ shareType: 2, shareConditions: '仅限婚姻登记相关事项' })), '/body/legalBasis', /required for share type 2/);
   });
 
+  it('names the missing legal basis of a resource not shared (type 3)', async () => {
+    const before = await count();
+    await expect400(await post(resourceBody({ shareType: 3 })), '/body/legalBasis', /required for share type 3 \(不予共享\)/);
+    expect(await count()).toBe(before);
+  });
+
   it('names openToPublic on a resource that is not shared (type 3)', async () => {
     await expect400(await post(resourceBody({ shareType: 3, legalBasis: '《条例》', openToPublic: true })), '/body/openToPublic', /share type 3/);
     const closed = await createDraft(ctx, owner.headers, { shareType: 3, legalBasis: '《条例》' });
