@@ -199,22 +199,3 @@ export function checkMask(rule: string, length: number): string | undefined {
   }
   return undefined;
 }
-
-/**
- * Masks a value by its rule: kept characters stay, every other character becomes '*'. A value
- * too short to keep both ends is masked whole, so a rule never reveals a short value entirely.
- */
-export function applyMask(value: string, rule: MaskRule): string {
-  const chars = Array.from(value);
-  switch (rule.kind) {
-    case 'none':
-      return value;
-    case 'full':
-      return '*'.repeat(chars.length);
-    case 'keep': {
-      if (rule.first + rule.last >= chars.length) return '*'.repeat(chars.length);
-      const hidden = chars.length - rule.first - rule.last;
-      return chars.slice(0, rule.first).join('') + '*'.repeat(hidden) + chars.slice(chars.length - rule.last).join('');
-    }
-  }
-}
