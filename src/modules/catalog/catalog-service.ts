@@ -277,12 +277,34 @@ export async function deprecateResource(db: Knex, trail: Trail & { actor: Princi
 
 // ── reads ─────────────────────────────────────────────────────────────────────────────────
 
-async function view(db: Knex, viewer: Principal, resourceId: string, version: number) {
-  const r = (await findResource(db, resourceId))!;
-  const v = (await loadVersion(db, r.id, version))!;
+/**
+ * The resource at `version` as `viewer` may see it; undefined when that version does not exist,
+ * or was never published and the viewer is not one who sees unpublished versions. That is
+ * published_at, not the status, which also says 'superseded' of versions earlier releases
+ * superseded without publishing them.
+ */
+async function loadView(db: Knex, viewer: Principal, r: ResourceRow, version: number) {
+  const v = await loadVersion(db, r.id, version);
+  if (!v || (v.published_at === null && !seesUnpublished(viewer, r.provider_code))) return undefined;
   const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
   return toResource(r, v, provider.name, viewer);
 }
+
+/** What a change answers: the resource re-read (the change moved its status and versions) at `version`, as its actor sees it. */
+async function view(db: Knex, actor: Principal, resourceId: string, version: number) {
+  return (await loadView(db, actor, (await findResource(db, resourceId))!, version))!;
+}
+
+const iso = (t: Date | null) => t?.toISOString() ?? null;
+
+/** The times of a version, as both the resource and the version list show them. */
+const versionTimes = (v: Pick<VersionRow, 'submitted_at' | 'reviewed_at' | 'published_at' | 'created_at' | 'updated_at'>) => ({
+  submittedAt: iso(v.submitted_at),
+  reviewedAt: iso(v.reviewed_at),
+  publishedAt: iso(v.published_at),
+  createdAt: v.created_at.toISOString(),
+  updatedAt: v.updated_at.toISOString(),
+});
 
 /**
  * A revision in draft or review is its department's business: to others the newest version is
@@ -290,7 +312,7 @@ async function view(db: Knex, viewer: Principal, resourceId: string, version: nu
  */
 const latestVersionFor = (r: ResourceRow, insider: boolean) => (insider ? r.latest_version : r.published_version ?? r.latest_version);
 
-export function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer: Principal) {
+function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer: Principal) {
   const insider = seesUnpublished(viewer, r.provider_code);
   const meta = rowToMetadata(v);
   return {
@@ -308,27 +330,20 @@ export function toResource(r: ResourceRow, v: VersionRow, providerName: string, 
     delivery: insider ? meta.delivery : { mode: meta.delivery.mode },
     publishDate: v.publish_day,
     ...(insider ? { reviewReason: v.review_reason } : {}),
-    submittedAt: v.submitted_at?.toISOString() ?? null,
-    reviewedAt: v.reviewed_at?.toISOString() ?? null,
-    publishedAt: v.published_at?.toISOString() ?? null,
-    createdAt: v.created_at.toISOString(),
-    updatedAt: v.updated_at.toISOString(),
+    ...versionTimes(v),
   };
 }
 
 /**
  * One version of a resource: by default the published one, or the latest for those who see
- * drafts when nothing is published yet. Versions that were never published are 404 to others:
- * that is published_at, not the status, which also says 'superseded' of versions that never
- * were published (written so by earlier releases).
+ * drafts when nothing is published yet. Versions that were never published are 404 to others.
  */
 export async function getResource(db: Knex, viewer: Principal, idOrCode: string, version?: number) {
   const r = await visibleResource(db, viewer, idOrCode);
   const wanted = version ?? r.published_version ?? r.latest_version;
-  const v = await loadVersion(db, r.id, wanted);
-  if (!v || (v.published_at === null && !seesUnpublished(viewer, r.provider_code))) throw notFound(`version ${wanted} of resource ${idOrCode}`);
-  const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
-  return toResource(r, v, provider.name, viewer);
+  const shown = await loadView(db, viewer, r, wanted);
+  if (!shown) throw notFound(`version ${wanted} of resource ${idOrCode}`);
+  return shown;
 }
 
 export async function listVersions(db: Knex, viewer: Principal, idOrCode: string) {
@@ -349,11 +364,7 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
       status: v.status,
       name: v.name,
       ...(insider ? { reviewReason: v.review_reason } : {}),
-      submittedAt: v.submitted_at?.toISOString() ?? null,
-      reviewedAt: v.reviewed_at?.toISOString() ?? null,
-      publishedAt: v.published_at?.toISOString() ?? null,
-      createdAt: v.created_at.toISOString(),
-      updatedAt: v.updated_at.toISOString(),
+      ...versionTimes(v),
     })),
   };
 }
