@@ -7,7 +7,8 @@ import { invalidField } from '../../lib/errors.js';
 import type { Principal } from '../../plugins/auth.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
-import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES } from '../../../schemas/catalog.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES, type searchResourcesQuery } from '../../../schemas/catalog.js';
 
 const MAX_TERMS = 8;
 
@@ -83,20 +84,8 @@ export async function syncSearchRow(trx: Knex.Transaction | Knex, resourceId: st
   await trx('resource_search').insert(row).onConflict('resource_id').merge();
 }
 
-export interface SearchQuery {
-  q?: string;
-  provider?: string;
-  category?: string;
-  shareType?: number;
-  subjectType?: string;
-  format?: string;
-  shareMethod?: string;
-  status?: string;
-  latestStatus?: string;
-  openToPublic?: boolean;
-  limit: number;
-  offset: number;
-}
+/** The validated query string of GET /v1/resources (limit and offset have defaults, so are always there). */
+export type SearchQuery = FromSchema<typeof searchResourcesQuery>;
 
 const SHARE_TYPE_LABELS: Record<string, string> = { 1: '无条件共享', 2: '有条件共享', 3: '不予共享' };
 const CLASS_LABELS: Record<string, string> = { 1: '基础信息资源', 2: '主题信息资源', 3: '部门信息资源' };
