@@ -133,11 +133,12 @@ export async function importCatalog(
     for (const { file, content } of files) {
       for (const [i, entry] of content.resources.entries()) {
         const outcome = await importResource(trx, file, content.department.code, entry);
-        if (typeof outcome === 'string') problems.push(`${file}: /resources/${i}/code ${outcome}`);
-        else counts.resources[outcome.result]++;
-        if (typeof outcome !== 'string' && outcome.result === 'skipped') {
-          counts.skippedEntries.push(`${file}: /resources/${i}/code ${entry.code} ${outcome.reason}`);
+        if (typeof outcome === 'string') {
+          problems.push(`${file}: /resources/${i}/code ${outcome}`);
+          continue;
         }
+        counts.resources[outcome.result]++;
+        if (outcome.result === 'skipped') counts.skippedEntries.push(`${file}: /resources/${i}/code ${entry.code} ${outcome.reason}`);
       }
     }
     if (problems.length) throw new CatalogImportError(problems);

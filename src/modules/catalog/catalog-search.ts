@@ -2,12 +2,12 @@
 // facet counts. Text is matched through character bigrams (migrations/…_create_catalog_bigrams_
 // function.ts explains why not pg_trgm): a GIN index on catalog_bigrams(search_text) finds the
 // rows holding every bigram of the query, and strpos() then confirms the whole term, in order.
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Knex } from 'knex';
 import { invalidField } from '../../lib/errors.js';
 import type { Principal } from '../../plugins/auth.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
-import type { FromSchema } from 'json-schema-to-ts';
 import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES, type searchResourcesQuery } from '../../../schemas/catalog.js';
 
 const MAX_TERMS = 8;
