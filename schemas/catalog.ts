@@ -7,6 +7,14 @@ import { timestampSchema, usccSchema, uuidSchema } from './common.js';
 export const RESOURCE_CODE_PATTERN = '^[1-3][0-9]{2}[0-9]{3}[0-9]{0,12}/[0-9]{1,10}$';
 /** 信息资源分类码 alone (类 + 项 + 目 + 细目). */
 export const CATEGORY_CODE_PATTERN = '^[1-3][0-9]{2}[0-9]{3}[0-9]{0,12}$';
+/**
+ * Free text that must say something: a visible character, and no U+0000 anywhere (PostgreSQL
+ * text and jsonb cannot hold it; refused here, the error names the field). The leading \s* and
+ * the visible character exclude each other, so matching stays linear in the length.
+ */
+export const TEXT_PATTERN = '^\\s*[^\\s\\u0000][^\\u0000]*$';
+/** Optional free text (descriptions, the search query): anything but U+0000. */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
 /** Masking rule grammar; see dataItemSchema.mask. */
 export const MASK_PATTERN = '^(none|full|first:[1-9][0-9]?|last:[1-9][0-9]?|first:[1-9][0-9]?,last:[1-9][0-9]?)$';
 
@@ -34,7 +42,7 @@ export const dataItemSchema = {
   additionalProperties: false,
   properties: {
     key: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', description: 'field key, unique within the resource; grants and records name fields by it' },
-    name: { type: 'string', minLength: 1, maxLength: 100, description: '信息项名称' },
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN, description: '信息项名称' },
     type: {
       type: 'string',
       enum: DATA_TYPES,
@@ -54,7 +62,7 @@ export const dataItemSchema = {
         + 'N and M are 1–99 and must leave at least one character masked',
       example: 'first:6,last:4',
     },
-    description: { type: 'string', maxLength: 500 },
+    description: { type: 'string', maxLength: 500, pattern: NO_NUL_PATTERN },
   },
 } as const;
 
@@ -65,8 +73,8 @@ export const controlParamSchema = {
   additionalProperties: false,
   properties: {
     key: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
-    name: { type: 'string', minLength: 1, maxLength: 100 },
-    description: { type: 'string', maxLength: 500 },
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN },
+    description: { type: 'string', maxLength: 500, pattern: NO_NUL_PATTERN },
   },
 } as const;
 
@@ -87,26 +95,26 @@ export const contactSchema = {
   required: ['name'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 100 },
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN },
     phone: { type: 'string', pattern: '^[0-9+() -]{5,30}$', maxLength: 30 },
     email: { type: 'string', format: 'email', maxLength: 200 },
   },
 } as const;
 
-const nameSchema = { type: 'string', minLength: 1, maxLength: 200, description: '信息资源名称' } as const;
-const summarySchema = { type: 'string', minLength: 1, maxLength: 4000, description: '信息资源摘要' } as const;
+const nameSchema = { type: 'string', minLength: 1, maxLength: 200, pattern: TEXT_PATTERN, description: '信息资源名称' } as const;
+const summarySchema = { type: 'string', minLength: 1, maxLength: 4000, pattern: TEXT_PATTERN, description: '信息资源摘要' } as const;
 const formatSchema = {
   type: 'string',
   enum: RESOURCE_FORMATS,
   description: '信息资源格式: electronic_file 电子文件, spreadsheet 电子表格, database 数据库, image 图形图像, streaming_media 流媒体, self_describing 自描述格式',
 } as const;
-const formatSubtypeSchema = { type: 'string', minLength: 1, maxLength: 100, description: 'sub-type, e.g. OFD, XLSX, PostgreSQL, JSON' } as const;
+const formatSubtypeSchema = { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN, description: 'sub-type, e.g. OFD, XLSX, PostgreSQL, JSON' } as const;
 const shareTypeSchema = {
   type: 'integer',
   enum: [1, 2, 3],
   description: '共享类型: 1 无条件共享 unconditional, 2 有条件共享 conditional, 3 不予共享 not shared',
 } as const;
-const textSchema = (description: string) => ({ type: 'string', minLength: 1, maxLength: 4000, description }) as const;
+const textSchema = (description: string) => ({ type: 'string', minLength: 1, maxLength: 4000, pattern: TEXT_PATTERN, description }) as const;
 const shareMethodSchema = { type: 'string', enum: SHARE_METHODS, description: '共享方式: table 库表交换, file 文件, interface 接口' } as const;
 const updateCycleSchema = { type: 'string', enum: UPDATE_CYCLES, description: '更新周期' } as const;
 const subjectTypeSchema = {
@@ -191,7 +199,7 @@ export const reviewResourceBody = {
   additionalProperties: false,
   properties: {
     decision: { type: 'string', enum: ['publish', 'reject'] },
-    reason: { type: 'string', minLength: 1, maxLength: 2000, description: 'required when rejecting' },
+    reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: TEXT_PATTERN, description: 'required when rejecting' },
   },
 } as const;
 
@@ -199,7 +207,7 @@ export const deprecateResourceBody = {
   type: 'object',
   required: ['reason'],
   additionalProperties: false,
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: TEXT_PATTERN } },
 } as const;
 
 export const resourceIdParams = {
@@ -211,6 +219,7 @@ export const resourceIdParams = {
       type: 'string',
       minLength: 1,
       maxLength: 64,
+      pattern: NO_NUL_PATTERN,
       description: 'the resource uuid, or its code URL-encoded (101001%2F00001)',
     },
   },
@@ -223,6 +232,8 @@ export const getResourceQuery = {
     version: {
       type: 'integer',
       minimum: 1,
+      // The column is a PostgreSQL integer.
+      maximum: 2_147_483_647,
       description: 'a specific version; default: the published version, or the latest draft for those who may see drafts',
     },
   },
@@ -247,7 +258,7 @@ export const resourceSchema = {
     providerName: { type: 'string' },
     status: { type: 'string', enum: RESOURCE_STATUSES, description: 'life cycle of the resource; applications are accepted while published' },
     publishedVersion: { type: ['integer', 'null'], description: 'the version applicants get and grants pin' },
-    latestVersion: { type: 'integer', description: 'newest version; above publishedVersion while a revision is drafted or in review' },
+    latestVersion: { type: 'integer', description: 'newest version; above publishedVersion while a revision is drafted or in review (shown to the owning department and the platform; others see publishedVersion)' },
     version: { type: 'integer', description: 'the version shown' },
     versionStatus: { type: 'string', enum: VERSION_STATUSES },
     name: { type: 'string' },
@@ -327,10 +338,13 @@ export const searchResourcesQuery = {
     q: {
       type: 'string',
       maxLength: 100,
+      pattern: NO_NUL_PATTERN,
       description: 'substring search over name, summary and data-item names; no word segmentation, so any part of a word matches '
-        + '(婚姻 finds 婚姻登记信息). Whitespace separates terms that must all match. Case-insensitive for Latin letters.',
+        + '(婚姻 finds 婚姻登记信息). Whitespace separates terms that must all match: at most 8, of which at most one may be a '
+        + 'single character (a query of one character alone, such as 信, reads every entry and answers more slowly). '
+        + 'Case-insensitive for Latin letters.',
     },
-    provider: { type: 'string', maxLength: 18, description: 'provider department code' },
+    provider: { ...usccSchema, description: 'provider department code (统一社会信用代码)' },
     category: { type: 'string', pattern: '^[1-3][0-9]{0,17}$', description: 'classification prefix: 1, 101, 101001, …' },
     shareType: { type: 'integer', enum: [1, 2, 3] },
     subjectType: { type: 'string', enum: SUBJECT_TYPES },
@@ -340,7 +354,8 @@ export const searchResourcesQuery = {
     latestStatus: {
       type: 'string',
       enum: ['draft', 'pending_review', 'published'],
-      description: "status of the newest version: 'pending_review' lists everything awaiting review, revisions of published resources included",
+      description: "status of the newest version: 'pending_review' lists everything awaiting review, revisions of published resources "
+        + "included. Revisions are seen by their department and the platform only: to others every resource's newest version is 'published'.",
     },
     openToPublic: { type: 'boolean' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
@@ -361,7 +376,7 @@ export const resourceSummarySchema = {
     categoryCode: { type: 'string' },
     status: { type: 'string', enum: RESOURCE_STATUSES },
     version: { type: 'integer', description: 'the version the entry shows: the published one, else the latest draft' },
-    latestStatus: { type: 'string', enum: VERSION_STATUSES },
+    latestStatus: { type: 'string', enum: VERSION_STATUSES, description: "status of the newest version; 'published' for other departments' resources (revisions are their department's business)" },
     summary: { type: 'string' },
     format: { type: 'string', enum: RESOURCE_FORMATS },
     shareType: { type: 'integer' },
@@ -409,6 +424,13 @@ export const searchResultSchema = {
 } as const;
 
 // ── responsibility list, export ───────────────────────────────────────────────────────────
+
+export const responsibilityParams = {
+  type: 'object',
+  required: ['code'],
+  additionalProperties: false,
+  properties: { code: { ...usccSchema, description: "the department's 统一社会信用代码" } },
+} as const;
 
 export const responsibilityListSchema = {
   type: 'object',

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -12,9 +11,8 @@ import { resolveServices, type Services } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
-import { CatalogImportError, importCatalogDir, importDemoCatalogIfEmpty, type ImportCounts } from './modules/catalog/catalog-import.js';
-import type { RuntimeConfig } from './app.js';
-import type { Db } from './db.js';
+import { CatalogImportError, importCatalogDir, type ImportCounts } from './modules/catalog/catalog-import.js';
+import { loadDemoCatalog } from './modules/catalog/demo-catalog.js';
 import { startScheduler, startWorkers, type Runner } from '../workers/index.js';
 import { USER_ROLES, type UserRole } from './plugins/auth.js';
 import { REDACT_PATHS } from './logger.js';
@@ -194,23 +192,6 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   }
 }
 
-/** The embedded hub is a demo: its first run loads catalog/, so there is something to find. */
-async function loadDemoCatalog(db: Db, config: RuntimeConfig, logger: Logger): Promise<void> {
-  // src/cli.ts under tsx, dist/src/cli.js when built: the catalog sits at the package root.
-  const dir = ['../catalog', '../../catalog'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((d) => existsSync(d));
-  if (!dir) {
-    logger.warn('no catalog/ directory next to the package; the demo catalog is not loaded');
-    return;
-  }
-  try {
-    const counts = await importDemoCatalogIfEmpty(db, deriveKeys(config.SHAREHUB_SECRET_KEY), dir);
-    if (counts) logger.info({ ...counts, dir }, 'demo catalog loaded');
-  } catch (err) {
-    // A broken demo catalog must not keep the hub from starting.
-    logger.error({ err }, 'the demo catalog could not be loaded');
-  }
-}
-
 async function catalogImport(config: Config, logger: Logger, dir: string): Promise<number> {
   if (!existsSync(dir)) {
     console.error(`no such directory: ${dir}`);
@@ -224,7 +205,8 @@ async function catalogImport(config: Config, logger: Logger, dir: string): Promi
     const { departments: d, resources: r } = counts;
     console.log(`catalog import from ${dir}: ${counts.files} files
   departments: ${d.created} created, ${d.existing} already registered
-  resources:   ${r.created} created, ${r.updated} updated (new version published), ${r.unchanged} unchanged, ${r.skipped} skipped (deprecated)`);
+  resources:   ${r.created} created, ${r.updated} updated (new version published), ${r.unchanged} unchanged, ${r.skipped} skipped`);
+    for (const entry of counts.skippedEntries) console.log(`  skipped ${entry}`);
     return 0;
   } catch (err) {
     if (err instanceof CatalogImportError) {

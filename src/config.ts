@@ -9,6 +9,9 @@ export const CONFIG_SCHEMA = {
   properties: {
     HOST: { type: 'string', default: '127.0.0.1', minLength: 1 },
     PORT: { type: 'integer', default: 3000, minimum: 0, maximum: 65535 },
+    // The hub's address as the public reaches it (behind a proxy, say), for the links of public
+    // documents such as the DCAT export; without a query or fragment. Default: see publicBaseUrl().
+    PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     REDIS_URL: { type: 'string', pattern: '^rediss?://' },
@@ -59,6 +62,17 @@ export const CONFIG_SCHEMA = {
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;
+
+/**
+ * PUBLIC_BASE_URL without a trailing slash, or http://HOST:PORT. Public documents take their
+ * links from here, never from a request's Host header: the client chooses that, and a cache in
+ * front of the hub would hand its links to everyone.
+ */
+export function publicBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'HOST' | 'PORT'>): string {
+  if (config.PUBLIC_BASE_URL) return config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -32,6 +32,12 @@ export function translatePgError(err: unknown): AppError | undefined {
     case '22007':
     case '22008':
       return new AppError('VALIDATION_FAILED', 'a value has the wrong format');
+    // U+0000 in text (22021) or in jsonb (22P05): PostgreSQL cannot store it, whatever the client meant.
+    case '22021':
+    case '22P05':
+      return new AppError('VALIDATION_FAILED', 'a value holds a character that cannot be stored (U+0000)');
+    case '22003':
+      return new AppError('VALIDATION_FAILED', 'a number is out of range');
     default:
       return undefined;
   }

@@ -56,15 +56,19 @@ export default fp<{ config: Config; keys: HubKeys }>(
     const verifyExternalToken = await externalKeyResolver(config);
 
     app.addHook('onRoute', (route) => {
-      const c = route.config as { roles?: readonly Role[]; public?: boolean } | undefined;
+      const c = route.config as { roles?: readonly Role[]; public?: boolean; optionalAuth?: boolean } | undefined;
       if (!c?.public && !c?.roles?.length) {
         throw new Error(`route ${route.method} ${route.url} states no roles (config.roles) and is not public`);
       }
       // The OpenAPI document states who may call each operation; tests check it is enforced.
+      // Optional sign-in is not "public": what a signed-in caller gets more is for the route's
+      // own description to say, and its security lists both anonymous and bearer access.
       if (route.schema) {
-        const who = c.public ? 'Public: no sign-in.' : `Roles: ${c.roles!.join(', ')}.`;
+        const who = c.public
+          ? (c.optionalAuth ? 'Optional sign-in: served without credentials; a token that is sent is checked (401 when invalid).' : 'Public: no sign-in.')
+          : `Roles: ${c.roles!.join(', ')}.`;
         route.schema = { ...route.schema, description: [route.schema.description, who].filter(Boolean).join('\n\n') };
-        if (c.public) route.schema = { ...route.schema, security: [] };
+        if (c.public) route.schema = { ...route.schema, security: c.optionalAuth ? route.schema.security ?? [{}, { bearer: [] }] : [] };
       }
     });
 

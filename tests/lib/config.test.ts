@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, publicBaseUrl } from '../../src/config.js';
 
 const run = promisify(execFile);
 
@@ -22,6 +22,15 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SHAREHUB_SECRET_KEY']);
+  });
+
+  it('takes the public base URL from PUBLIC_BASE_URL, else from HOST and PORT', () => {
+    expect(publicBaseUrl(loadConfig({}))).toBe('http://127.0.0.1:3000');
+    expect(publicBaseUrl(loadConfig({ HOST: '::1', PORT: '8080' }))).toBe('http://[::1]:8080');
+    expect(publicBaseUrl(loadConfig({ PUBLIC_BASE_URL: 'https://data.example.gov.cn/hub/' }))).toBe('https://data.example.gov.cn/hub');
+    for (const bad of ['data.example.gov.cn', 'ftp://data.example.gov.cn', 'https://data.example.gov.cn/?x=1', 'https://data.example.gov.cn/#top']) {
+      expect(() => loadConfig({ PUBLIC_BASE_URL: bad }), bad).toThrow(/PUBLIC_BASE_URL: must match pattern/);
+    }
   });
 
   it('treats an empty value as unset', () => {

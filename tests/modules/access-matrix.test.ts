@@ -5,7 +5,8 @@ import { makeSystem, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-interface Operation { method: Method; path: string; roles: string[] | 'public' }
+/** 'optional': public, but a token that is sent is checked (the route offers signed-in callers more). */
+interface Operation { method: Method; path: string; roles: string[] | 'public' | 'optional'; security?: Record<string, string[]>[] }
 
 const PRINCIPALS = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator', 'system'] as const;
 
@@ -13,13 +14,15 @@ const PRINCIPALS = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator', 
 async function operations(ctx: TestContext): Promise<Operation[]> {
   const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json();
   const ops: Operation[] = [];
-  for (const [path, item] of Object.entries<Record<string, { description?: string }>>(doc.paths)) {
+  for (const [path, item] of Object.entries<Record<string, { description?: string; security?: Record<string, string[]>[] }>>(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (path.startsWith('/docs')) continue;
       const desc = op.description ?? '';
-      const roles = desc.includes('Public: no sign-in.') ? 'public' : desc.match(/Roles: ([a-z_, ]+)\./)?.[1]?.split(', ');
+      const roles = desc.includes('Public: no sign-in.') ? 'public'
+        : desc.includes('Optional sign-in:') ? 'optional'
+          : desc.match(/Roles: ([a-z_, ]+)\./)?.[1]?.split(', ');
       expect(roles, `${method.toUpperCase()} ${path} documents who may call it`).toBeDefined();
-      ops.push({ method: method as Method, path, roles: roles! });
+      ops.push({ method: method as Method, path, roles: roles!, security: op.security });
     }
   }
   return ops;
@@ -58,7 +61,7 @@ describe('the 401/403 matrix of every route', () => {
   });
 
   it('refuses every non-public route without credentials (401)', async () => {
-    for (const op of ops.filter((o) => o.roles !== 'public')) {
+    for (const op of ops.filter((o) => Array.isArray(o.roles))) {
       const res = await call(op, {});
       expect(res.statusCode, `${op.method} ${op.path}`).toBe(401);
       expect(res.json().code).toBe('UNAUTHENTICATED');
@@ -74,7 +77,7 @@ describe('the 401/403 matrix of every route', () => {
   });
 
   it('refuses every role a route does not state (403), and lets the stated ones past the role check', async () => {
-    for (const op of ops.filter((o) => o.roles !== 'public')) {
+    for (const op of ops.filter((o) => Array.isArray(o.roles))) {
       for (const who of PRINCIPALS) {
         const res = await call(op, headers[who]);
         const label = `${who} → ${op.method} ${op.path}: ${res.body}`;
@@ -87,5 +90,21 @@ describe('the 401/403 matrix of every route', () => {
         }
       }
     }
+  });
+
+  it('serves optional sign-in routes without credentials, checks a token that is sent, and documents both', async () => {
+    const optional = ops.filter((o) => o.roles === 'optional');
+    expect(optional.map((o) => `${o.method} ${o.path}`)).toContain('get /v1/catalog/export');
+    for (const op of optional) {
+      expect(op.security, `${op.method} ${op.path}`).toEqual(expect.arrayContaining([{}, { bearer: [] }]));
+      expect((await call(op, {})).statusCode, `${op.method} ${op.path}`).not.toBe(401);
+      const forged = await call(op, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl' });
+      expect(forged.statusCode, `${op.method} ${op.path}`).toBe(401);
+      expect(forged.json().code).toBe('INVALID_CREDENTIALS');
+    }
+  });
+
+  it('documents public routes as needing no credentials', () => {
+    for (const op of ops.filter((o) => o.roles === 'public')) expect(op.security, `${op.method} ${op.path}`).toEqual([]);
   });
 });

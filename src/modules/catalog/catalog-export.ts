@@ -1,6 +1,7 @@
 // Catalog export: DCAT-AP JSON-LD of what may be shown to the public, and CSV of the whole
 // published catalog for signed-in users. Both are built from named columns only, so nothing
 // else of a resource (drafts, provider endpoints, review reasons) can leave through them.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
@@ -40,13 +41,16 @@ const zh = (value: string) => ({ '@value': value, '@language': 'zh' });
 
 /**
  * DCAT-AP catalog of the published resources that are open to the public (开放属性). Access
- * rights: PUBLIC when open without conditions, RESTRICTED when the opening has conditions.
- * Interface resources (共享方式 接口) are also described as a dcat:DataService at the hub's
- * records endpoint; the provider's own endpoint is never exported.
+ * rights: PUBLIC only when open without conditions and shared unconditionally (共享类型 1);
+ * RESTRICTED when the opening has conditions or the resource is conditionally shared (type 2):
+ * conditions that bind other departments bind the public too. Type 3 (不予共享) is never
+ * exported: validation refuses it open to the public, and rows written before that rule are
+ * left out here. Interface resources (共享方式 接口) are also described as a dcat:DataService at
+ * the hub's records endpoint; the provider's own endpoint is never exported.
  */
 export async function buildDcatCatalog(db: Knex, baseUrl: string) {
   const platform: { code: string; name: string } | undefined = await db('departments').where('is_platform', true).first('code', 'name');
-  const rows: Row[] = await publishedRows(db).where('v.open_to_public', true);
+  const rows: Row[] = await publishedRows(db).where('v.open_to_public', true).whereNot('v.share_type', 3);
   const agent = (code: string, name: string) => ({
     '@id': `${baseUrl}/v1/departments/${code}`,
     '@type': 'foaf:Agent',
@@ -61,7 +65,7 @@ export async function buildDcatCatalog(db: Knex, baseUrl: string) {
     const datasetId = `${baseUrl}/v1/resources/${row.id}`;
     const serviceId = `${baseUrl}/v1/resources/${row.id}/records`;
     const isService = meta.shareMethod === 'interface';
-    const accessRights = { '@id': meta.openConditions ? ACCESS_RESTRICTED : ACCESS_PUBLIC };
+    const accessRights = { '@id': meta.openConditions || meta.shareType !== 1 ? ACCESS_RESTRICTED : ACCESS_PUBLIC };
     const rights = meta.openConditions ? { 'dct:rights': { '@type': 'dct:RightsStatement', 'rdfs:label': zh(meta.openConditions) } } : {};
     const contact = {
       '@type': 'vcard:Kind',
@@ -120,6 +124,32 @@ export async function buildDcatCatalog(db: Knex, baseUrl: string) {
     'dcat:dataset': datasets,
     'dcat:service': services,
   };
+}
+
+// Part of the DCAT ETag: bump it when a release changes what buildDcatCatalog writes, so that
+// clients holding a tag of the old shape fetch the new one.
+const DCAT_SHAPE = 1;
+
+/**
+ * A weak ETag of the DCAT document, computed from what the document is built of rather than
+ * from the document, so a conditional request is answered without building it. Every catalog
+ * change touches resources.updated_at (or adds a row), renaming a department touches
+ * departments.updated_at. Sums, not maxima: a transaction's now() is its start time, so a change
+ * committed late can carry a timestamp older than the newest one.
+ */
+export async function dcatEtag(db: Knex, baseUrl: string): Promise<string> {
+  const { rows } = await db.raw(`
+    select (select count(*) || ':' || coalesce(sum(extract(epoch from updated_at)), 0) from resources) as resources,
+           (select count(*) || ':' || coalesce(sum(extract(epoch from updated_at)), 0) from departments) as departments`);
+  const { resources, departments } = rows[0] as { resources: string; departments: string };
+  return `W/"${createHash('sha256').update([DCAT_SHAPE, baseUrl, resources, departments].join('\n')).digest('base64url')}"`;
+}
+
+/** If-None-Match (a list of tags, or *) against `etag`, by the weak comparison RFC 9110 prescribes for it. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
 export const CSV_COLUMNS = [

@@ -3,6 +3,13 @@
 // first; then everything is written in one transaction, as the platform's own act: resources are
 // published directly, recorded on the trail with actor kind 'cli'. Importing the same files
 // again changes nothing; a changed entry is published as the resource's next version.
+//
+// Entries the import must not apply are skipped and listed in ImportCounts.skippedEntries
+// rather than stopping the import: a deprecated resource (the import never revives what a
+// department withdrew), and a resource whose department has a draft or a version in review open.
+// Publishing over that open version would end the department's work and expose it, and there is
+// no way to discard a draft, so stopping would block every later import until it is published.
+// A code that belongs to another department still stops the import: that is an error in the files.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -29,6 +36,8 @@ export interface ImportCounts {
   files: number;
   departments: { created: number; existing: number };
   resources: { created: number; updated: number; unchanged: number; skipped: number };
+  /** Each skipped entry as "file: /resources/i/code CODE reason". */
+  skippedEntries: string[];
 }
 
 /** Every problem found in the catalog files, each as "file: /pointer message". */
@@ -117,14 +126,19 @@ export async function importCatalog(
       files: files.length,
       departments: { created: 0, existing: 0 },
       resources: { created: 0, updated: 0, unchanged: 0, skipped: 0 },
+      skippedEntries: [],
     };
     await importDepartments(trx, keys, files, counts);
     const problems: string[] = [];
     for (const { file, content } of files) {
       for (const [i, entry] of content.resources.entries()) {
         const outcome = await importResource(trx, file, content.department.code, entry);
-        if (typeof outcome === 'string') problems.push(`${file}: /resources/${i}/code ${outcome}`);
-        else counts.resources[outcome.result]++;
+        if (typeof outcome === 'string') {
+          problems.push(`${file}: /resources/${i}/code ${outcome}`);
+          continue;
+        }
+        counts.resources[outcome.result]++;
+        if (outcome.result === 'skipped') counts.skippedEntries.push(`${file}: /resources/${i}/code ${entry.code} ${outcome.reason}`);
       }
     }
     if (problems.length) throw new CatalogImportError(problems);
@@ -159,7 +173,7 @@ async function importResource(
   file: string,
   providerCode: string,
   entry: Entry,
-): Promise<{ result: 'created' | 'updated' | 'unchanged' | 'skipped' } | string> {
+): Promise<{ result: 'created' | 'updated' | 'unchanged' } | { result: 'skipped'; reason: string } | string> {
   const meta = newMetadata(entry);
   const details = { code: entry.code, source: `catalog import ${file}` };
   const existing: ResourceRow | undefined = await trx('resources').where('code', entry.code).forUpdate().first();
@@ -175,11 +189,16 @@ async function importResource(
 
   if (existing.provider_code !== providerCode) return `${entry.code} belongs to department ${existing.provider_code}, not ${providerCode}`;
   // A deprecated resource stays deprecated: the import never revives what a department withdrew.
-  if (existing.status === 'deprecated') return { result: 'skipped' };
+  if (existing.status === 'deprecated') return { result: 'skipped', reason: 'is deprecated' };
   if (existing.published_version !== null) {
     const current: VersionRow = await trx('resource_versions').where({ resource_id: existing.id, version: existing.published_version }).first(versionColumns(trx));
     const sameDate = entry.publishDate === undefined || entry.publishDate === current.publish_day;
     if (sameDate && sameMetadata(rowToMetadata(current), meta)) return { result: 'unchanged' };
+  }
+  // The department's own draft or version in review (of a new resource or a revision): see the top.
+  const latest: Pick<VersionRow, 'status'> = await trx('resource_versions').where({ resource_id: existing.id, version: existing.latest_version }).first('status');
+  if (latest.status === 'draft' || latest.status === 'pending_review') {
+    return { result: 'skipped', reason: `has version ${existing.latest_version} open (${latest.status}) in its department` };
   }
   const version = existing.latest_version + 1;
   await trx('resource_versions').insert({ resource_id: existing.id, version, status: 'draft', ...metadataToColumns(meta) });

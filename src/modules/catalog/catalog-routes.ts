@@ -10,16 +10,17 @@ import {
   resourceIdParams,
   resourceSchema,
   responsibilityListSchema,
+  responsibilityParams,
   reviewResourceBody,
   searchResourcesQuery,
   searchResultSchema,
   updateResourceBody,
   versionListSchema,
 } from '../../../schemas/catalog.js';
-import { departmentCodeParams } from '../../../schemas/departments.js';
+import { publicBaseUrl } from '../../config.js';
 import { AppError } from '../../lib/errors.js';
 import { ALL_USERS, DEPT_ROLES, type Principal } from '../../plugins/auth.js';
-import { buildDcatCatalog, catalogCsvStream } from './catalog-export.js';
+import { buildDcatCatalog, catalogCsvStream, dcatEtag, etagMatches } from './catalog-export.js';
 import { searchResources } from './catalog-search.js';
 import {
   createResource,
@@ -128,7 +129,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       tags,
       summary: "A department's sharing responsibility list (共享责任清单)",
-      params: departmentCodeParams,
+      params: responsibilityParams,
       response: { 200: responsibilityListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => listResponsibilities(app.db, request.principal, request.params.code));
@@ -139,6 +140,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       tags,
       summary: 'Export the catalog: format=dcat (DCAT-AP JSON-LD, open resources, public) or format=csv (whole published catalog, signed-in users)',
+      description: 'Public for format=dcat; format=csv needs a signed-in user (any user role; not a system).',
       security: [{}, { bearer: [] }],
       querystring: exportQuery,
       response: {
@@ -149,12 +151,17 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
             'text/csv': { schema: { type: 'string', description: 'UTF-8 with BOM, CRLF line ends, one header line' } },
           },
         },
+        304: { description: 'format=dcat: unchanged since the ETag sent in If-None-Match', type: 'null' },
         ...errorResponses(400, 401, 403),
       },
     },
   }, async (request, reply) => {
     if (request.query.format === 'dcat') {
-      const doc = await buildDcatCatalog(app.db, `${request.protocol}://${request.host}`);
+      const baseUrl = publicBaseUrl(app.config);
+      const etag = await dcatEtag(app.db, baseUrl);
+      reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+      const doc = await buildDcatCatalog(app.db, baseUrl);
       // Sent as text: the JSON-LD keys (@context, dct:…) are built from named fields only.
       return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(doc));
     }

@@ -2,11 +2,13 @@
 // facet counts. Text is matched through character bigrams (migrations/…_create_catalog_bigrams_
 // function.ts explains why not pg_trgm): a GIN index on catalog_bigrams(search_text) finds the
 // rows holding every bigram of the query, and strpos() then confirms the whole term, in order.
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Knex } from 'knex';
+import { invalidField } from '../../lib/errors.js';
 import type { Principal } from '../../plugins/auth.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
-import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES } from '../../../schemas/catalog.js';
+import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES, type searchResourcesQuery } from '../../../schemas/catalog.js';
 
 const MAX_TERMS = 8;
 
@@ -28,9 +30,22 @@ export function bigrams(term: string): string[] {
   return [...out];
 }
 
+/**
+ * The distinct terms of a query, refused (400 naming q) rather than trimmed when there are more
+ * than MAX_TERMS: dropping terms would silently widen the search. A one-character term has no
+ * bigram, so the index cannot narrow it: it is matched by reading every visible entry. Alone
+ * (信) that is allowed, at about 100 ms at 100,000 resources; beside a longer term it costs
+ * little, the longer term narrowing first. Two or more such terms are refused: they add nothing
+ * a reader would not get by writing the characters together (婚 姻 → 婚姻), which uses the index.
+ */
 export function queryTerms(q: string | undefined): string[] {
   if (!q) return [];
-  return [...new Set(normalizeText(q).split(' ').filter(Boolean))].slice(0, MAX_TERMS);
+  const terms = [...new Set(normalizeText(q).split(' ').filter(Boolean))];
+  if (terms.length > MAX_TERMS) throw invalidField('/querystring/q', `has ${terms.length} terms; at most ${MAX_TERMS} are allowed`);
+  if (terms.filter((t) => Array.from(t).length === 1).length > 1) {
+    throw invalidField('/querystring/q', 'may hold at most one single-character term; write adjacent characters as one term (婚姻, not 婚 姻)');
+  }
+  return terms;
 }
 
 /**
@@ -69,20 +84,8 @@ export async function syncSearchRow(trx: Knex.Transaction | Knex, resourceId: st
   await trx('resource_search').insert(row).onConflict('resource_id').merge();
 }
 
-export interface SearchQuery {
-  q?: string;
-  provider?: string;
-  category?: string;
-  shareType?: number;
-  subjectType?: string;
-  format?: string;
-  shareMethod?: string;
-  status?: string;
-  latestStatus?: string;
-  openToPublic?: boolean;
-  limit: number;
-  offset: number;
-}
+/** The validated query string of GET /v1/resources (limit and offset have defaults, so are always there). */
+export type SearchQuery = FromSchema<typeof searchResourcesQuery>;
 
 const SHARE_TYPE_LABELS: Record<string, string> = { 1: '无条件共享', 2: '有条件共享', 3: '不予共享' };
 const CLASS_LABELS: Record<string, string> = { 1: '基础信息资源', 2: '主题信息资源', 3: '部门信息资源' };
@@ -136,14 +139,20 @@ export type FacetBucket = {
   count: number;
 };
 
-/** Who sees a resource that has never been published: its own department and the platform. */
+/** Who sees every resource that has never been published: the platform (admin, auditor). */
 export const seesAllResources = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
 
-function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuery) {
+/**
+ * Who sees a department's drafts, versions in review and review reasons: the department itself
+ * and the platform. Nobody else learns they exist, not even as a status.
+ */
+export const seesUnpublished = (viewer: Principal, providerCode: string) =>
+  seesAllResources(viewer) || viewer.departmentCode === providerCode;
+
+function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuery, terms: string[]) {
   if (!seesAllResources(viewer)) {
     q.where((w) => w.where('rs.published', true).orWhere('rs.provider_code', viewer.departmentCode));
   }
-  const terms = queryTerms(query.q);
   const grams = [...new Set(terms.flatMap(bigrams))];
   // node-pg sends a JS array as a PostgreSQL array literal.
   if (grams.length) q.whereRaw('catalog_bigrams(rs.search_text) @> ?::text[]', [grams]);
@@ -159,18 +168,30 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   if (query.format !== undefined) q.where('rs.format', query.format);
   if (query.shareMethod !== undefined) q.where('rs.share_method', query.shareMethod);
   if (query.status !== undefined) q.where('rs.status', query.status);
-  if (query.latestStatus !== undefined) q.where('rs.latest_status', query.latestStatus);
+  if (query.latestStatus !== undefined) {
+    const wanted = query.latestStatus;
+    if (seesAllResources(viewer)) q.where('rs.latest_status', wanted);
+    else {
+      // Filter on what the viewer is shown: other departments' resources always show 'published'.
+      q.where((w) => {
+        w.where((own) => own.where('rs.provider_code', viewer.departmentCode).where('rs.latest_status', wanted));
+        if (wanted === 'published') w.orWhere('rs.provider_code', '<>', viewer.departmentCode);
+      });
+    }
+  }
   if (query.openToPublic !== undefined) q.where('rs.open_to_public', query.openToPublic);
   return q;
 }
 
-export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
-  const matches = db('resource_search as rs').modify(applyFilters, viewer, query);
+/** The two statements of a search: the page of items, and the facet counts with the total. */
+export function searchQueries(db: Knex, viewer: Principal, query: SearchQuery) {
+  const terms = queryTerms(query.q);
+  const matches = db('resource_search as rs').modify(applyFilters, viewer, query, terms);
   // Without text, the first page is a walk of the code index, stopping at the 20th visible row.
   // With text, that walk can read most of the table when the matches cluster in code order, and
   // the planner cannot know; behind the OFFSET 0 fence PostgreSQL collects the matches through
   // the bigram index and keeps the page in a top-N sort, at a cost that follows the matches.
-  const source: Knex.QueryBuilder = queryTerms(query.q).length
+  const source: Knex.QueryBuilder = terms.length
     ? db.from(db.raw('(? offset 0) as rs', [matches.select('rs.resource_id', 'rs.version', 'rs.latest_status', 'rs.code')]))
     : matches;
   const page = source
@@ -192,10 +213,14 @@ export async function searchResources(db: Knex, viewer: Principal, query: Search
   // Every facet and the total in one pass over the matches, grouped by three small keys; the
   // five packed facets are unpacked from facet_code here.
   const facetQuery = db('resource_search as rs')
-    .modify(applyFilters, viewer, query)
+    .modify(applyFilters, viewer, query, terms)
     .select(db.raw('rs.provider_code as p, rs.category_prefix as c, rs.facet_code as f, count(*)::int as n'))
     .groupByRaw('grouping sets ((rs.provider_code), (rs.category_prefix), (rs.facet_code))');
+  return { itemsQuery, facetQuery };
+}
 
+export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
+  const { itemsQuery, facetQuery } = searchQueries(db, viewer, query);
   const [items, facetRows] = await Promise.all([itemsQuery, facetQuery]);
   const counts = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
   const add = (facet: FacetName, value: string, n: number) => counts[facet].set(value, (counts[facet].get(value) ?? 0) + n);
@@ -225,7 +250,7 @@ export async function searchResources(db: Knex, viewer: Principal, query: Search
       categoryCode: r.category_code,
       status: r.status,
       version: r.version,
-      latestStatus: r.latest_status,
+      latestStatus: seesUnpublished(viewer, r.provider_code) ? r.latest_status : 'published',
       summary: r.summary,
       format: r.format,
       shareType: r.share_type,

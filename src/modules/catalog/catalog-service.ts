@@ -11,7 +11,7 @@ import { AppError, illegalState, invalidField, notFound, otherDepartment } from 
 import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
-import { seesAllResources, syncSearchRow } from './catalog-search.js';
+import { seesUnpublished, syncSearchRow } from './catalog-search.js';
 import { categoryOf, checkResource, type ControlParam, type DataItem, type Delivery, type ResourceMetadata } from './resource-validation.js';
 
 /** Who acts and under which request, for the trail. */
@@ -33,10 +33,6 @@ export type NewResource = Omit<ResourceMetadata, 'categoryCode' | 'formatSubtype
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The owning department and the platform (admin, auditor) see drafts; nobody else learns they exist. */
-export const seesUnpublished = (viewer: Principal, providerCode: string) =>
-  seesAllResources(viewer) || viewer.departmentCode === providerCode;
 
 const userIdOf = (actor: Actor) => ('userId' in actor ? actor.userId : null);
 
@@ -216,9 +212,11 @@ export async function reviewResource(
 }
 
 /**
- * Makes `version` the one applicants get: the previously published version becomes superseded
- * (still readable; grants that pin it keep it), as does any unpublished version below `version`.
- * Used by the review and by the catalog import (the platform's own act).
+ * Makes `version` the one applicants get. Only the version published until now becomes
+ * superseded (still readable; grants that pin it keep it). A draft or a version in review is
+ * never touched: it was never shown outside its department, and superseding it would both end
+ * the department's work and make it readable to everyone. Used by the review and by the
+ * catalog import (the platform's own act), which refuses resources with such a version open.
  */
 export async function publishVersion(
   trx: Knex.Transaction,
@@ -228,9 +226,8 @@ export async function publishVersion(
   opts: { reason?: string | null; publishDate?: string; details?: Record<string, unknown> } = {},
 ) {
   const superseded: { version: number }[] = await trx('resource_versions')
-    .where('resource_id', r.id)
-    .where('version', '<', version)
-    .whereIn('status', ['published', 'draft', 'pending_review'])
+    .where({ resource_id: r.id, status: 'published' })
+    .whereNot('version', version)
     .update({ status: 'superseded', updated_at: trx.fn.now() })
     .returning('version');
   await trx('resource_versions').where({ resource_id: r.id, version }).update({
@@ -251,16 +248,27 @@ export async function publishVersion(
   });
 }
 
+const DEPRECATED_REVIEW_REASON = 'resource deprecated';
+
 /** Stops new applications; existing grants run to their expiry. */
 export async function deprecateResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string, input: { reason: string }) {
   return db.transaction(async (trx) => {
     const r = await visibleResource(trx, trail.actor, idOrCode, true);
     if (trail.actor.role !== 'platform_admin' && r.provider_code !== trail.actor.departmentCode) throw otherDepartment('the resource');
     if (r.status !== 'published') throw illegalState(describe(r), r.status, 'deprecate');
+    // A revision in review could never be reviewed now (409 'deprecated') and would wait in the
+    // platform's queue for ever: it goes back to draft, saying why. A draft is left as it is.
+    const latest = (await loadVersion(trx, r.id, r.latest_version))!;
+    const returned = latest.status === 'pending_review' ? latest.version : undefined;
+    if (returned !== undefined) {
+      await trx('resource_versions').where({ resource_id: r.id, version: returned })
+        .update({ status: 'draft', review_reason: DEPRECATED_REVIEW_REASON, updated_at: trx.fn.now() });
+    }
     await touch(trx, r, { status: 'deprecated' });
     await recordEvent(trx, {
       actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: r.published_version ?? undefined,
-      action: 'resource.deprecated', reason: input.reason, details: { code: r.code },
+      action: 'resource.deprecated', reason: input.reason,
+      details: { code: r.code, ...(returned !== undefined ? { revisionReturnedToDraft: returned } : {}) },
     });
     await syncSearchRow(trx, r.id);
     return view(trx, trail.actor, r.id, r.published_version!);
@@ -269,14 +277,42 @@ export async function deprecateResource(db: Knex, trail: Trail & { actor: Princi
 
 // ── reads ─────────────────────────────────────────────────────────────────────────────────
 
-async function view(db: Knex, viewer: Principal, resourceId: string, version: number) {
-  const r = (await findResource(db, resourceId))!;
-  const v = (await loadVersion(db, r.id, version))!;
+/**
+ * The resource at `version` as `viewer` may see it; undefined when that version does not exist,
+ * or was never published and the viewer is not one who sees unpublished versions. That is
+ * published_at, not the status, which also says 'superseded' of versions earlier releases
+ * superseded without publishing them.
+ */
+async function loadView(db: Knex, viewer: Principal, r: ResourceRow, version: number) {
+  const v = await loadVersion(db, r.id, version);
+  if (!v || (v.published_at === null && !seesUnpublished(viewer, r.provider_code))) return undefined;
   const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
   return toResource(r, v, provider.name, viewer);
 }
 
-export function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer: Principal) {
+/** What a change answers: the resource re-read (the change moved its status and versions) at `version`, as its actor sees it. */
+async function view(db: Knex, actor: Principal, resourceId: string, version: number) {
+  return (await loadView(db, actor, (await findResource(db, resourceId))!, version))!;
+}
+
+const iso = (t: Date | null) => t?.toISOString() ?? null;
+
+/** The times of a version, as both the resource and the version list show them. */
+const versionTimes = (v: Pick<VersionRow, 'submitted_at' | 'reviewed_at' | 'published_at' | 'created_at' | 'updated_at'>) => ({
+  submittedAt: iso(v.submitted_at),
+  reviewedAt: iso(v.reviewed_at),
+  publishedAt: iso(v.published_at),
+  createdAt: v.created_at.toISOString(),
+  updatedAt: v.updated_at.toISOString(),
+});
+
+/**
+ * A revision in draft or review is its department's business: to others the newest version is
+ * the published one (they see only resources that have one).
+ */
+const latestVersionFor = (r: ResourceRow, insider: boolean) => (insider ? r.latest_version : r.published_version ?? r.latest_version);
+
+function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer: Principal) {
   const insider = seesUnpublished(viewer, r.provider_code);
   const meta = rowToMetadata(v);
   return {
@@ -286,7 +322,7 @@ export function toResource(r: ResourceRow, v: VersionRow, providerName: string, 
     providerName,
     status: r.status,
     publishedVersion: r.published_version,
-    latestVersion: r.latest_version,
+    latestVersion: latestVersionFor(r, insider),
     version: v.version,
     versionStatus: v.status,
     ...meta,
@@ -294,15 +330,9 @@ export function toResource(r: ResourceRow, v: VersionRow, providerName: string, 
     delivery: insider ? meta.delivery : { mode: meta.delivery.mode },
     publishDate: v.publish_day,
     ...(insider ? { reviewReason: v.review_reason } : {}),
-    submittedAt: v.submitted_at?.toISOString() ?? null,
-    reviewedAt: v.reviewed_at?.toISOString() ?? null,
-    publishedAt: v.published_at?.toISOString() ?? null,
-    createdAt: v.created_at.toISOString(),
-    updatedAt: v.updated_at.toISOString(),
+    ...versionTimes(v),
   };
 }
-
-const isUnpublishedVersion = (status: VersionRow['status']) => status === 'draft' || status === 'pending_review';
 
 /**
  * One version of a resource: by default the published one, or the latest for those who see
@@ -311,10 +341,9 @@ const isUnpublishedVersion = (status: VersionRow['status']) => status === 'draft
 export async function getResource(db: Knex, viewer: Principal, idOrCode: string, version?: number) {
   const r = await visibleResource(db, viewer, idOrCode);
   const wanted = version ?? r.published_version ?? r.latest_version;
-  const v = await loadVersion(db, r.id, wanted);
-  if (!v || (isUnpublishedVersion(v.status) && !seesUnpublished(viewer, r.provider_code))) throw notFound(`version ${wanted} of resource ${idOrCode}`);
-  const provider: { name: string } = await db('departments').where('code', r.provider_code).first('name');
-  return toResource(r, v, provider.name, viewer);
+  const shown = await loadView(db, viewer, r, wanted);
+  if (!shown) throw notFound(`version ${wanted} of resource ${idOrCode}`);
+  return shown;
 }
 
 export async function listVersions(db: Knex, viewer: Principal, idOrCode: string) {
@@ -322,24 +351,20 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
   const insider = seesUnpublished(viewer, r.provider_code);
   const rows: VersionRow[] = await db('resource_versions')
     .where('resource_id', r.id)
-    .modify((q) => { if (!insider) q.whereIn('status', ['published', 'superseded']); })
+    .modify((q) => { if (!insider) q.whereNotNull('published_at'); })
     .orderBy('version', 'desc')
     .select('version', 'status', 'name', 'review_reason', 'submitted_at', 'reviewed_at', 'published_at', 'created_at', 'updated_at');
   return {
     resourceId: r.id,
     code: r.code,
     publishedVersion: r.published_version,
-    latestVersion: r.latest_version,
+    latestVersion: latestVersionFor(r, insider),
     items: rows.map((v) => ({
       version: v.version,
       status: v.status,
       name: v.name,
       ...(insider ? { reviewReason: v.review_reason } : {}),
-      submittedAt: v.submitted_at?.toISOString() ?? null,
-      reviewedAt: v.reviewed_at?.toISOString() ?? null,
-      publishedAt: v.published_at?.toISOString() ?? null,
-      createdAt: v.created_at.toISOString(),
-      updatedAt: v.updated_at.toISOString(),
+      ...versionTimes(v),
     })),
   };
 }

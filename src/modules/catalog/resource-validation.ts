@@ -1,5 +1,6 @@
 // Cross-field rules of a resource's metadata, which JSON Schema cannot say (or cannot say with an
 // error that names the field). The shape itself is checked by the schemas in schemas/catalog.ts.
+import { BlockList, isIP } from 'node:net';
 import type { FieldProblem } from '../../lib/errors.js';
 import type {
   DATA_TYPES,
@@ -100,6 +101,8 @@ export function checkResource(code: string, meta: ResourceMetadata, base: string
   if (meta.shareType === 1 && !isBlank(meta.shareConditions)) at('/shareConditions', 'must be absent for share type 1 (无条件共享)');
 
   if (!meta.openToPublic && !isBlank(meta.openConditions)) at('/openConditions', 'must be absent unless openToPublic');
+  // What may not be shared even with other departments cannot be opened to the public.
+  if (meta.shareType === 3 && meta.openToPublic) at('/openToPublic', 'must be false for share type 3 (不予共享)');
 
   if (meta.subjectType === 'none') {
     if (meta.subjectKey !== null) at('/subjectKey', "must be absent when subjectType is 'none'");
@@ -121,6 +124,10 @@ export function checkResource(code: string, meta: ResourceMetadata, base: string
   if (meta.delivery.mode === 'hosted' && meta.delivery.endpoint !== undefined) {
     at('/delivery/endpoint', "must be absent when mode is 'hosted' (the hub serves the data)");
   }
+  if (meta.delivery.endpoint !== undefined) {
+    const problem = endpointProblem(meta.delivery.endpoint);
+    if (problem) at('/delivery/endpoint', problem);
+  }
 
   if (meta.contact.phone === undefined && meta.contact.email === undefined) at('/contact', 'needs a phone or an email');
 
@@ -128,6 +135,42 @@ export function checkResource(code: string, meta: ResourceMetadata, base: string
     if (related === code) at(`/relatedCodes/${i}`, 'a resource cannot be related to itself');
   });
   return problems;
+}
+
+// ── provider endpoints ────────────────────────────────────────────────────────────────────
+
+// The hub calls a provider's endpoint from inside its own network, so a department must not be
+// able to point it at the hub's host (loopback, and the unspecified address, which reaches it
+// too) or at link-local neighbours such as a cloud metadata service (169.254.169.254). Private
+// ranges stay allowed: providers sit on the government intranet. This checks the literal URL
+// only; a name that resolves to such an address is refused when the hub connects
+// (src/lib/outbound-target.ts).
+const FORBIDDEN_ADDRESSES = new BlockList();
+FORBIDDEN_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
+FORBIDDEN_ADDRESSES.addSubnet('169.254.0.0', 16, 'ipv4');
+FORBIDDEN_ADDRESSES.addAddress('0.0.0.0', 'ipv4');
+FORBIDDEN_ADDRESSES.addAddress('::1', 'ipv6');
+FORBIDDEN_ADDRESSES.addAddress('::', 'ipv6');
+FORBIDDEN_ADDRESSES.addSubnet('fe80::', 10, 'ipv6');
+
+/** Why the hub must not call `endpoint`, or undefined. IPv4-mapped IPv6 forms are checked as IPv4. */
+export function endpointProblem(endpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return 'is not a URL';
+  }
+  // Credentials in a URL end up in logs and the trail; providers authenticate the hub by signature.
+  if (url.username || url.password) return 'must not hold credentials (user:password@)';
+  // The URL parser has already normalised numeric forms (2130706433, 0x7f.1 → 127.0.0.1).
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return `must not point at the hub's own host (${host})`;
+  const family = isIP(host);
+  if (family && FORBIDDEN_ADDRESSES.check(host, family === 4 ? 'ipv4' : 'ipv6')) {
+    return `must not point at ${host}: a loopback, link-local or unspecified address`;
+  }
+  return undefined;
 }
 
 // ── masking rules ─────────────────────────────────────────────────────────────────────────
@@ -155,23 +198,4 @@ export function checkMask(rule: string, length: number): string | undefined {
     return `keeps ${mask.first + mask.last} of at most ${length} characters, so it would hide nothing`;
   }
   return undefined;
-}
-
-/**
- * Masks a value by its rule: kept characters stay, every other character becomes '*'. A value
- * too short to keep both ends is masked whole, so a rule never reveals a short value entirely.
- */
-export function applyMask(value: string, rule: MaskRule): string {
-  const chars = Array.from(value);
-  switch (rule.kind) {
-    case 'none':
-      return value;
-    case 'full':
-      return '*'.repeat(chars.length);
-    case 'keep': {
-      if (rule.first + rule.last >= chars.length) return '*'.repeat(chars.length);
-      const hidden = chars.length - rule.first - rule.last;
-      return chars.slice(0, rule.first).join('') + '*'.repeat(hidden) + chars.slice(chars.length - rule.last).join('');
-    }
-  }
 }

@@ -179,3 +179,86 @@ describe('catalog export', () => {
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
   });
 });
+
+describe('DCAT access rights and the share type', () => {
+  let ctx: TestContext;
+  let admin: Headers;
+  let owner: Awaited<ReturnType<typeof makeUser>>;
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    admin = bearer(await adminToken(ctx));
+    owner = await makeUser(ctx, 'dept_admin');
+  });
+  afterAll(async () => ctx.close());
+
+  const datasets = async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/catalog/export?format=dcat' });
+    return Object.fromEntries((JSON.parse(res.body)['dcat:dataset'] as Node[]).map((d) => [d['dct:identifier'], d]));
+  };
+
+  it('restricts a conditionally shared resource even when it is open without conditions', async () => {
+    const conditional = await publishedResource(ctx, owner.headers, admin, {
+      code: nextCode('201001'), openToPublic: true, shareType: 2, shareConditions: '仅限相关事项', legalBasis: '《条例》',
+    });
+    const unconditional = await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001'), openToPublic: true });
+    const byCode = await datasets();
+    expect(byCode[conditional.code]!['dct:accessRights']).toEqual({ '@id': 'http://publications.europa.eu/resource/authority/access-right/RESTRICTED' });
+    expect(byCode[unconditional.code]!['dct:accessRights']).toEqual({ '@id': 'http://publications.europa.eu/resource/authority/access-right/PUBLIC' });
+  });
+
+  it('never exports a resource not shared (type 3), even one stored as open before validation refused that', async () => {
+    const r = await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001'), shareType: 3, legalBasis: '《条例》' });
+    await ctx.db('resource_versions').where({ resource_id: r.id, version: 1 }).update({ open_to_public: true });
+    expect(Object.keys(await datasets())).not.toContain(r.code);
+  });
+});
+
+describe('DCAT links and caching', () => {
+  let ctx: TestContext;
+  let admin: Headers;
+  let owner: Awaited<ReturnType<typeof makeUser>>;
+  beforeAll(async () => {
+    ctx = await buildTestApp({ PUBLIC_BASE_URL: 'https://data.example.gov.cn/sharehub/' });
+    admin = bearer(await adminToken(ctx));
+    owner = await makeUser(ctx, 'dept_admin');
+    await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001'), openToPublic: true });
+  });
+  afterAll(async () => ctx.close());
+
+  const dcat = (headers: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url: '/v1/catalog/export?format=dcat', headers });
+
+  it("builds every link from PUBLIC_BASE_URL, never from the client's Host header", async () => {
+    const res = await dcat({ host: 'attacker.example', 'x-forwarded-host': 'attacker.example' });
+    expect(res.body).not.toContain('attacker.example');
+    const doc = JSON.parse(res.body) as Node;
+    expect(doc['@id']).toBe('https://data.example.gov.cn/sharehub/v1/catalog');
+    const ids = res.body.match(/"@id":"https?:\/\/[^"]+/g)!.filter((id) => !id.includes('europa.eu') && !id.includes('mailto:') && !id.includes('tel:'));
+    expect(ids.length).toBeGreaterThan(3);
+    for (const id of ids) expect(id).toMatch(/^"@id":"https:\/\/data\.example\.gov\.cn\/sharehub\/(v1|docs)\//);
+  });
+
+  it('answers If-None-Match with 304 until the catalog or a department changes', async () => {
+    const first = await dcat();
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/".+"$/);
+    const again = await dcat({ 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    expect((await dcat({ 'if-none-match': `"other", ${etag}` })).statusCode).toBe(304);
+    expect((await dcat({ 'if-none-match': '"other"' })).statusCode).toBe(200);
+
+    // A resource published (even one not open: the tag covers the catalog, not only the export).
+    await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001') });
+    const afterPublish = await dcat({ 'if-none-match': etag });
+    expect(afterPublish.statusCode).toBe(200);
+    const etag2 = afterPublish.headers.etag as string;
+    expect(etag2).not.toBe(etag);
+
+    // A department renamed: its name is in the document.
+    const rename = await ctx.app.inject({ method: 'PATCH', url: `/v1/departments/${owner.departmentCode}`, headers: admin, payload: { name: '省教育厅（更名）' } });
+    expect(rename.statusCode, rename.body).toBe(200);
+    const afterRename = await dcat({ 'if-none-match': etag2 });
+    expect(afterRename.statusCode).toBe(200);
+    expect(afterRename.body).toContain('省教育厅（更名）');
+  });
+});

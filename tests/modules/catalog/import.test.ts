@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/lib/crypto.js';
 import { checkUscc } from '../../../src/lib/identifiers.js';
@@ -14,6 +15,7 @@ import {
   readCatalogDir,
   type LoadedFile,
 } from '../../../src/modules/catalog/catalog-import.js';
+import { demoCatalogDir, loadDemoCatalog } from '../../../src/modules/catalog/demo-catalog.js';
 import { adminToken, bearer, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 
@@ -200,12 +202,89 @@ describe('catalog import', () => {
     expect(await counts(ctx)).toEqual(before);
   });
 
+  describe("a department's open version", () => {
+    // The police file's first entry, changed, as the only entry of a catalog.
+    async function changedPoliceEntry(summary: string, code?: string): Promise<LoadedFile> {
+      const police = (await readCatalogDir(DEMO_DIR)).find((f) => f.file === 'public-security.json')!;
+      const entry = { ...police.content.resources[0]!, summary, ...(code ? { code } : {}) };
+      return { file: 'public-security.json', content: { department: police.content.department, resources: [entry] } };
+    }
+    const versionsOf = async (code: string) => {
+      const r = await ctx.db('resources').where('code', code).first();
+      return ctx.db('resource_versions').where('resource_id', r.id).orderBy('version').select('version', 'status', 'summary');
+    };
+
+    it('is never published over: the entry is skipped and listed while a revision is in draft or review', async () => {
+      const file = await changedPoliceEntry('导入的新摘要');
+      const code = file.content.resources[0]!.code;
+      const owner = await makeUser(ctx, 'dept_admin', file.content.department.code);
+      const revision = await ctx.app.inject({ method: 'PATCH', url: `/v1/resources/${encodeURIComponent(code)}`, headers: owner.headers, payload: { summary: '部门修订中的摘要' } });
+      expect(revision.json()).toMatchObject({ version: 2, versionStatus: 'draft' });
+
+      for (const state of ['draft', 'pending_review']) {
+        if (state === 'pending_review') {
+          expect((await ctx.app.inject({ method: 'POST', url: `/v1/resources/${encodeURIComponent(code)}/submit`, headers: owner.headers })).statusCode).toBe(200);
+        }
+        const result = (await importCatalog(ctx.db, keys(), [file]))!;
+        expect(result.resources).toEqual({ created: 0, updated: 0, unchanged: 0, skipped: 1 });
+        expect(result.skippedEntries).toEqual([`public-security.json: /resources/0/code ${code} has version 2 open (${state}) in its department`]);
+        expect(await versionsOf(code)).toEqual([
+          { version: 1, status: 'published', summary: expect.not.stringContaining('导入') },
+          { version: 2, status: state, summary: '部门修订中的摘要' },
+        ]);
+      }
+      // Other departments still cannot read the revision.
+      const other = await makeUser(ctx, 'dept_operator');
+      const get = await ctx.app.inject({ method: 'GET', url: `/v1/resources/${encodeURIComponent(code)}?version=2`, headers: other.headers });
+      expect(get.statusCode).toBe(404);
+    });
+
+    it("is never published over when the department drafted the code itself and never published it", async () => {
+      const file = await changedPoliceEntry('导入的摘要', '101001/00777');
+      const owner = await makeUser(ctx, 'dept_operator', file.content.department.code);
+      const { publishDate: _publishDate, ...draftBody } = file.content.resources[0]!;
+      const draft = await ctx.app.inject({ method: 'POST', url: '/v1/resources', headers: owner.headers, payload: { ...draftBody, summary: '部门自己的草稿' } });
+      expect(draft.statusCode, draft.body).toBe(201);
+
+      const result = (await importCatalog(ctx.db, keys(), [file]))!;
+      expect(result.resources).toMatchObject({ created: 0, updated: 0, skipped: 1 });
+      expect(result.skippedEntries[0]).toMatch(/101001\/00777 has version 1 open \(draft\)/);
+      expect(await ctx.db('resources').where('code', '101001/00777').first()).toMatchObject({ status: 'draft', published_version: null });
+      expect(await versionsOf('101001/00777')).toEqual([{ version: 1, status: 'draft', summary: '部门自己的草稿' }]);
+      const other = await makeUser(ctx, 'dept_operator');
+      expect((await ctx.app.inject({ method: 'GET', url: '/v1/resources/101001%2F00777', headers: other.headers })).statusCode).toBe(404);
+    });
+  });
+
   it('loads the demo catalog on a first start only', async () => {
     const fresh = await buildTestApp();
     try {
       const loaded = await importDemoCatalogIfEmpty(fresh.db, deriveKeys(fresh.config.SHAREHUB_SECRET_KEY), DEMO_DIR);
       expect(loaded?.resources.created).toBeGreaterThanOrEqual(15);
       expect(await importDemoCatalogIfEmpty(fresh.db, deriveKeys(fresh.config.SHAREHUB_SECRET_KEY), DEMO_DIR)).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('is loaded by the embedded start, as `sharehub start` runs it, into an empty hub only', async () => {
+    expect(demoCatalogDir()).toBe(DEMO_DIR);
+    const fresh = await buildTestApp();
+    try {
+      const logged: { msg: string; resources?: object }[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+      const total = (await readCatalogDir(DEMO_DIR)).reduce((n, f) => n + f.content.resources.length, 0);
+      const resources = async () => Number((await fresh.db('resources').count({ n: '*' }).first())!.n);
+      expect(await resources()).toBe(0);
+
+      await loadDemoCatalog(fresh.db, fresh.config, logger);
+      expect(await resources()).toBe(total);
+      expect(logged).toContainEqual(expect.objectContaining({ msg: 'demo catalog loaded', resources: expect.objectContaining({ created: total }) }));
+
+      // A restart loads nothing more.
+      await loadDemoCatalog(fresh.db, fresh.config, logger);
+      expect(await resources()).toBe(total);
+      expect(logged.filter((l) => l.msg === 'demo catalog loaded')).toHaveLength(1);
     } finally {
       await fresh.close();
     }

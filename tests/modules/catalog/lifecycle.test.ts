@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getApplicableVersion } from '../../../src/modules/catalog/catalog-service.js';
+import { metadataToColumns, rowToMetadata, versionColumns } from '../../../src/modules/catalog/catalog-rows.js';
+import { getApplicableVersion, publishVersion } from '../../../src/modules/catalog/catalog-service.js';
 import { AppError } from '../../../src/lib/errors.js';
 import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
@@ -148,6 +149,19 @@ describe('resource life cycle', () => {
     expect(res.json().status).toBe('deprecated');
   });
 
+  it('returns a revision in review to draft when the resource is deprecated, so none waits for a review that cannot happen', async () => {
+    const r = await publishedResource(ctx, owner.headers, admin);
+    await patch(r.id, owner.headers, { summary: '修订送审中' });
+    expect((await act(ctx, owner.headers, r.id, 'submit')).json()).toMatchObject({ version: 2, versionStatus: 'pending_review' });
+    const queue = async () => (await ctx.app.inject({ method: 'GET', url: '/v1/resources?latestStatus=pending_review&limit=200', headers: admin })).json().items.map((i: { id: string }) => i.id);
+    expect(await queue()).toContain(r.id);
+
+    expect((await act(ctx, owner.headers, r.id, 'deprecate', { reason: '停止提供' })).statusCode).toBe(200);
+    expect(await queue()).not.toContain(r.id);
+    expect((await get(r.id, owner.headers, '?version=2')).json()).toMatchObject({ versionStatus: 'draft', reviewReason: 'resource deprecated' });
+    expect((await eventsOf(ctx, r.id)).at(-1)).toMatchObject({ action: 'resource.deprecated', reason: '停止提供', details: { revisionReturnedToDraft: 2 } });
+  });
+
   it('addresses a resource by its URL-encoded code as well as its uuid', async () => {
     const r = await publishedResource(ctx, owner.headers, admin);
     const byCode = await get(r.code, owner.headers);
@@ -165,6 +179,21 @@ describe('resource life cycle', () => {
     expect((await act(ctx, admin, draft.id, 'review', { decision: 'publish' })).statusCode).toBe(409);
     expect(await eventsOf(ctx, draft.id)).toEqual(before);
     expect((await get(draft.id, owner.headers)).json()).toMatchObject({ status: 'draft', versionStatus: 'draft' });
+  });
+
+  it('supersedes only the published version when publishing, never an open version below it', async () => {
+    const r = await publishedResource(ctx, owner.headers, admin);
+    expect((await patch(r.id, owner.headers, { summary: '部门修订中' })).json()).toMatchObject({ version: 2, versionStatus: 'draft' });
+    // Version 3 published past the open draft 2, as the catalog import once did.
+    const v1 = await ctx.db('resource_versions').where({ resource_id: r.id, version: 1 }).first(versionColumns(ctx.db));
+    await ctx.db('resource_versions').insert({ resource_id: r.id, version: 3, status: 'draft', ...metadataToColumns(rowToMetadata(v1)) });
+    await ctx.db.transaction(async (trx) => {
+      const row = await trx('resources').where('id', r.id).forUpdate().first();
+      await publishVersion(trx, { actor: { kind: 'cli' } }, row, 3);
+    });
+    const versions = await ctx.db('resource_versions').where('resource_id', r.id).orderBy('version').select('version', 'status');
+    expect(versions.map((v) => [v.version, v.status])).toEqual([[1, 'superseded'], [2, 'draft'], [3, 'published']]);
+    expect((await eventsOf(ctx, r.id)).at(-1)!.details).toMatchObject({ supersededVersions: [1] });
   });
 
   describe('getApplicableVersion', () => {

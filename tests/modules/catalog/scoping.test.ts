@@ -84,11 +84,25 @@ describe('catalog department scoping', () => {
     });
 
     it('hides the draft revision of a published resource from other departments', async () => {
+      expect((await get(published.id, ownerAdmin.headers)).json()).toMatchObject({ version: 1, publishedVersion: 1, latestVersion: 2 });
+      expect((await get(published.id, otherAdmin.headers)).json()).toMatchObject({ version: 1, publishedVersion: 1, latestVersion: 1 });
+      expect((await get(published.id, auditor.headers)).json()).toMatchObject({ latestVersion: 2 });
       await expectStatus(get(published.id, ownerAdmin.headers, '?version=2'), 200);
       await expectStatus(get(published.id, auditor.headers, '?version=2'), 200);
       await expectStatus(get(published.id, otherAdmin.headers, '?version=2'), 404);
       await expectStatus(get(published.id, otherAdmin.headers, '?version=1'), 200);
     });
+  });
+
+  it('shows others only versions that were ever published, whatever their status says', async () => {
+    // Earlier releases marked open drafts 'superseded' when a later version was published.
+    const r = await publishedResource(ctx, ownerAdmin.headers, admin);
+    await inject('PATCH', `/v1/resources/${r.id}`, ownerOperator.headers, { summary: '从未发布的修订' });
+    await ctx.db('resource_versions').where({ resource_id: r.id, version: 2 }).update({ status: 'superseded' });
+    await expectStatus(inject('GET', `/v1/resources/${r.id}?version=2`, otherOperator.headers), 404, 'NOT_FOUND');
+    const theirs = (await inject('GET', `/v1/resources/${r.id}/versions`, otherOperator.headers)).json();
+    expect(theirs.items.map((v: { version: number }) => v.version)).toEqual([1]);
+    await expectStatus(inject('GET', `/v1/resources/${r.id}?version=2`, ownerOperator.headers), 200);
   });
 
   describe('GET /v1/resources/{id}/versions', () => {
@@ -99,6 +113,8 @@ describe('catalog department scoping', () => {
       expect(all(await versions(published.id, ownerOperator.headers))).toEqual([2, 1]);
       expect(all(await versions(published.id, admin))).toEqual([2, 1]);
       expect(all(await versions(published.id, otherOperator.headers))).toEqual([1]);
+      expect((await versions(published.id, otherOperator.headers)).json()).toMatchObject({ publishedVersion: 1, latestVersion: 1 });
+      expect((await versions(published.id, ownerOperator.headers)).json()).toMatchObject({ publishedVersion: 1, latestVersion: 2 });
       await expectStatus(versions(draft.id, otherAdmin.headers), 404);
       await expectStatus(versions(draft.id, auditor.headers), 200);
       await expectStatus(versions(draft.id, {}), 401);
@@ -160,8 +176,12 @@ describe('catalog department scoping', () => {
       const theirs = await codes(otherOperator.headers);
       expect(theirs).toContain(published.code);
       expect(theirs).not.toContain(draft.code);
+      // A draft of otherAdmin's own, so that the filtered list cannot pass by being empty.
+      const theirDraft = await createDraft(ctx, otherOperator.headers, { name: '社保参保信息（草稿）' });
       const filtered = await inject('GET', '/v1/resources?status=draft&limit=200', otherAdmin.headers);
-      expect(filtered.json().items.every((i: { providerCode: string }) => i.providerCode === otherAdmin.departmentCode)).toBe(true);
+      const items: { code: string; providerCode: string }[] = filtered.json().items;
+      expect(items.map((i) => i.code)).toContain(theirDraft.code);
+      expect(items.every((i) => i.providerCode === otherAdmin.departmentCode)).toBe(true);
       expect(filtered.json().facets.provider.map((b: { value: string }) => b.value)).not.toContain(ownerAdmin.departmentCode);
       await expectStatus(inject('GET', '/v1/resources', {}), 401);
       await expectStatus(inject('GET', '/v1/resources', system), 403);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS } from '../../../src/modules/catalog/catalog-search.js';
+import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS, searchQueries } from '../../../src/modules/catalog/catalog-search.js';
+import type { Principal } from '../../../src/plugins/auth.js';
 import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
@@ -86,6 +87,25 @@ describe('catalog search', () => {
       expect(codesOf(await search(stranger.headers, { q: '低保 收养' }))).toEqual([]);
     });
 
+    it('refuses more than 8 terms, naming q, rather than dropping some', async () => {
+      // 婚姻登记信息 holds the first eight; dropping the ninth would answer it, wrongly.
+      const terms = ['婚姻', '登记', '信息', '结婚', '离婚', '记录', '姻登', '记信', '收养'];
+      expect(codesOf(await search(stranger.headers, { q: terms.slice(0, 8).join(' ') }))).toEqual([codes.marriage]);
+      const res = await ctx.app.inject({ method: 'GET', url: `/v1/resources?q=${encodeURIComponent(terms.join(' '))}`, headers: stranger.headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([{ pointer: '/querystring/q', message: 'has 9 terms; at most 8 are allowed' }]);
+    });
+
+    it('allows one single-character term, alone or beside longer ones, but not two', async () => {
+      expect(codesOf(await search(stranger.headers, { q: '信' })).sort())
+        .toEqual([codes.marriage, codes.adoption, codes.entity, codes.licence, codes.deprecated].sort());
+      expect(codesOf(await search(stranger.headers, { q: '登记 收' }))).toEqual([codes.adoption]);
+      expect(codesOf(await search(stranger.headers, { q: '信 信' })).length).toBe(5);
+      const res = await ctx.app.inject({ method: 'GET', url: `/v1/resources?q=${encodeURIComponent('婚 姻')}`, headers: stranger.headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0]).toMatchObject({ pointer: '/querystring/q', message: expect.stringContaining('at most one single-character term') });
+    });
+
     it('ignores Latin case and full-width forms, and never matches across two fields', async () => {
       expect(codesOf(await search(stranger.headers, { q: 'gis' }))).toEqual([codes.licence]);
       expect(codesOf(await search(stranger.headers, { q: 'ＧＩＳ落图' }))).toEqual([codes.licence]);
@@ -105,13 +125,34 @@ describe('catalog search', () => {
       }
     });
 
-    it('answers a two-character query from the bigram index', async () => {
-      const plan = await ctx.db.transaction(async (trx) => {
-        await trx.raw('set local enable_seqscan = off');
-        const { rows } = await trx.raw("explain select resource_id from resource_search where catalog_bigrams(search_text) @> ?::text[]", [bigrams('婚姻')]);
-        return rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
-      });
-      expect(plan).toContain('resource_search_bigrams');
+    it('plans the real search, page and facets, through the bigram index', async () => {
+      // Thousands of other entries, so that the planner chooses the index on its own statistics
+      // rather than being forced to; rolled back afterwards.
+      const trx = await ctx.db.transaction();
+      try {
+        const facet = encodeFacets({ shareType: 1, subjectType: 'none', format: 'database', shareMethod: 'table', status: 'published' });
+        await trx.raw(`
+          with r as (
+            insert into resources (code, provider_code, status, published_version, latest_version)
+            select '301999/' || lpad(g::text, 6, '0'), :dept, 'published', 1, 1 from generate_series(1, 5000) g
+            returning id, code)
+          insert into resource_search (resource_id, code, provider_code, category_code, status, latest_status, published, version,
+            share_type, subject_type, format, share_method, open_to_public, category_prefix, facet_code, search_text)
+          select id, code, :dept, '301999', 'published', 'published', true, 1, 1, 'none', 'database', 'table', false, 301, :facet,
+            '企业年报' || code || E'\n' || '年度报告公示数据' from r`, { dept: sc.departmentCode, facet });
+        await trx.raw('analyze resource_search');
+        const viewer: Principal = { kind: 'user', role: 'dept_operator', userId: stranger.id, username: stranger.username, departmentCode: stranger.departmentCode };
+        const { itemsQuery, facetQuery } = searchQueries(trx, viewer, { q: '婚姻', limit: 20, offset: 0 });
+        for (const [label, query] of [['page', itemsQuery], ['facets', facetQuery]] as const) {
+          const { sql, bindings } = query.toSQL();
+          const { rows } = await trx.raw(`explain ${sql}`, bindings);
+          const plan = rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+          expect(plan, label).toContain('resource_search_bigrams');
+          expect(plan, label).not.toMatch(/Seq Scan on resource_search/);
+        }
+      } finally {
+        await trx.rollback();
+      }
     });
   });
 
@@ -134,7 +175,19 @@ describe('catalog search', () => {
       const r = await search(admin, { latestStatus: 'pending_review' });
       expect(codesOf(r).sort()).toEqual([codes.marriage, codes.inReview].sort());
       expect(r.items.find((i) => i.code === codes.marriage)).toMatchObject({ status: 'published', latestStatus: 'pending_review' });
-      expect(codesOf(await search(stranger.headers, { latestStatus: 'pending_review' }))).toEqual([codes.marriage]);
+    });
+
+    it("shows a department its own revisions, and nobody another department's", async () => {
+      expect(codesOf(await search(mz.headers, { latestStatus: 'pending_review' }))).toEqual([codes.marriage]);
+      expect(codesOf(await search(sc.headers, { latestStatus: 'pending_review' }))).toEqual([codes.inReview]);
+      const theirs = await search(stranger.headers, { latestStatus: 'pending_review' });
+      expect(codesOf(theirs)).toEqual([]);
+      expect(theirs.total).toBe(0);
+      // To others the resource in revision is simply published, in the list and under the filter.
+      expect((await search(stranger.headers, { q: '婚姻登记' })).items.find((i) => i.code === codes.marriage)).toMatchObject({ latestStatus: 'published' });
+      expect(codesOf(await search(stranger.headers, { latestStatus: 'published' }))).toContain(codes.marriage);
+      expect(codesOf(await search(sc.headers, { latestStatus: 'published' }))).toContain(codes.marriage);
+      expect(codesOf(await search(mz.headers, { latestStatus: 'published' }))).not.toContain(codes.marriage);
     });
 
     it('refuses unknown parameters and values', async () => {
