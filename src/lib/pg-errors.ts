@@ -36,8 +36,6 @@ export function translatePgError(err: unknown): AppError | undefined {
     case '22021':
     case '22P05':
       return new AppError('VALIDATION_FAILED', 'a value holds a character that cannot be stored (U+0000)');
-    case '22003':
-      return new AppError('VALIDATION_FAILED', 'a number is out of range');
     default:
       return undefined;
   }
