@@ -136,7 +136,8 @@ describe('pushes to providing departments over webhooks (BullMQ, real Redis)', (
     await workers.enqueue('deliver-webhook', { outboxId: row.id }, duplicate);
     const done = await eventually(async () => {
       const job = await inspect.queues.webhooks.getJob(duplicate);
-      return (await job?.isCompleted()) && job;
+      // Read the job again once completed: the copy fetched before completion has no returnvalue.
+      return (await job?.isCompleted()) && inspect.queues.webhooks.getJob(duplicate);
     }, 'the duplicate job to run');
     expect(done.returnvalue).toEqual({ skipped: 'delivered' });
     expect(provider.received).toHaveLength(3);
