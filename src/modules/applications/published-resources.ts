@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Delivery } from '../catalog/resource-validation.js';
 
 // The workflow's one window on the catalog tables (resources, resource_versions), kept to the
 // columns of the catalog contract so the catalog module can change everything else.
@@ -7,8 +8,6 @@ export interface DataItem {
   key: string;
   name: string;
 }
-
-export type Delivery = { mode: 'hosted' } | { mode: 'provider_api'; endpoint: string };
 
 export interface ResourceVersionRow {
   resource_id: string;

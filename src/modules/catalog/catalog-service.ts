@@ -12,7 +12,7 @@ import type { Principal } from '../../plugins/auth.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 import { seesUnpublished, syncSearchRow } from './catalog-search.js';
-import { categoryOf, checkResource, type ControlParam, type DataItem, type Delivery, type ResourceMetadata } from './resource-validation.js';
+import { categoryOf, checkResource, type ResourceMetadata } from './resource-validation.js';
 
 /** Who acts and under which request, for the trail. */
 export interface Trail {
@@ -366,50 +366,6 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
       ...(insider ? { reviewReason: v.review_reason } : {}),
       ...versionTimes(v),
     })),
-  };
-}
-
-/** What an application is made against: the published version's terms and fields. */
-export interface ApplicableVersion {
-  id: string;
-  code: string;
-  providerCode: string;
-  version: number;
-  name: string;
-  shareType: 1 | 2 | 3;
-  shareConditions: string | null;
-  legalBasis: string | null;
-  controlParams: ControlParam[];
-  delivery: Delivery;
-  dataItems: DataItem[];
-  subjectType: ResourceMetadata['subjectType'];
-  subjectKey: string | null;
-}
-
-/**
- * The published version applicants apply for and grants pin. 404 when the resource does not
- * exist (or, given a viewer, is a draft the viewer may not know of); 409 naming the state when it
- * is deprecated or not published yet.
- */
-export async function getApplicableVersion(db: Knex | Knex.Transaction, resourceIdOrCode: string, viewer?: Principal): Promise<ApplicableVersion> {
-  const r = viewer ? await visibleResource(db, viewer, resourceIdOrCode) : await findResource(db, resourceIdOrCode);
-  if (!r) throw notFound(`resource ${resourceIdOrCode}`);
-  if (r.status !== 'published' || r.published_version === null) throw illegalState(describe(r), r.status, 'apply for');
-  const v = (await loadVersion(db, r.id, r.published_version))!;
-  return {
-    id: r.id,
-    code: r.code,
-    providerCode: r.provider_code,
-    version: v.version,
-    name: v.name,
-    shareType: v.share_type as 1 | 2 | 3,
-    shareConditions: v.share_conditions,
-    legalBasis: v.legal_basis,
-    controlParams: v.control_params,
-    delivery: v.delivery as Delivery,
-    dataItems: v.data_items,
-    subjectType: v.subject_type,
-    subjectKey: v.subject_key,
   };
 }
 

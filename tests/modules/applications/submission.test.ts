@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfDay } from '../../../src/lib/working-days.js';
 import { makeSystem } from '../../helpers/fixtures.js';
 import { manualClock } from '../../helpers/clock.js';
-import { publishNewVersion } from '../../helpers/resource-fixtures.js';
+import { makeResource, publishNewVersion } from '../../helpers/resource-fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { actions, applicationBody, call, eventually, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
 
@@ -149,13 +149,8 @@ describe('submitting an application', () => {
   });
 
   it("refuses the department's own resource", async () => {
-    const own = await ctx.db('resources').insert({ code: '101001/77777777', provider_code: w.consumer.code, status: 'published', published_version: 1 }).returning('id');
-    const [row] = await ctx.db('resource_versions').where('resource_id', resource.id).select('*');
-    await ctx.db('resource_versions').insert({
-      ...row, resource_id: own[0].id, data_items: JSON.stringify(row.data_items), control_params: JSON.stringify(row.control_params),
-      delivery: JSON.stringify(row.delivery), related_codes: JSON.stringify(row.related_codes),
-    });
-    const res = await post(await freshBody({}, own[0].id));
+    const own = await makeResource(ctx, { providerCode: w.consumer.code, shareType: 2 });
+    const res = await post(await freshBody({}, own.id));
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].pointer).toBe('/body/resourceId');
   });

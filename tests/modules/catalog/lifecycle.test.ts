@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataToColumns, rowToMetadata, versionColumns } from '../../../src/modules/catalog/catalog-rows.js';
-import { getApplicableVersion, publishVersion } from '../../../src/modules/catalog/catalog-service.js';
-import { AppError } from '../../../src/lib/errors.js';
+import { publishVersion } from '../../../src/modules/catalog/catalog-service.js';
 import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { act, createDraft, eventsOf, publishedResource } from './catalog-fixtures.js';
@@ -13,6 +12,7 @@ describe('resource life cycle', () => {
   let admin: Headers;
   let owner: Awaited<ReturnType<typeof makeUser>>;
   let operator: Awaited<ReturnType<typeof makeUser>>;
+  let stranger: Awaited<ReturnType<typeof makeUser>>;
 
   beforeAll(async () => {
     ctx = await buildTestApp();
@@ -20,6 +20,7 @@ describe('resource life cycle', () => {
     const dept = await makeDepartment(ctx, { name: '省民政厅' });
     owner = await makeUser(ctx, 'dept_admin', dept.code);
     operator = await makeUser(ctx, 'dept_operator', dept.code);
+    stranger = await makeUser(ctx, 'dept_operator');
   });
   afterAll(async () => ctx.close());
 
@@ -88,14 +89,14 @@ describe('resource life cycle', () => {
     // Submitting the revision leaves the resource published and applicable.
     const inReview = await act(ctx, owner.headers, id, 'submit');
     expect(inReview.json()).toMatchObject({ status: 'published', version: 2, versionStatus: 'pending_review' });
-    expect((await getApplicableVersion(ctx.db, id)).version).toBe(1);
+    expect((await get(id, stranger.headers)).json()).toMatchObject({ status: 'published', version: 1, publishedVersion: 1, latestVersion: 1 });
 
     // Publishing it supersedes version 1, which stays readable.
     const v2 = await act(ctx, admin, id, 'review', { decision: 'publish', reason: '符合编目要求' });
     expect(v2.json()).toMatchObject({ status: 'published', version: 2, versionStatus: 'published', publishedVersion: 2, reviewReason: '符合编目要求' });
     const v1 = await get(id, owner.headers, '?version=1');
     expect(v1.json()).toMatchObject({ version: 1, versionStatus: 'superseded', name: '婚姻登记信息' });
-    expect((await getApplicableVersion(ctx.db, id)).version).toBe(2);
+    expect((await get(id, stranger.headers)).json()).toMatchObject({ version: 2, publishedVersion: 2 });
 
     // A rejected revision goes back to draft without touching the published version.
     await patch(id, owner.headers, { summary: '修订中' });
@@ -115,7 +116,6 @@ describe('resource life cycle', () => {
     expectConflict(await patch(id, owner.headers, { name: 'x' }), 'deprecated');
     expectConflict(await act(ctx, owner.headers, id, 'submit'), 'deprecated');
     expectConflict(await act(ctx, admin, id, 'review', { decision: 'publish' }), 'deprecated');
-    await expect(getApplicableVersion(ctx.db, id)).rejects.toMatchObject({ code: 'ILLEGAL_STATE', extra: { currentState: 'deprecated' } });
     // Still readable, at its last published version.
     expect((await get(id, owner.headers)).json()).toMatchObject({ status: 'deprecated', version: 2 });
 
@@ -196,38 +196,21 @@ describe('resource life cycle', () => {
     expect((await eventsOf(ctx, r.id)).at(-1)!.details).toMatchObject({ supersededVersions: [1] });
   });
 
-  describe('getApplicableVersion', () => {
-    it('returns the published version in camelCase, by id or code', async () => {
-      const r = await publishedResource(ctx, owner.headers, admin, {
-        shareType: 2, shareConditions: '仅限婚姻登记相关事项', legalBasis: '《婚姻登记条例》',
-        controlParams: [{ key: 'authorizationNo', name: '授权书编号' }],
-        delivery: { mode: 'provider_api', endpoint: 'https://mz.example.gov.cn/api/marriage' },
-      });
-      const byCode = await getApplicableVersion(ctx.db, r.code);
-      expect(byCode).toEqual({
-        id: r.id, code: r.code, providerCode: owner.departmentCode, version: 1, name: '婚姻登记信息', shareType: 2,
-        shareConditions: '仅限婚姻登记相关事项', legalBasis: '《婚姻登记条例》',
-        controlParams: [{ key: 'authorizationNo', name: '授权书编号' }],
-        delivery: { mode: 'provider_api', endpoint: 'https://mz.example.gov.cn/api/marriage' },
-        dataItems: expect.arrayContaining([expect.objectContaining({ key: 'idNumber', type: 'C', length: 18, mask: 'first:6,last:4' })]),
-        subjectType: 'person', subjectKey: 'idNumber',
-      });
-      expect(await getApplicableVersion(ctx.db, r.id)).toEqual(byCode);
+  it('reads the published version by id or by code, terms and fields as stated', async () => {
+    const r = await publishedResource(ctx, owner.headers, admin, {
+      shareType: 2, shareConditions: '仅限婚姻登记相关事项', legalBasis: '《婚姻登记条例》',
+      controlParams: [{ key: 'authorizationNo', name: '授权书编号' }],
+      delivery: { mode: 'provider_api', endpoint: 'https://mz.example.gov.cn/api/marriage' },
     });
-
-    it('is 404 for an unknown resource and 409 naming the state for one not published', async () => {
-      await expect(getApplicableVersion(ctx.db, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      const draft = await createDraft(ctx, owner.headers);
-      const err = await getApplicableVersion(ctx.db, draft.id).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(AppError);
-      expect(err).toMatchObject({ code: 'ILLEGAL_STATE', extra: { currentState: 'draft' } });
+    const byCode = (await get(r.code, owner.headers)).json();
+    expect(byCode).toMatchObject({
+      id: r.id, code: r.code, providerCode: owner.departmentCode, status: 'published', version: 1, name: '婚姻登记信息', shareType: 2,
+      shareConditions: '仅限婚姻登记相关事项', legalBasis: '《婚姻登记条例》',
+      controlParams: [{ key: 'authorizationNo', name: '授权书编号' }],
+      delivery: { mode: 'provider_api', endpoint: 'https://mz.example.gov.cn/api/marriage' },
+      dataItems: expect.arrayContaining([expect.objectContaining({ key: 'idNumber', type: 'C', length: 18, mask: 'first:6,last:4' })]),
+      subjectType: 'person', subjectKey: 'idNumber',
     });
-
-    it('is 404, not 409, for a draft when the viewer may not know it exists', async () => {
-      const draft = await createDraft(ctx, owner.headers);
-      const stranger = await makeUser(ctx, 'dept_admin');
-      const principal = { kind: 'user' as const, role: 'dept_admin' as const, userId: stranger.id, username: stranger.username, departmentCode: stranger.departmentCode };
-      await expect(getApplicableVersion(ctx.db, draft.id, principal)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    });
+    expect((await get(r.id, owner.headers)).json()).toEqual(byCode);
   });
 });
