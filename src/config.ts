@@ -22,7 +22,8 @@ export const CONFIG_SCHEMA = {
     BODY_LIMIT_BYTES: { type: 'integer', default: 1_048_576, minimum: 1024 },
     JWT_TTL_SECONDS: { type: 'integer', default: 900, minimum: 60, maximum: 86_400 },
     JWT_ISSUER: { type: 'string', default: 'sharehub', minLength: 1 },
-    IDP_JWKS_URL: { type: 'string', pattern: '^https?://' },
+    // https only: a JWKS fetched in clear could be swapped by anyone on the path (loopback excepted, for tests).
+    IDP_JWKS_URL: { type: 'string', pattern: '^(https://|http://(127\\.0\\.0\\.1|localhost)[:/])' },
     IDP_PUBLIC_KEY: { type: 'string', pattern: '-----BEGIN PUBLIC KEY-----' },
     IDP_ISSUER: { type: 'string', minLength: 1 },
     IDP_AUDIENCE: { type: 'string', minLength: 1 },
@@ -52,6 +53,11 @@ export const CONFIG_SCHEMA = {
     OUTBOX_REQUEUE_AFTER_MS: { type: 'integer', default: 300_000, minimum: 100, maximum: 86_400_000 },
     // node-cron pattern (Asia/Shanghai) of the deadline, grant-expiry and provisioning sweeps.
     SWEEP_CRON: { type: 'string', default: '* * * * *', minLength: 9 },
+  },
+  // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
+  dependencies: {
+    IDP_JWKS_URL: ['IDP_ISSUER', 'IDP_AUDIENCE'],
+    IDP_PUBLIC_KEY: ['IDP_ISSUER', 'IDP_AUDIENCE'],
   },
   required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHAREHUB_DATA_DIR', 'QUEUE_PREFIX', 'BODY_LIMIT_BYTES', 'JWT_TTL_SECONDS',
     'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME',

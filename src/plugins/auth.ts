@@ -109,27 +109,37 @@ export default fp<{ config: Config; keys: HubKeys }>(
     }
 
     async function userPrincipal(token: string): Promise<Principal> {
-      let username: string | undefined;
-      try {
-        const { payload } = await jwtVerify(token, keys.jwt, { issuer: config.JWT_ISSUER, algorithms: ['HS256'] });
-        username = typeof payload.sub === 'string' ? payload.sub : undefined;
-      } catch {
-        if (verifyExternalToken) {
-          try {
-            const payload = await verifyExternalToken(token);
-            const claim = payload[config.IDP_USERNAME_CLAIM] ?? payload.sub;
-            username = typeof claim === 'string' ? claim : undefined;
-          } catch {
-            username = undefined;
-          }
-        }
-      }
-      if (!username) throw new AppError('INVALID_CREDENTIALS', 'the token is invalid or expired');
-      // The identity provider authenticates; the hub's own user record decides role and department.
-      const user = await app.db('users').where({ username, status: 'active' })
+      const identity = (await hubIdentity(token)) ?? (await externalIdentity(token));
+      if (!identity) throw new AppError('INVALID_CREDENTIALS', 'the token is invalid or expired');
+      // The token authenticates; the hub's own user record decides role and department. A
+      // provider's token reaches only accounts made for federated sign-in (no local password), so
+      // an identity-provider account that happens to be called 'admin' is not the hub's admin.
+      const user = await app.db('users')
+        .where({ username: identity.username, status: 'active' })
+        .modify((q) => { if (identity.federated) q.whereNull('password_hash'); })
         .first('id', 'username', 'role', 'department_code as departmentCode');
       if (!user) throw new AppError('INVALID_CREDENTIALS', 'the token names no active user of this hub');
       return { kind: 'user', role: user.role, userId: user.id, username: user.username, departmentCode: user.departmentCode };
+    }
+
+    async function hubIdentity(token: string) {
+      try {
+        const { payload } = await jwtVerify(token, keys.jwt, { issuer: config.JWT_ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+        return { username: payload.sub!, federated: false };
+      } catch {
+        return undefined;
+      }
+    }
+
+    async function externalIdentity(token: string) {
+      if (!verifyExternalToken) return undefined;
+      try {
+        const payload = await verifyExternalToken(token);
+        const claim = payload[config.IDP_USERNAME_CLAIM];
+        return typeof claim === 'string' ? { username: claim, federated: true } : undefined;
+      } catch {
+        return undefined;
+      }
     }
   },
   { name: 'auth', dependencies: ['db'] },
@@ -137,17 +147,18 @@ export default fp<{ config: Config; keys: HubKeys }>(
 
 /** An external identity provider's keys, from a JWKS URL or a configured public key. */
 async function externalKeyResolver(config: Config): Promise<((token: string) => Promise<JWTPayload>) | undefined> {
-  const options = { issuer: config.IDP_ISSUER, audience: config.IDP_AUDIENCE };
+  // Asymmetric algorithms only: an HS256 token "signed" with the public key must never pass.
+  const options = { issuer: config.IDP_ISSUER, audience: config.IDP_AUDIENCE, requiredClaims: ['exp'] };
   if (config.IDP_JWKS_URL) {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.IDP_JWKS_URL));
-    return async (token) => (await jwtVerify(token, jwks, options)).payload;
+    return async (token) => (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] })).payload;
   }
   if (config.IDP_PUBLIC_KEY) {
     const pem = config.IDP_PUBLIC_KEY.replaceAll('\\n', '\n');
     for (const alg of ['RS256', 'ES256', 'EdDSA']) {
       try {
         const key = await importSPKI(pem, alg);
-        return async (token) => (await jwtVerify(token, key, options)).payload;
+        return async (token) => (await jwtVerify(token, key, { ...options, algorithms: [alg] })).payload;
       } catch {
         // try the next algorithm family
       }

@@ -33,6 +33,17 @@ describe('configuration', () => {
     }
   });
 
+  it('requires an identity provider to be pinned to its issuer and to this hub as audience, over https', () => {
+    let error: unknown;
+    try {
+      loadConfig({ IDP_JWKS_URL: 'http://idp.example.gov.cn/jwks' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['IDP_AUDIENCE', 'IDP_ISSUER', 'IDP_JWKS_URL']);
+    expect(loadConfig({ IDP_JWKS_URL: 'https://idp.example.gov.cn/jwks', IDP_ISSUER: 'https://idp.example.gov.cn', IDP_AUDIENCE: 'sharehub' }).IDP_JWKS_URL).toBeTruthy();
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });

@@ -19,8 +19,15 @@ describe('tokens from an external identity provider', () => {
     new SignJWT({ preferred_username: username }).setProtectedHeader({ alg: 'RS256' }).setIssuer('https://idp.gov.example')
       .setAudience(audience).setSubject('idp-subject-1').setIssuedAt().setExpirationTime('5m').sign(key);
 
-  it("accepts a provider token for a user of the hub, with the hub's role and department", async () => {
-    const user = await makeUser(ctx, 'dept_operator');
+  /** An account for federated sign-in: no local password, so only the provider can vouch for it. */
+  const federatedUser = async (role: 'dept_operator' | 'platform_admin') => {
+    const user = await makeUser(ctx, role);
+    await ctx.db('users').where({ id: user.id }).update({ password_hash: null });
+    return user;
+  };
+
+  it("accepts a provider token for a federated user of the hub, with the hub's role and department", async () => {
+    const user = await federatedUser('dept_operator');
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(await idpToken(user.username)) });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ kind: 'user', role: 'dept_operator', departmentCode: user.departmentCode, username: user.username });
@@ -31,9 +38,23 @@ describe('tokens from an external identity provider', () => {
     expect(res.statusCode).toBe(401);
   });
 
-  it('refuses a token signed by another key or for another audience', async () => {
-    const user = await makeUser(ctx, 'dept_operator');
-    for (const token of [await idpToken(user.username, otherKey), await idpToken(user.username, idpKey, 'someone-else')]) {
+  it('never lets a provider token reach an account with a local password (the IdP\'s "admin" is not ours)', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(await idpToken('admin')) });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('refuses a provider token without an expiry', async () => {
+    const user = await federatedUser('dept_operator');
+    const token = await new SignJWT({ preferred_username: user.username }).setProtectedHeader({ alg: 'RS256' })
+      .setIssuer('https://idp.gov.example').setAudience('sharehub').setIssuedAt().sign(idpKey);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode).toBe(401);
+  });
+
+  it('refuses a token signed by another key, for another audience or from another issuer', async () => {
+    const user = await federatedUser('dept_operator');
+    const otherIssuer = await new SignJWT({ preferred_username: user.username }).setProtectedHeader({ alg: 'RS256' })
+      .setIssuer('https://evil.example').setAudience('sharehub').setIssuedAt().setExpirationTime('5m').sign(idpKey);
+    for (const token of [await idpToken(user.username, otherKey), await idpToken(user.username, idpKey, 'someone-else'), otherIssuer]) {
       const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) });
       expect(res.statusCode).toBe(401);
     }
