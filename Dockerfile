@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Production image: `sharehub start` by default (embedded services, for a demo); in production run
-# `sharehub api` and `sharehub worker` as separate containers with DATABASE_URL and REDIS_URL set.
+# `sharehub api` and `sharehub worker` as separate containers with DATABASE_URL, REDIS_URL and the
+# same SHAREHUB_SECRET_KEY set.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { RuntimeConfig } from './app.js';
-import { deriveKeys } from './lib/crypto.js';
+import { ConfigError } from './config.js';
+import { deriveKeys, hmacSm3Hex } from './lib/crypto.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { createUser } from './modules/identity/users-service.js';
 
@@ -26,4 +27,20 @@ export async function bootstrap(db: Knex, config: RuntimeConfig): Promise<{ admi
     password: config.SHAREHUB_ADMIN_PASSWORD ?? generatedPassword!,
   });
   return { adminCreated: true, generatedPassword };
+}
+
+const KEY_FINGERPRINT = 'secret_key_fingerprint';
+
+/**
+ * Every process must use the master secret the database was set up with: another one could not
+ * unseal the stored webhook secrets, and its tokens would be refused by the other replicas. The
+ * first process records a fingerprint (a keyed hash, not the key); the others must match it.
+ */
+export async function checkSecretKey(db: Knex, secretKeyHex: string): Promise<void> {
+  const fingerprint = hmacSm3Hex(Buffer.from(secretKeyHex, 'hex'), 'sharehub secret key fingerprint');
+  await db('hub_settings').insert({ key: KEY_FINGERPRINT, value: fingerprint }).onConflict('key').ignore();
+  const stored = await db('hub_settings').where('key', KEY_FINGERPRINT).first('value');
+  if (stored?.value !== fingerprint) {
+    throw new ConfigError(['SHAREHUB_SECRET_KEY: is not the key this database was set up with (stored secrets could not be read); use the original key']);
+  }
 }

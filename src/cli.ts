@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createDb, migrateLatest } from './db.js';
-import { bootstrap, FIRST_ADMIN_USERNAME } from './bootstrap.js';
+import { createDb, migrateLatest, type Db } from './db.js';
+import type { RuntimeConfig } from './app.js';
+import { bootstrap, checkSecretKey, FIRST_ADMIN_USERNAME } from './bootstrap.js';
 import { startServer } from './server.js';
-import { resolveServices, type Services } from './runtime/services.js';
+import { resolveServices } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
@@ -16,6 +17,8 @@ import { loadDemoCatalog } from './modules/catalog/demo-catalog.js';
 import { startScheduler, startWorkers, type Runner } from '../workers/index.js';
 import { USER_ROLES, type UserRole } from './plugins/auth.js';
 import { REDACT_PATHS } from './logger.js';
+import { strictAjv } from './lib/validation.js';
+import { createUserBody } from '../schemas/identity.js';
 
 const USAGE = `sharehub <command>
 
@@ -67,9 +70,13 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] === 'import' && rest[1]) return catalogImport(config, logger, rest[1]);
       break;
   }
-  console.error(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
-  return 2;
+  return usageError(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
 }
+
+const usageError = (message: string) => {
+  console.error(message);
+  return 2;
+};
 
 /** Runs the requested processes until SIGINT/SIGTERM, then closes them in order. */
 async function serve(config: Config, logger: Logger, mode: { api: boolean; workers: boolean; embedded: boolean }): Promise<number> {
@@ -89,93 +96,114 @@ async function serve(config: Config, logger: Logger, mode: { api: boolean; worke
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  let services: Services;
+  // Whatever fails during start-up (a migration, a bad key, a port in use) still stops what
+  // was already started, in order.
   try {
-    services = await resolveServices(config, logger, { embedded: mode.embedded, needRedis: true, onCrash });
+    const services = await resolveServices(config, logger, { embedded: mode.embedded, needRedis: true, onCrash });
+    closers.push(services.stop);
+    const runtime = services.config;
+    await prepareDatabase(runtime, logger, services.embeddedPostgres);
+    if (mode.workers) {
+      const workers: Runner = await startWorkers(runtime, logger);
+      closers.push(() => workers.close());
+      const scheduler: Runner = await startScheduler(runtime, logger);
+      closers.push(() => scheduler.close());
+    }
+    if (mode.api) {
+      const app = await startServer(runtime);
+      closers.push(() => app.close());
+      logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs)`);
+    }
   } catch (err) {
     await shutdown(reportStartupError(err, logger));
-    return 1;
-  }
-  closers.push(services.stop);
-  const runtime = services.config;
-
-  const db = createDb(runtime.DATABASE_URL, { max: 2 });
-  try {
-    const applied = await migrateLatest(db);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-    if (services.embeddedPostgres) {
-      const { adminCreated, generatedPassword } = await bootstrap(db, runtime);
-      if (generatedPassword) {
-        // Printed once, on the console only: the log stream never sees it.
-        console.log(`\n  First platform administrator: ${FIRST_ADMIN_USERNAME} / ${generatedPassword}\n  (shown once; set SHAREHUB_ADMIN_PASSWORD to choose it)\n`);
-      } else if (adminCreated) {
-        logger.info({ username: FIRST_ADMIN_USERNAME }, 'first platform administrator created from SHAREHUB_ADMIN_PASSWORD');
-      }
-      await loadDemoCatalog(db, runtime, logger);
-    }
-  } finally {
-    await db.destroy();
-  }
-
-  if (mode.workers) {
-    const workers: Runner = await startWorkers(runtime, logger);
-    const scheduler: Runner = await startScheduler(runtime, logger);
-    closers.push(() => workers.close(), () => scheduler.close());
-  }
-  if (mode.api) {
-    const app = await startServer(runtime);
-    closers.push(() => app.close());
-    logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs)`);
   }
   return new Promise<number>(() => {});
 }
 
-async function migrate(config: Config, logger: Logger, action: string): Promise<number> {
+/** Migrations, the secret-key check and, for the embedded demo hub, its first-run set-up. */
+async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded: boolean) {
+  const db = createDb(runtime.DATABASE_URL, { max: 2 });
+  try {
+    const applied = await migrateLatest(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
+    if (!embedded) return;
+    const { adminCreated, generatedPassword } = await bootstrap(db, runtime);
+    if (generatedPassword) {
+      // Printed once, on the console only: the log stream never sees it.
+      console.log(`\n  First platform administrator: ${FIRST_ADMIN_USERNAME} / ${generatedPassword}\n  (shown once; set SHAREHUB_ADMIN_PASSWORD to choose it)\n`);
+    } else if (adminCreated) {
+      logger.info({ username: FIRST_ADMIN_USERNAME }, 'first platform administrator created from SHAREHUB_ADMIN_PASSWORD');
+    }
+    await loadDemoCatalog(db, runtime, logger);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * A one-off command against the database: the configured one, or the embedded one under
+ * SHAREHUB_DATA_DIR (which must not be in use by a running `sharehub start` at the same time).
+ */
+async function withDatabase(config: Config, logger: Logger, work: (db: Db, runtime: RuntimeConfig) => Promise<number>): Promise<number> {
   const services = await resolveServices(config, logger, { embedded: true, needRedis: false, onCrash: (err) => logger.fatal({ err }, 'postgres stopped') });
   const db = createDb(services.config.DATABASE_URL, { max: 1 });
   try {
-    if (action === 'latest') {
-      const applied = await migrateLatest(db);
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
-    } else if (action === 'rollback') {
-      const [, rolledBack] = (await db.migrate.rollback()) as [number, string[]];
-      console.log(rolledBack.length ? `rolled back: ${rolledBack.join(', ')}` : 'nothing to roll back');
-    } else if (action === 'status') {
-      const [done, pending] = (await db.migrate.list()) as [{ name: string }[], string[]];
-      console.log(`applied: ${done.length}\npending: ${pending.length ? pending.join(', ') : 'none'}`);
-    } else {
-      console.error(`unknown migrate action '${action}' (latest | rollback | status)`);
-      return 2;
-    }
-    return 0;
+    return await work(db, services.config);
   } finally {
     await db.destroy();
     await services.stop();
   }
 }
 
-async function userCreate(config: Config, logger: Logger, args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, 'display-name': { type: 'string' } },
-    strict: true,
+const MIGRATE_ACTIONS = ['latest', 'rollback', 'status'];
+
+async function migrate(config: Config, logger: Logger, action: string): Promise<number> {
+  if (!MIGRATE_ACTIONS.includes(action)) return usageError(`unknown migrate action '${action}' (${MIGRATE_ACTIONS.join(' | ')})`);
+  return withDatabase(config, logger, async (db) => {
+    if (action === 'latest') {
+      const applied = await migrateLatest(db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+    } else if (action === 'rollback') {
+      const [, rolledBack] = (await db.migrate.rollback()) as [number, string[]];
+      console.log(rolledBack.length ? `rolled back: ${rolledBack.join(', ')}` : 'nothing to roll back');
+    } else {
+      const [done, pending] = (await db.migrate.list()) as [{ name: string }[], string[]];
+      console.log(`applied: ${done.length}\npending: ${pending.length ? pending.join(', ') : 'none'}`);
+    }
+    return 0;
   });
-  const missing = (['username', 'role', 'department'] as const).filter((k) => !values[k]);
-  if (missing.length) {
-    console.error(`missing: ${missing.map((k) => `--${k}`).join(', ')}`);
-    return 2;
-  }
-  if (!USER_ROLES.includes(values.role as UserRole)) {
-    console.error(`--role must be one of ${USER_ROLES.join(', ')}`);
-    return 2;
-  }
-  const services = await resolveServices(config, logger, { embedded: true, needRedis: false, onCrash: (err) => logger.fatal({ err }, 'postgres stopped') });
-  const db = createDb(services.config.DATABASE_URL, { max: 1 });
+}
+
+const validateNewUser = strictAjv.compile({
+  type: 'object',
+  properties: { username: createUserBody.properties.username, password: createUserBody.properties.password },
+});
+
+async function userCreate(config: Config, logger: Logger, args: string[]): Promise<number> {
+  let values: Record<string, string | undefined>;
   try {
+    ({ values } = parseArgs({
+      args,
+      options: { username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, 'display-name': { type: 'string' } },
+      strict: true,
+    }));
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const missing = (['username', 'role', 'department'] as const).filter((k) => !values[k]);
+  if (missing.length) return usageError(`missing: ${missing.map((k) => `--${k}`).join(', ')}`);
+  if (!USER_ROLES.includes(values.role as UserRole)) return usageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+  const given = config.SHAREHUB_NEW_USER_PASSWORD;
+  const password = given ?? randomBytes(18).toString('base64url');
+  if (!validateNewUser({ username: values.username, password })) {
+    const problem = validateNewUser.errors?.[0];
+    return usageError(`${problem?.instancePath === '/password' ? 'SHAREHUB_NEW_USER_PASSWORD' : '--username'} ${problem?.message ?? 'is invalid'}`);
+  }
+  return withDatabase(config, logger, async (db, runtime) => {
     await migrateLatest(db);
-    const runtime = services.config;
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
     await ensurePlatformDepartment(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
-    const password = process.env.SHAREHUB_NEW_USER_PASSWORD || randomBytes(18).toString('base64url');
     const user = await createUser(db, 'cli', {
       username: values.username!,
       displayName: values['display-name'] ?? values.username!,
@@ -184,40 +212,32 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
       password,
     });
     console.log(`created ${user.role} ${user.username} in ${user.department_code}`);
-    if (!process.env.SHAREHUB_NEW_USER_PASSWORD) console.log(`password (shown once): ${password}`);
+    if (!given) console.log(`password (shown once): ${password}`);
     return 0;
-  } finally {
-    await db.destroy();
-    await services.stop();
-  }
+  });
 }
 
 async function catalogImport(config: Config, logger: Logger, dir: string): Promise<number> {
-  if (!existsSync(dir)) {
-    console.error(`no such directory: ${dir}`);
-    return 2;
-  }
-  const services = await resolveServices(config, logger, { embedded: true, needRedis: false, onCrash: (err) => logger.fatal({ err }, 'postgres stopped') });
-  const db = createDb(services.config.DATABASE_URL, { max: 1 });
-  try {
+  if (!existsSync(dir)) return usageError(`no such directory: ${dir}`);
+  return withDatabase(config, logger, async (db, runtime) => {
     await migrateLatest(db);
-    const counts: ImportCounts = await importCatalogDir(db, deriveKeys(services.config.SHAREHUB_SECRET_KEY), dir);
-    const { departments: d, resources: r } = counts;
-    console.log(`catalog import from ${dir}: ${counts.files} files
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
+    try {
+      const counts: ImportCounts = await importCatalogDir(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), dir);
+      const { departments: d, resources: r } = counts;
+      console.log(`catalog import from ${dir}: ${counts.files} files
   departments: ${d.created} created, ${d.existing} already registered
   resources:   ${r.created} created, ${r.updated} updated (new version published), ${r.unchanged} unchanged, ${r.skipped} skipped`);
-    for (const entry of counts.skippedEntries) console.log(`  skipped ${entry}`);
-    return 0;
-  } catch (err) {
-    if (err instanceof CatalogImportError) {
-      console.error(err.message);
-      return 1;
+      for (const entry of counts.skippedEntries) console.log(`  skipped ${entry}`);
+      return 0;
+    } catch (err) {
+      if (err instanceof CatalogImportError) {
+        console.error(err.message);
+        return 1;
+      }
+      throw err;
     }
-    throw err;
-  } finally {
-    await db.destroy();
-    await services.stop();
-  }
+  });
 }
 
 function reportStartupError(err: unknown, logger: Logger): number {
@@ -230,7 +250,7 @@ function reportStartupError(err: unknown, logger: Logger): number {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { if (code !== undefined) process.exitCode = code; },
+  (code) => { process.exitCode = code; },
   (err: unknown) => {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -18,6 +18,8 @@ export const CONFIG_SCHEMA = {
     SHAREHUB_DATA_DIR: { type: 'string', default: '.sharehub', minLength: 1 },
     SHAREHUB_SECRET_KEY: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     SHAREHUB_ADMIN_PASSWORD: { type: 'string', minLength: 12 },
+    // `sharehub user create` takes the new user's password from here rather than the command line.
+    SHAREHUB_NEW_USER_PASSWORD: { type: 'string', minLength: 12 },
     QUEUE_PREFIX: { type: 'string', default: 'sharehub', pattern: '^[A-Za-z0-9_-]+$' },
     BODY_LIMIT_BYTES: { type: 'integer', default: 1_048_576, minimum: 1024 },
     JWT_TTL_SECONDS: { type: 'integer', default: 900, minimum: 60, maximum: 86_400 },

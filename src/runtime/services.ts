@@ -30,6 +30,11 @@ export async function resolveServices(
     ...(!config.DATABASE_URL && !opts.embedded ? ['DATABASE_URL: required by this command (only `sharehub start` embeds PostgreSQL)'] : []),
     ...(!config.REDIS_URL && opts.needRedis && !opts.embedded ? ['REDIS_URL: required by this command (only `sharehub start` runs a local redis-server)'] : []),
   ];
+  // A configured database is shared by replicas, which must derive the same keys: a key
+  // generated into one machine's data directory would differ from the next one's.
+  if (config.DATABASE_URL && !config.SHAREHUB_SECRET_KEY) {
+    missing.push('SHAREHUB_SECRET_KEY: required when DATABASE_URL is set (the same on every api and worker process)');
+  }
   if (missing.length) throw new ConfigError(missing);
 
   try {

@@ -6,12 +6,13 @@ import { createTestDatabase } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
 const PLATFORM = '11330000MB0000000H';
+const SECRET = 'a'.repeat(64);
 
 describe('sharehub migrate and user create against a configured database', () => {
   let url: string;
   let db: Db;
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', ...env } });
+    run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: url, SHAREHUB_SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ...env } });
 
   beforeAll(async () => {
     url = await createTestDatabase();
@@ -37,6 +38,36 @@ describe('sharehub migrate and user create against a configured database', () =>
   it('prints a generated password once when none is given', async () => {
     const { stdout } = await cli(['user', 'create', '--username', 'audit.one', '--role', 'auditor', '--department', PLATFORM]);
     expect(stdout).toMatch(/password \(shown once\): [A-Za-z0-9_-]{24}/);
+  });
+
+  it('refuses a bad username or a short password before touching the database', async () => {
+    const bad = await cli(['user', 'create', '--username', 'Bad Name!', '--role', 'auditor', '--department', PLATFORM]).catch((e) => e);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--username must match pattern');
+    const short = await cli(['user', 'create', '--username', 'short.pw', '--role', 'auditor', '--department', PLATFORM], { SHAREHUB_NEW_USER_PASSWORD: 'x' }).catch((e) => e);
+    expect(short.code).toBe(78);
+    expect(short.stderr).toContain('SHAREHUB_NEW_USER_PASSWORD: must NOT have fewer than 12 characters');
+    expect(await db('users').whereIn('username', ['Bad Name!', 'short.pw'])).toEqual([]);
+  });
+
+  it('refuses another secret key than the one the database was set up with', async () => {
+    const err = await cli(['user', 'create', '--username', 'other.key', '--role', 'auditor', '--department', PLATFORM], { SHAREHUB_SECRET_KEY: 'b'.repeat(64) }).catch((e) => e);
+    expect(err.code).toBe(78);
+    expect(err.stderr).toContain('SHAREHUB_SECRET_KEY: is not the key this database was set up with');
+  });
+
+  it('requires SHAREHUB_SECRET_KEY with DATABASE_URL', async () => {
+    const err = await cli(['migrate', 'status'], { SHAREHUB_SECRET_KEY: '' }).catch((e) => e);
+    expect(err.code).toBe(78);
+    expect(err.stderr).toContain('SHAREHUB_SECRET_KEY: required when DATABASE_URL is set');
+  });
+
+  it('answers a usage error with exit code 2 before starting anything', async () => {
+    const err = await cli(['migrate', 'sideways']).catch((e) => e);
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain("unknown migrate action 'sideways'");
+    const opt = await cli(['user', 'create', '--colour', 'red']).catch((e) => e);
+    expect(opt.code).toBe(2);
   });
 
   it('refuses an unknown role, naming the allowed ones', async () => {
