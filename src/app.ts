@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { validatorCompiler } from './lib/validation.js';
 import { loggerOptions } from './logger.js';
+import { sendProblem } from './plugins/errors.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
@@ -23,8 +24,6 @@ declare module 'fastify' {
     clock: Clock;
   }
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** The hub as a Fastify plugin: everything but listening. */
 export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> = async (fastify, { config, clock }) => {
@@ -58,13 +57,19 @@ export async function buildApp(
   const fastify = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, opts.logStream),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    // A caller's x-request-id is kept when it looks like an id, so traces join across systems.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    // Always the hub's own id: it is written into the audit trail, so a caller must not choose it.
+    genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors raised before routing (a malformed percent-escape in the URL) are problem+json too.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, request, 'VALIDATION_FAILED', error.message),
   });
+  // Many clients send Content-Type: application/json with no body on body-less POST/DELETE
+  // routes; an empty body is "no body", not malformed JSON. Routes with a body schema still
+  // answer 400 for a missing body.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, body as string, done));
   // Not encapsulated: the server and tests see the app's decorators (db, config, keys, clock).
   await fastify.register(fp(app, { name: 'sharehub' }), { config, clock: opts.clock });
   return fastify;

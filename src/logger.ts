@@ -3,18 +3,14 @@ import { maskCitizenId } from './lib/identifiers.js';
 
 // Personal data never reaches the logs: request bodies are never logged, secrets are redacted by
 // path, and 公民身份号码 in URLs (record routes take them as path parameters) are masked.
+const SECRET_KEYS = ['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'apiKey', 'secret', 'webhookSecret', 'idNumber', 'subjectId'];
+
+// pino's `*` matches one level, so each key is listed at the top and two levels down.
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
-  '*.password',
-  '*.token',
-  '*.accessToken',
-  '*.apiKey',
-  '*.secret',
-  '*.webhookSecret',
-  '*.idNumber',
-  '*.subjectId',
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
 const CITIZEN_ID_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;

@@ -26,7 +26,6 @@ export function deriveKeys(masterHex: string): HubKeys {
   };
 }
 
-export const sm3Hex = (data: string | Buffer) => createHash('sm3').update(data).digest('hex');
 export const hmacSm3Hex = (key: Buffer | string, data: string | Buffer) => createHmac('sm3', key).update(data).digest('hex');
 export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 

@@ -3,6 +3,8 @@
 
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  /** Any other 4xx the framework answers with; rendered with the framework's status. */
+  CLIENT_ERROR: { status: 400, title: 'The request cannot be served' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   INVALID_IDENTIFIER: { status: 400, title: 'An identifier fails its checksum' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
@@ -12,7 +14,6 @@ export const ERRORS = {
   SHARE_TYPE_NOT_SHARED: { status: 403, title: 'The resource is not shared (不予共享)' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflicts with existing data' },
   ALREADY_EXISTS: { status: 409, title: 'Already exists' },
   ILLEGAL_STATE: { status: 409, title: 'Not allowed in the current state' },
@@ -51,7 +52,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const forbidden = (detail: string) => new AppError('FORBIDDEN', detail);
 export const otherDepartment = (what: string) => new AppError('OTHER_DEPARTMENT', `${what} belongs to another department`);
 export const invalidField = (pointer: string, message: string) =>
   new AppError('VALIDATION_FAILED', `${pointer} ${message}`, { errors: [{ pointer, message }] });

@@ -43,8 +43,10 @@ export function sendProblem(
   code: ErrorCode,
   detail: string,
   extra: { errors?: FieldProblem[]; [k: string]: unknown } = {},
+  statusOverride?: number,
 ) {
-  const { status, title } = ERRORS[code];
+  const { title } = ERRORS[code];
+  const status = statusOverride ?? ERRORS[code].status;
   return reply
     .code(status)
     .type('application/problem+json')
@@ -65,10 +67,12 @@ export default fp(
       if (pg) return sendProblem(reply, request, pg.code, pg.message, { errors: pg.errors, ...pg.extra });
       const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
       if (mapped) return sendProblem(reply, request, mapped, error.message);
-      if (error instanceof SyntaxError) return sendProblem(reply, request, 'MALFORMED_JSON', error.message);
+      // The JSON parser's own errors carry a 400; a SyntaxError thrown by our code is a bug (500).
+      if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 'MALFORMED_JSON', error.message);
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-        const code = (Object.keys(ERRORS) as ErrorCode[]).find((c) => ERRORS[c].status === error.statusCode) ?? 'VALIDATION_FAILED';
-        return sendProblem(reply, request, code, error.message);
+        // Keep the status the framework chose (406, 431 …) even where the registry has no code of its own.
+        const code = (Object.keys(ERRORS) as ErrorCode[]).find((c) => ERRORS[c].status === error.statusCode) ?? 'CLIENT_ERROR';
+        return sendProblem(reply, request, code, error.message, {}, error.statusCode);
       }
       request.log.error({ err: error }, 'unhandled error');
       return sendProblem(reply, request, 'INTERNAL', 'an internal error occurred; quote the request id to the operators');

@@ -55,6 +55,17 @@ describe('the 401/403 matrix of every route', () => {
     return ctx.app.inject(req);
   };
 
+  it('opens exactly the routes meant to be open: anything else public is a mistake', () => {
+    const open = ops.filter((o) => o.roles === 'public' || o.roles === 'optional').map((o) => `${o.method} ${o.path}`).sort();
+    expect(open).toEqual([
+      'get /healthz',
+      'get /readyz',
+      'get /v1/calendar/{year}',
+      'get /v1/catalog/export',
+      'post /v1/auth/token',
+    ]);
+  });
+
   it('covers the identity routes at least', () => {
     const paths = ops.map((o) => `${o.method} ${o.path}`);
     expect(paths).toEqual(expect.arrayContaining(['post /v1/departments', 'get /v1/users', 'delete /v1/systems/{id}/keys/{keyId}']));

@@ -54,6 +54,19 @@ describe('problem+json error handling', () => {
     expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('answers a malformed URL escape with 400 problem+json', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/departments/%FF', headers: admin });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().code).toBe('VALIDATION_FAILED');
+  });
+
+  it('treats an empty JSON body as no body: a route that needs one names it', async () => {
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: '', headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ pointer: '/body' }] });
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(res.statusCode).toBe(404);

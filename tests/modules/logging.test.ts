@@ -26,4 +26,12 @@ describe('logs carry no secrets and no personal data', () => {
     expect(text).not.toContain(user.password);
     expect(lines.length).toBeGreaterThan(2);
   });
+
+  it('redacts secrets by key at the top level and nested two deep', () => {
+    ctx.app.log.info({ password: 'pw-top-1', user: { token: 'tok-nested-1' }, a: { b: { webhookSecret: 'sec-deep-1' } } }, 'probe');
+    const probe = lines.find((l) => l.includes('"probe"'))!;
+    expect(probe).toBeDefined();
+    for (const secret of ['pw-top-1', 'tok-nested-1', 'sec-deep-1']) expect(probe).not.toContain(secret);
+    expect(probe.match(/\[redacted\]/g)).toHaveLength(3);
+  });
 });
