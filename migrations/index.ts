@@ -13,6 +13,7 @@ import * as m20261122002200 from './20261122002200_create_application_timeline.j
 import * as m20261122002300 from './20261122002300_create_grants.js';
 import * as m20261122002400 from './20261122002400_create_outbox.js';
 import * as m20261122003000 from './20261122003000_add_grants_one_active.js';
+import * as m20261122005000 from './20261122005000_users_sessions_and_lockout.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122002300_create_grants': m20261122002300,
   '20261122002400_create_outbox': m20261122002400,
   '20261122003000_add_grants_one_active': m20261122003000,
+  '20261122005000_users_sessions_and_lockout': m20261122005000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
-import { readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
+import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
 import { recordEvent } from '../audit/events.js';
 
 export interface UserRow {
@@ -29,11 +29,24 @@ export const toUser = (row: UserRow) => ({
 
 const PLATFORM_ROLES: readonly UserRole[] = ['platform_admin', 'auditor'];
 
-/** Who may manage users of a department: the platform admin anywhere, a dept_admin in its own. */
-function assertMayManage(actor: Principal, departmentCode: string) {
-  if (actor.role === 'platform_admin') return;
-  if (actor.role === 'dept_admin' && actor.departmentCode === departmentCode) return;
-  throw otherDepartment('the user');
+/**
+ * 三员分立: through the API a manager changes only users of strictly lower privilege in its
+ * scope: the platform admin department admins and operators of any department, a department
+ * admin its own department's operators. Platform admins and auditors are managed only through
+ * the `sharehub` CLI (the operator's console), so no administrator can take over an auditor's
+ * account or a peer's.
+ */
+function assertMayManage(actor: Principal, target: { role: UserRole; department_code: string }) {
+  if (actor.role === 'platform_admin') {
+    if (DEPT_ROLES.includes(target.role)) return;
+    throw new AppError('FORBIDDEN', `${target.role} users are managed through the sharehub console only`);
+  }
+  if (actor.role === 'dept_admin') {
+    if (actor.departmentCode !== target.department_code) throw otherDepartment('the user');
+    if (target.role === 'dept_operator') return;
+    throw new AppError('FORBIDDEN', `a department admin manages dept_operator users only, not ${target.role}`);
+  }
+  throw new AppError('FORBIDDEN', `role '${actor.role}' manages no users`);
 }
 
 export async function createUser(
@@ -44,12 +57,7 @@ export async function createUser(
 ) {
   const departmentCode = input.departmentCode ?? (actor === 'cli' ? undefined : actor.departmentCode);
   if (!departmentCode) throw invalidField('/body/departmentCode', 'is required');
-  if (actor !== 'cli') {
-    assertMayManage(actor, departmentCode);
-    if (actor.role !== 'platform_admin' && PLATFORM_ROLES.includes(input.role)) {
-      throw new AppError('FORBIDDEN', `only the platform administrator creates ${input.role} users`);
-    }
-  }
+  if (actor !== 'cli') assertMayManage(actor, { role: input.role, department_code: departmentCode });
   const department = await db('departments').where('code', departmentCode).first('code', 'is_platform');
   if (!department) throw invalidField('/body/departmentCode', 'names no registered department');
   // Administrators and auditors belong to the platform; department roles to a department.
@@ -74,7 +82,7 @@ export async function createUser(
 export async function getUser(db: Knex, actor: Principal, id: string) {
   const row: UserRow | undefined = await db('users').where('id', id).first();
   if (!row) throw notFound('user');
-  if (actor.role !== 'platform_admin' && actor.role !== 'auditor') assertMayManage(actor, row.department_code);
+  if (!readsEverything(actor) && row.department_code !== actor.departmentCode) throw otherDepartment('the user');
   return row;
 }
 
@@ -87,6 +95,12 @@ export async function listUsers(db: Knex, actor: Principal, q: Page & { departme
   return paginate<UserRow>(users, q);
 }
 
+/** The columns a password change sets: the new hash, and the instant older sessions end. */
+const newPasswordColumns = async (db: Knex, password: string) => ({
+  password_hash: await hashPassword(password),
+  password_changed_at: db.fn.now(),
+});
+
 export async function updateUser(
   db: Knex,
   actor: Principal,
@@ -94,25 +108,47 @@ export async function updateUser(
   patch: { displayName?: string; password?: string; status?: 'active' | 'disabled' },
   requestId?: string,
 ) {
-  const row = await getUser(db, actor, id);
-  if (actor.role === 'auditor') throw new AppError('FORBIDDEN', 'auditors change nothing');
-  if (patch.status === 'disabled' && actor.kind === 'user' && actor.userId === row.id) {
-    throw invalidField('/body/status', 'you cannot disable yourself');
-  }
-  const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+  const row: UserRow | undefined = await db('users').where('id', id).first();
+  if (!row) throw notFound('user');
+  // Strictly lower privilege only: nobody reaches their own account (or a peer's) here.
+  assertMayManage(actor, row);
+  const password = patch.password !== undefined ? await newPasswordColumns(db, patch.password) : {};
   return db.transaction(async (trx) => {
     const [updated] = await trx('users')
       .where('id', id)
       .update({
         ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
         ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(passwordHash ? { password_hash: passwordHash } : {}),
+        ...password,
         updated_at: trx.fn.now(),
       })
       .returning('*');
     // Which fields changed, never their values (a password above all).
     await recordEvent(trx, { actor, requestId, entityType: 'user', entityId: id, action: 'user.updated', details: { fields: Object.keys(patch) } });
     return updated as UserRow;
+  });
+}
+
+/** Any signed-in user changes their own password, proving they know the current one. */
+export async function changeOwnPassword(
+  db: Knex,
+  actor: Principal,
+  input: { currentPassword: string; newPassword: string },
+  requestId?: string,
+) {
+  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'only users have passwords');
+  const row: UserRow | undefined = await db('users').where({ id: actor.userId }).first();
+  if (!row) throw notFound('user');
+  const ok = await verifyPassword(input.currentPassword, row.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!ok) {
+    await recordEvent(db, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed', outcome: 'failure', reason: 'wrong current password' });
+    throw invalidField('/body/currentPassword', 'is not your current password');
+  }
+  if (input.newPassword === input.currentPassword) throw invalidField('/body/newPassword', 'must differ from the current password');
+  const password = await newPasswordColumns(db, input.newPassword);
+  await db.transaction(async (trx) => {
+    await trx('users').where('id', row.id).update({ ...password, updated_at: trx.fn.now() });
+    await recordEvent(trx, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed' });
   });
 }
 
