@@ -15,14 +15,14 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
     config: { public: true },
     schema: {
       tags,
-      summary: 'Exchange a username and password for a short-lived JWT',
+      summary: 'Exchange a username and password for a short-lived JWT (locked for a while after repeated wrong passwords: 429)',
       security: [],
       body: tokenBody,
-      response: { 200: tokenSchema, ...errorResponses(400, 401) },
+      response: { 200: tokenSchema, ...errorResponses(400, 401, 429) },
     },
   }, async (request) => {
     const { username, password } = request.body;
-    return issueToken(app.db, app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password);
+    return issueToken(app.db, app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password, request.id);
   });
 
   app.get('/v1/me', {

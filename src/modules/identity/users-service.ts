@@ -4,7 +4,7 @@ import { AppError, invalidField, notFound, otherDepartment } from '../../lib/err
 import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
-import { recordEvent } from '../audit/events.js';
+import { recordEvent, type Actor } from '../audit/events.js';
 
 export interface UserRow {
   id: string;
@@ -15,6 +15,9 @@ export interface UserRow {
   password_hash: string | null;
   status: 'active' | 'disabled';
   created_at: Date;
+  password_changed_at: Date | null;
+  failed_logins: number;
+  locked_until: Date | null;
 }
 
 export const toUser = (row: UserRow) => ({
@@ -99,6 +102,9 @@ export async function listUsers(db: Knex, actor: Principal, q: Page & { departme
 const newPasswordColumns = async (db: Knex, password: string) => ({
   password_hash: await hashPassword(password),
   password_changed_at: db.fn.now(),
+  failed_logins: 0,
+  last_failed_login_at: null,
+  locked_until: null,
 });
 
 export async function updateUser(
@@ -139,8 +145,11 @@ export async function changeOwnPassword(
   if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'only users have passwords');
   const row: UserRow | undefined = await db('users').where({ id: actor.userId }).first();
   if (!row) throw notFound('user');
+  // The current password is guessed here as at sign-in, so the same lockout applies.
+  if (isLocked(row)) throw lockedError();
   const ok = await verifyPassword(input.currentPassword, row.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!ok) {
+    await countFailedLogin(db, row.id);
     await recordEvent(db, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed', outcome: 'failure', reason: 'wrong current password' });
     throw invalidField('/body/currentPassword', 'is not your current password');
   }
@@ -152,12 +161,71 @@ export async function changeOwnPassword(
   });
 }
 
-/** Password login → a short-lived HS256 JWT whose subject is the username. */
-export async function issueToken(db: Knex, jwtKey: Uint8Array, opts: { issuer: string; ttlSeconds: number }, username: string, password: string) {
+/** Consecutive wrong passwords within LOGIN_FAILURE_WINDOW_MINUTES that lock an account. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOGIN_FAILURE_WINDOW_MINUTES = 15;
+export const LOGIN_LOCKOUT_MINUTES = 15;
+
+/** A caller not yet identified: recorded as a user with no id (never the name it typed). */
+const UNIDENTIFIED_CALLER = { kind: 'user' } as unknown as Actor;
+
+const principalOf = (row: UserRow): Principal =>
+  ({ kind: 'user', role: row.role, userId: row.id, username: row.username, departmentCode: row.department_code });
+
+const isLocked = (row: UserRow) => row.locked_until !== null && row.locked_until.getTime() > Date.now();
+
+const lockedError = () =>
+  new AppError('RATE_LIMITED', `too many wrong passwords: try again in up to ${LOGIN_LOCKOUT_MINUTES} minutes`);
+
+/**
+ * Counts one wrong password against the user, in one statement so concurrent attempts all
+ * count; the MAX_FAILED_LOGINS-th within the window locks the account for LOGIN_LOCKOUT_MINUTES.
+ */
+async function countFailedLogin(db: Knex, userId: string) {
+  const inWindow = `last_failed_login_at > now() - make_interval(mins => ${LOGIN_FAILURE_WINDOW_MINUTES})`;
+  const next = `(case when ${inWindow} then failed_logins + 1 else 1 end)`;
+  await db('users').where('id', userId).update({
+    failed_logins: db.raw(`case when ${next} >= ? then 0 else ${next} end`, [MAX_FAILED_LOGINS]),
+    locked_until: db.raw(`case when ${next} >= ? then now() + make_interval(mins => ${LOGIN_LOCKOUT_MINUTES}) else locked_until end`, [MAX_FAILED_LOGINS]),
+    last_failed_login_at: db.fn.now(),
+  });
+}
+
+/**
+ * Password login → a short-lived HS256 JWT whose subject is the username. Every attempt is
+ * recorded (auth.login); after MAX_FAILED_LOGINS consecutive wrong passwords the account
+ * refuses sign-in for LOGIN_LOCKOUT_MINUTES (429), a successful sign-in resets the count.
+ */
+export async function issueToken(
+  db: Knex,
+  jwtKey: Uint8Array,
+  opts: { issuer: string; ttlSeconds: number },
+  username: string,
+  password: string,
+  requestId?: string,
+) {
   const row: UserRow | undefined = await db('users').where({ username }).first();
+  const fail = async (reason: string, error: AppError) => {
+    // An unknown username is not stored: it may be a password typed in the wrong field.
+    await recordEvent(db, {
+      actor: UNIDENTIFIED_CALLER, requestId, entityType: 'user', entityId: row?.id ?? 'unknown', action: 'auth.login', outcome: 'failure', reason,
+    });
+    return error;
+  };
+  const invalid = () => new AppError('INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
+  if (row && isLocked(row)) throw await fail('locked', lockedError());
   // Hash even for an unknown user, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
-  if (!row || !ok || row.status !== 'active') throw new AppError('INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
+  if (!row) throw await fail('unknown user', invalid());
+  if (!ok) {
+    await countFailedLogin(db, row.id);
+    throw await fail('wrong password', invalid());
+  }
+  if (row.status !== 'active') throw await fail('disabled', invalid());
+  await db.transaction(async (trx) => {
+    await trx('users').where('id', row.id).update({ failed_logins: 0, last_failed_login_at: null, locked_until: null });
+    await recordEvent(trx, { actor: principalOf(row), requestId, entityType: 'user', entityId: row.id, action: 'auth.login' });
+  });
   const accessToken = await new SignJWT({ role: row.role, dept: row.department_code })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(row.username)
