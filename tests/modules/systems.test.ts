@@ -71,10 +71,13 @@ describe('client systems and API keys', () => {
   it("keeps another department's systems out of reach", async () => {
     const system = await createSystem('他人的系统');
     const stranger = await makeUser(ctx, 'dept_admin');
+    // Reads answer like an unknown id, so ids reveal nothing; writes say 403.
     const get = await ctx.app.inject({ method: 'GET', url: `/v1/systems/${system.id}`, headers: stranger.headers });
-    expect(get.statusCode).toBe(403);
-    expect(get.json().code).toBe('OTHER_DEPARTMENT');
+    expect(get.statusCode).toBe(404);
+    expect(get.json().code).toBe('NOT_FOUND');
     expect(get.body).not.toContain('他人的系统');
+    const keys = await ctx.app.inject({ method: 'GET', url: `/v1/systems/${system.id}/keys`, headers: stranger.headers });
+    expect(keys.statusCode).toBe(404);
     const rotate = await ctx.app.inject({ method: 'POST', url: `/v1/systems/${system.id}/keys`, headers: stranger.headers });
     expect(rotate.statusCode).toBe(403);
     const revoke = await ctx.app.inject({ method: 'DELETE', url: `/v1/systems/${system.id}/keys/${system.key.id}`, headers: stranger.headers });

@@ -108,6 +108,15 @@ describe('users and sign-in', () => {
     const res = await createUser(admin, payload);
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain('dup.user');
+
+    // From another department: the same 409, and nothing about the department that holds the name.
+    const elsewhere = await makeUser(ctx, 'dept_admin');
+    const foreign = await createUser(elsewhere.headers, { ...payload, departmentCode: undefined });
+    expect(foreign.statusCode).toBe(409);
+    expect(foreign.json().detail).toBe(res.json().detail);
+    expect(foreign.body).not.toContain(dept.code);
+    expect(foreign.body).not.toContain(dept.name);
+    expect(foreign.body).not.toMatch(/department|constraint/i);
   });
 
   it("lets a department admin manage its own department's users only", async () => {
@@ -133,9 +142,15 @@ describe('users and sign-in', () => {
     expect(listA.items.map((u: { departmentCode: string }) => u.departmentCode)).toEqual([a.departmentCode]);
     const asked = await ctx.app.inject({ method: 'GET', url: `/v1/users?departmentCode=${b.departmentCode}`, headers: a.headers });
     expect(asked.statusCode).toBe(403);
+    // Another department's user answers like an unknown one, so ids reveal nothing.
     const getOther = await ctx.app.inject({ method: 'GET', url: `/v1/users/${b.id}`, headers: a.headers });
-    expect(getOther.statusCode).toBe(403);
+    const getUnknown = await ctx.app.inject({ method: 'GET', url: '/v1/users/00000000-0000-4000-8000-000000000000', headers: a.headers });
+    expect(getOther.statusCode).toBe(404);
+    expect(getOther.json().code).toBe('NOT_FOUND');
+    expect(getOther.json().detail).toBe(getUnknown.json().detail);
     expect(getOther.body).not.toContain(b.username);
+    const patchOther = await ctx.app.inject({ method: 'PATCH', url: `/v1/users/${b.id}`, headers: a.headers, payload: { displayName: 'x' } });
+    expect(patchOther.statusCode).toBe(403);
     const all = (await ctx.app.inject({ method: 'GET', url: '/v1/users?limit=200', headers: admin })).json();
     expect(all.items.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([a.id, b.id]));
   });

@@ -73,7 +73,12 @@ export async function createUser(
   return db.transaction(async (trx) => {
     const [row] = await trx('users')
       .insert({ username: input.username, display_name: input.displayName, role: input.role, department_code: departmentCode, password_hash: passwordHash })
-      .returning('*');
+      .returning('*')
+      .catch((err: { code?: string }) => {
+        // Usernames are unique across the hub: say so, and nothing about whose it is.
+        if (err.code === '23505') throw new AppError('ALREADY_EXISTS', `username ${input.username} is already taken`);
+        throw err;
+      });
     await recordEvent(trx, {
       actor: actor === 'cli' ? { kind: 'cli' } : actor, requestId, entityType: 'user', entityId: row.id, action: 'user.created',
       details: { role: input.role, departmentCode },
@@ -85,7 +90,8 @@ export async function createUser(
 export async function getUser(db: Knex, actor: Principal, id: string) {
   const row: UserRow | undefined = await db('users').where('id', id).first();
   if (!row) throw notFound('user');
-  if (!readsEverything(actor) && row.department_code !== actor.departmentCode) throw otherDepartment('the user');
+  // Another department's user is as unknown as a missing one: a 403 would confirm it exists.
+  if (!readsEverything(actor) && row.department_code !== actor.departmentCode) throw notFound('user');
   return row;
 }
 
