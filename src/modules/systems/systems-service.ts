@@ -93,9 +93,14 @@ export async function listKeys(db: Knex, actor: Principal, systemId: string) {
   return rows.map(toKey);
 }
 
-/** Revocation takes effect on the next request: every request looks the key up. */
+/**
+ * Revocation takes effect on the next request: every request looks the key up. The owning
+ * department's admin revokes, and so may the platform admin (incident response: a leaked key
+ * must not wait for its department).
+ */
 export async function revokeKey(db: Knex, actor: Principal, systemId: string, keyId: string, requestId?: string) {
-  await getOwnSystem(db, actor, systemId);
+  if (actor.role === 'platform_admin') await getSystem(db, actor, systemId);
+  else await getOwnSystem(db, actor, systemId);
   await db.transaction(async (trx) => {
     const key: KeyRow | undefined = await trx('system_keys').where({ id: keyId, system_id: systemId }).forUpdate().first();
     if (!key) throw notFound('key');
