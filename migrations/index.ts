@@ -13,6 +13,7 @@ import * as m20261122002200 from './20261122002200_create_application_timeline.j
 import * as m20261122002300 from './20261122002300_create_grants.js';
 import * as m20261122002400 from './20261122002400_create_outbox.js';
 import * as m20261122003000 from './20261122003000_add_grants_one_active.js';
+import * as m20261122005000 from './20261122005000_users_sessions_and_lockout.js';
 import * as m20261122006000 from './20261122006000_create_hub_settings.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122002300_create_grants': m20261122002300,
   '20261122002400_create_outbox': m20261122002400,
   '20261122003000_add_grants_one_active': m20261122003000,
+  '20261122005000_users_sessions_and_lockout': m20261122005000,
   '20261122006000_create_hub_settings': m20261122006000,
 };
 

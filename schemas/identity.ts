@@ -76,3 +76,13 @@ export const principalSchema = {
     systemId: uuidSchema,
   },
 } as const;
+
+export const changeOwnPasswordBody = {
+  type: 'object',
+  required: ['currentPassword', 'newPassword'],
+  additionalProperties: false,
+  properties: {
+    currentPassword: { type: 'string', minLength: 1, maxLength: 256 },
+    newPassword: passwordSchema,
+  },
+} as const;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../lib/errors.js';
+import { assertTokenStillValid } from '../modules/identity/sessions.js';
 import { sha256Hex } from '../lib/crypto.js';
 import type { Config } from '../config.js';
 import type { HubKeys } from '../lib/crypto.js';
@@ -117,15 +118,16 @@ export default fp<{ config: Config; keys: HubKeys }>(
       const user = await app.db('users')
         .where({ username: identity.username, status: 'active' })
         .modify((q) => { if (identity.federated) q.whereNull('password_hash'); })
-        .first('id', 'username', 'role', 'department_code as departmentCode');
+        .first('id', 'username', 'role', 'department_code as departmentCode', 'password_changed_at as passwordChangedAt');
       if (!user) throw new AppError('INVALID_CREDENTIALS', 'the token names no active user of this hub');
+      if (!identity.federated) assertTokenStillValid(user, identity.issuedAt);
       return { kind: 'user', role: user.role, userId: user.id, username: user.username, departmentCode: user.departmentCode };
     }
 
     async function hubIdentity(token: string) {
       try {
         const { payload } = await jwtVerify(token, keys.jwt, { issuer: config.JWT_ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-        return { username: payload.sub!, federated: false };
+        return { username: payload.sub!, federated: false, issuedAt: payload.iat };
       } catch {
         return undefined;
       }
@@ -136,7 +138,7 @@ export default fp<{ config: Config; keys: HubKeys }>(
       try {
         const payload = await verifyExternalToken(token);
         const claim = payload[config.IDP_USERNAME_CLAIM];
-        return typeof claim === 'string' ? { username: claim, federated: true } : undefined;
+        return typeof claim === 'string' ? { username: claim, federated: true, issuedAt: payload.iat } : undefined;
       } catch {
         return undefined;
       }

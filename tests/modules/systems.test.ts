@@ -71,10 +71,13 @@ describe('client systems and API keys', () => {
   it("keeps another department's systems out of reach", async () => {
     const system = await createSystem('他人的系统');
     const stranger = await makeUser(ctx, 'dept_admin');
+    // Reads answer like an unknown id, so ids reveal nothing; writes say 403.
     const get = await ctx.app.inject({ method: 'GET', url: `/v1/systems/${system.id}`, headers: stranger.headers });
-    expect(get.statusCode).toBe(403);
-    expect(get.json().code).toBe('OTHER_DEPARTMENT');
+    expect(get.statusCode).toBe(404);
+    expect(get.json().code).toBe('NOT_FOUND');
     expect(get.body).not.toContain('他人的系统');
+    const keys = await ctx.app.inject({ method: 'GET', url: `/v1/systems/${system.id}/keys`, headers: stranger.headers });
+    expect(keys.statusCode).toBe(404);
     const rotate = await ctx.app.inject({ method: 'POST', url: `/v1/systems/${system.id}/keys`, headers: stranger.headers });
     expect(rotate.statusCode).toBe(403);
     const revoke = await ctx.app.inject({ method: 'DELETE', url: `/v1/systems/${system.id}/keys/${system.key.id}`, headers: stranger.headers });
@@ -84,14 +87,23 @@ describe('client systems and API keys', () => {
     expect(list.json().items.map((s: { id: string }) => s.id)).not.toContain(system.id);
   });
 
-  it('lets the platform and auditors read every department’s systems but not manage their keys', async () => {
+  it('lets the platform and auditors read every department’s systems; only the platform admin may revoke a key, for incident response', async () => {
     const system = await createSystem('可审计的系统');
     const auditor = await makeUser(ctx, 'auditor');
     const list = await ctx.app.inject({ method: 'GET', url: '/v1/systems', headers: auditor.headers });
     expect(list.json().items.map((s: { id: string }) => s.id)).toContain(system.id);
+    const revokeAs = (headers: Record<string, string>) =>
+      ctx.app.inject({ method: 'DELETE', url: `/v1/systems/${system.id}/keys/${system.key.id}`, headers });
+    expect((await revokeAs(auditor.headers)).statusCode).toBe(403);
+
     const admin = await makeUser(ctx, 'platform_admin');
-    const revoke = await ctx.app.inject({ method: 'DELETE', url: `/v1/systems/${system.id}/keys/${system.key.id}`, headers: admin.headers });
-    expect(revoke.statusCode).toBe(403);
+    const rotate = await ctx.app.inject({ method: 'POST', url: `/v1/systems/${system.id}/keys`, headers: admin.headers });
+    expect(rotate.statusCode).toBe(403);
+    expect((await revokeAs(admin.headers)).statusCode).toBe(204);
+    expect((await me(system.key.apiKey)).statusCode).toBe(401);
+    const event = await ctx.db('events').where({ entity_type: 'system', entity_id: system.id, action: 'system.key_revoked' }).first();
+    expect(event).toMatchObject({ actor_kind: 'user', actor_id: admin.id });
+    expect(event.details).toEqual({ keyId: system.key.id });
   });
 
   it('answers 404 for an unknown system', async () => {

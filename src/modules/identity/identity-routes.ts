@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
-import { createUserBody, listUsersQuery, principalSchema, tokenBody, tokenSchema, updateUserBody, userSchema } from '../../../schemas/identity.js';
+import { changeOwnPasswordBody, createUserBody, listUsersQuery, principalSchema, tokenBody, tokenSchema, updateUserBody, userSchema } from '../../../schemas/identity.js';
 import { ALL_USERS } from '../../plugins/auth.js';
-import { createUser, getUser, issueToken, listUsers, toUser, updateUser } from './users-service.js';
+import { changeOwnPassword, createUser, getUser, issueToken, listUsers, toUser, updateUser } from './users-service.js';
 
 const tags = ['identity'];
 const USER_MANAGERS = ['platform_admin', 'dept_admin'] as const;
@@ -15,14 +15,14 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
     config: { public: true },
     schema: {
       tags,
-      summary: 'Exchange a username and password for a short-lived JWT',
+      summary: 'Exchange a username and password for a short-lived JWT (locked for a while after repeated wrong passwords: 429)',
       security: [],
       body: tokenBody,
-      response: { 200: tokenSchema, ...errorResponses(400, 401) },
+      response: { 200: tokenSchema, ...errorResponses(400, 401, 429) },
     },
   }, async (request) => {
     const { username, password } = request.body;
-    return issueToken(app.db, app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password);
+    return issueToken(app.db, app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password, request.id);
   });
 
   app.get('/v1/me', {
@@ -30,11 +30,24 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
     schema: { tags, summary: 'Who the caller is', response: { 200: principalSchema, ...errorResponses(401) } },
   }, async (request) => request.principal);
 
+  app.post('/v1/me/password', {
+    config: { roles: ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] },
+    schema: {
+      tags,
+      summary: 'Change your own password; every session signed in before it ends, so sign in again',
+      body: changeOwnPasswordBody,
+      response: { 204: { type: 'null' }, ...errorResponses(...AUTH_ERRORS, 429) },
+    },
+  }, async (request, reply) => {
+    await changeOwnPassword(app.db, request.principal, request.body, request.id);
+    return reply.code(204).send(null);
+  });
+
   app.post('/v1/users', {
     config: { roles: USER_MANAGERS },
     schema: {
       tags,
-      summary: 'Create a user (platform admin: any department; department admin: its own)',
+      summary: 'Create a user (platform admin: department admins and operators of any department; department admin: operators of its own). Platform admins and auditors: sharehub CLI only',
       body: createUserBody,
       response: { 201: userSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
@@ -65,7 +78,7 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
     config: { roles: USER_MANAGERS },
     schema: {
       tags,
-      summary: 'Change display name, reset password, disable or enable a user',
+      summary: 'Change display name, reset password, disable or enable a user of lower privilege (platform admin: department users; department admin: its own operators)',
       params: idParamsSchema,
       body: updateUserBody,
       response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 404) },

@@ -3,8 +3,8 @@ import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
-import { readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
-import { recordEvent } from '../audit/events.js';
+import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
+import { recordEvent, type Actor } from '../audit/events.js';
 
 export interface UserRow {
   id: string;
@@ -15,6 +15,9 @@ export interface UserRow {
   password_hash: string | null;
   status: 'active' | 'disabled';
   created_at: Date;
+  password_changed_at: Date | null;
+  failed_logins: number;
+  locked_until: Date | null;
 }
 
 export const toUser = (row: UserRow) => ({
@@ -29,11 +32,24 @@ export const toUser = (row: UserRow) => ({
 
 const PLATFORM_ROLES: readonly UserRole[] = ['platform_admin', 'auditor'];
 
-/** Who may manage users of a department: the platform admin anywhere, a dept_admin in its own. */
-function assertMayManage(actor: Principal, departmentCode: string) {
-  if (actor.role === 'platform_admin') return;
-  if (actor.role === 'dept_admin' && actor.departmentCode === departmentCode) return;
-  throw otherDepartment('the user');
+/**
+ * 三员分立: through the API a manager changes only users of strictly lower privilege in its
+ * scope: the platform admin department admins and operators of any department, a department
+ * admin its own department's operators. Platform admins and auditors are managed only through
+ * the `sharehub` CLI (the operator's console), so no administrator can take over an auditor's
+ * account or a peer's.
+ */
+function assertMayManage(actor: Principal, target: { role: UserRole; department_code: string }) {
+  if (actor.role === 'platform_admin') {
+    if (DEPT_ROLES.includes(target.role)) return;
+    throw new AppError('FORBIDDEN', `${target.role} users are managed through the sharehub console only`);
+  }
+  if (actor.role === 'dept_admin') {
+    if (actor.departmentCode !== target.department_code) throw otherDepartment('the user');
+    if (target.role === 'dept_operator') return;
+    throw new AppError('FORBIDDEN', `a department admin manages dept_operator users only, not ${target.role}`);
+  }
+  throw new AppError('FORBIDDEN', `role '${actor.role}' manages no users`);
 }
 
 export async function createUser(
@@ -44,12 +60,7 @@ export async function createUser(
 ) {
   const departmentCode = input.departmentCode ?? (actor === 'cli' ? undefined : actor.departmentCode);
   if (!departmentCode) throw invalidField('/body/departmentCode', 'is required');
-  if (actor !== 'cli') {
-    assertMayManage(actor, departmentCode);
-    if (actor.role !== 'platform_admin' && PLATFORM_ROLES.includes(input.role)) {
-      throw new AppError('FORBIDDEN', `only the platform administrator creates ${input.role} users`);
-    }
-  }
+  if (actor !== 'cli') assertMayManage(actor, { role: input.role, department_code: departmentCode });
   const department = await db('departments').where('code', departmentCode).first('code', 'is_platform');
   if (!department) throw invalidField('/body/departmentCode', 'names no registered department');
   // Administrators and auditors belong to the platform; department roles to a department.
@@ -62,7 +73,12 @@ export async function createUser(
   return db.transaction(async (trx) => {
     const [row] = await trx('users')
       .insert({ username: input.username, display_name: input.displayName, role: input.role, department_code: departmentCode, password_hash: passwordHash })
-      .returning('*');
+      .returning('*')
+      .catch((err: { code?: string }) => {
+        // Usernames are unique across the hub: say so, and nothing about whose it is.
+        if (err.code === '23505') throw new AppError('ALREADY_EXISTS', `username ${input.username} is already taken`);
+        throw err;
+      });
     await recordEvent(trx, {
       actor: actor === 'cli' ? { kind: 'cli' } : actor, requestId, entityType: 'user', entityId: row.id, action: 'user.created',
       details: { role: input.role, departmentCode },
@@ -74,7 +90,8 @@ export async function createUser(
 export async function getUser(db: Knex, actor: Principal, id: string) {
   const row: UserRow | undefined = await db('users').where('id', id).first();
   if (!row) throw notFound('user');
-  if (actor.role !== 'platform_admin' && actor.role !== 'auditor') assertMayManage(actor, row.department_code);
+  // Another department's user is as unknown as a missing one: a 403 would confirm it exists.
+  if (!readsEverything(actor) && row.department_code !== actor.departmentCode) throw notFound('user');
   return row;
 }
 
@@ -87,6 +104,15 @@ export async function listUsers(db: Knex, actor: Principal, q: Page & { departme
   return paginate<UserRow>(users, q);
 }
 
+/** The columns a password change sets: the new hash, and the instant older sessions end. */
+const newPasswordColumns = async (db: Knex, password: string) => ({
+  password_hash: await hashPassword(password),
+  password_changed_at: db.fn.now(),
+  failed_logins: 0,
+  last_failed_login_at: null,
+  locked_until: null,
+});
+
 export async function updateUser(
   db: Knex,
   actor: Principal,
@@ -94,19 +120,18 @@ export async function updateUser(
   patch: { displayName?: string; password?: string; status?: 'active' | 'disabled' },
   requestId?: string,
 ) {
-  const row = await getUser(db, actor, id);
-  if (actor.role === 'auditor') throw new AppError('FORBIDDEN', 'auditors change nothing');
-  if (patch.status === 'disabled' && actor.kind === 'user' && actor.userId === row.id) {
-    throw invalidField('/body/status', 'you cannot disable yourself');
-  }
-  const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+  const row: UserRow | undefined = await db('users').where('id', id).first();
+  if (!row) throw notFound('user');
+  // Strictly lower privilege only: nobody reaches their own account (or a peer's) here.
+  assertMayManage(actor, row);
+  const password = patch.password !== undefined ? await newPasswordColumns(db, patch.password) : {};
   return db.transaction(async (trx) => {
     const [updated] = await trx('users')
       .where('id', id)
       .update({
         ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
         ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(passwordHash ? { password_hash: passwordHash } : {}),
+        ...password,
         updated_at: trx.fn.now(),
       })
       .returning('*');
@@ -116,12 +141,97 @@ export async function updateUser(
   });
 }
 
-/** Password login → a short-lived HS256 JWT whose subject is the username. */
-export async function issueToken(db: Knex, jwtKey: Uint8Array, opts: { issuer: string; ttlSeconds: number }, username: string, password: string) {
+/** Any signed-in user changes their own password, proving they know the current one. */
+export async function changeOwnPassword(
+  db: Knex,
+  actor: Principal,
+  input: { currentPassword: string; newPassword: string },
+  requestId?: string,
+) {
+  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'only users have passwords');
+  const row: UserRow | undefined = await db('users').where({ id: actor.userId }).first();
+  if (!row) throw notFound('user');
+  // The current password is guessed here as at sign-in, so the same lockout applies.
+  if (isLocked(row)) throw lockedError();
+  const ok = await verifyPassword(input.currentPassword, row.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!ok) {
+    await countFailedLogin(db, row.id);
+    await recordEvent(db, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed', outcome: 'failure', reason: 'wrong current password' });
+    throw invalidField('/body/currentPassword', 'is not your current password');
+  }
+  if (input.newPassword === input.currentPassword) throw invalidField('/body/newPassword', 'must differ from the current password');
+  const password = await newPasswordColumns(db, input.newPassword);
+  await db.transaction(async (trx) => {
+    await trx('users').where('id', row.id).update({ ...password, updated_at: trx.fn.now() });
+    await recordEvent(trx, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed' });
+  });
+}
+
+/** Consecutive wrong passwords within LOGIN_FAILURE_WINDOW_MINUTES that lock an account. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOGIN_FAILURE_WINDOW_MINUTES = 15;
+export const LOGIN_LOCKOUT_MINUTES = 15;
+
+/** A caller not yet identified: recorded as a user with no id (never the name it typed). */
+const UNIDENTIFIED_CALLER = { kind: 'user' } as unknown as Actor;
+
+const principalOf = (row: UserRow): Principal =>
+  ({ kind: 'user', role: row.role, userId: row.id, username: row.username, departmentCode: row.department_code });
+
+const isLocked = (row: UserRow) => row.locked_until !== null && row.locked_until.getTime() > Date.now();
+
+const lockedError = () =>
+  new AppError('RATE_LIMITED', `too many wrong passwords: try again in up to ${LOGIN_LOCKOUT_MINUTES} minutes`);
+
+/**
+ * Counts one wrong password against the user, in one statement so concurrent attempts all
+ * count; the MAX_FAILED_LOGINS-th within the window locks the account for LOGIN_LOCKOUT_MINUTES.
+ */
+async function countFailedLogin(db: Knex, userId: string) {
+  const inWindow = `last_failed_login_at > now() - make_interval(mins => ${LOGIN_FAILURE_WINDOW_MINUTES})`;
+  const next = `(case when ${inWindow} then failed_logins + 1 else 1 end)`;
+  await db('users').where('id', userId).update({
+    failed_logins: db.raw(`case when ${next} >= ? then 0 else ${next} end`, [MAX_FAILED_LOGINS]),
+    locked_until: db.raw(`case when ${next} >= ? then now() + make_interval(mins => ${LOGIN_LOCKOUT_MINUTES}) else locked_until end`, [MAX_FAILED_LOGINS]),
+    last_failed_login_at: db.fn.now(),
+  });
+}
+
+/**
+ * Password login → a short-lived HS256 JWT whose subject is the username. Every attempt is
+ * recorded (auth.login); after MAX_FAILED_LOGINS consecutive wrong passwords the account
+ * refuses sign-in for LOGIN_LOCKOUT_MINUTES (429), a successful sign-in resets the count.
+ */
+export async function issueToken(
+  db: Knex,
+  jwtKey: Uint8Array,
+  opts: { issuer: string; ttlSeconds: number },
+  username: string,
+  password: string,
+  requestId?: string,
+) {
   const row: UserRow | undefined = await db('users').where({ username }).first();
+  const fail = async (reason: string, error: AppError) => {
+    // An unknown username is not stored: it may be a password typed in the wrong field.
+    await recordEvent(db, {
+      actor: UNIDENTIFIED_CALLER, requestId, entityType: 'user', entityId: row?.id ?? 'unknown', action: 'auth.login', outcome: 'failure', reason,
+    });
+    return error;
+  };
+  const invalid = () => new AppError('INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
+  if (row && isLocked(row)) throw await fail('locked', lockedError());
   // Hash even for an unknown user, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
-  if (!row || !ok || row.status !== 'active') throw new AppError('INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
+  if (!row) throw await fail('unknown user', invalid());
+  if (!ok) {
+    await countFailedLogin(db, row.id);
+    throw await fail('wrong password', invalid());
+  }
+  if (row.status !== 'active') throw await fail('disabled', invalid());
+  await db.transaction(async (trx) => {
+    await trx('users').where('id', row.id).update({ failed_logins: 0, last_failed_login_at: null, locked_until: null });
+    await recordEvent(trx, { actor: principalOf(row), requestId, entityType: 'user', entityId: row.id, action: 'auth.login' });
+  });
   const accessToken = await new SignJWT({ role: row.role, dept: row.department_code })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(row.username)

@@ -61,10 +61,10 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request, reply) => reply.code(201).send(await addKey(app.db, request.principal, request.params.id, request.id)));
 
   app.delete('/v1/systems/:id/keys/:keyId', {
-    config: { roles: ['dept_admin'] },
+    config: { roles: ['dept_admin', 'platform_admin'] },
     schema: {
       tags,
-      summary: 'Revoke an API key; effective on the next request',
+      summary: "Revoke an API key; effective on the next request (the system's department admin, or the platform admin for incident response)",
       params: keyParams,
       response: { 204: { type: 'null' }, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },

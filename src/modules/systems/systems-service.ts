@@ -36,16 +36,17 @@ export const toKey = (row: KeyRow) => ({
   revokedAt: row.revoked_at?.toISOString() ?? null,
 });
 
+/** Reading: another department's system is as unknown as a missing one (a 403 would confirm it exists). */
 export async function getSystem(db: Knex, actor: Principal, id: string): Promise<SystemRow> {
   const row: SystemRow | undefined = await db('systems').where('id', id).first();
-  if (!row) throw notFound('system');
-  if (!readsEverything(actor) && row.department_code !== actor.departmentCode) throw otherDepartment('the system');
+  if (!row || (!readsEverything(actor) && row.department_code !== actor.departmentCode)) throw notFound('system');
   return row;
 }
 
-/** Only the owning department's admin manages a system's keys. */
+/** Managing keys: the owning department's admin (403 for another department's system). */
 async function getOwnSystem(db: Knex, actor: Principal, id: string) {
-  const row = await getSystem(db, actor, id);
+  const row: SystemRow | undefined = await db('systems').where('id', id).first();
+  if (!row) throw notFound('system');
   if (row.department_code !== actor.departmentCode) throw otherDepartment('the system');
   return row;
 }
@@ -92,9 +93,14 @@ export async function listKeys(db: Knex, actor: Principal, systemId: string) {
   return rows.map(toKey);
 }
 
-/** Revocation takes effect on the next request: every request looks the key up. */
+/**
+ * Revocation takes effect on the next request: every request looks the key up. The owning
+ * department's admin revokes, and so may the platform admin (incident response: a leaked key
+ * must not wait for its department).
+ */
 export async function revokeKey(db: Knex, actor: Principal, systemId: string, keyId: string, requestId?: string) {
-  await getOwnSystem(db, actor, systemId);
+  if (actor.role === 'platform_admin') await getSystem(db, actor, systemId);
+  else await getOwnSystem(db, actor, systemId);
   await db.transaction(async (trx) => {
     const key: KeyRow | undefined = await trx('system_keys').where({ id: keyId, system_id: systemId }).forUpdate().first();
     if (!key) throw notFound('key');
