@@ -27,8 +27,9 @@ const USAGE = `sharehub <command>
   api                      the HTTP API only (needs DATABASE_URL and REDIS_URL)
   worker                   BullMQ workers and the scheduler only (needs DATABASE_URL and REDIS_URL)
   migrate [latest|rollback|status]
-  user create --username U --role R --department CODE [--display-name N]
-                           password from SHAREHUB_NEW_USER_PASSWORD, else generated and printed once
+  user create --username U --role R --department CODE [--display-name N] [--federated]
+                           password from SHAREHUB_NEW_USER_PASSWORD, else generated and printed once;
+                           --federated: no local password, signs in with identity-provider tokens only
   catalog import <dir>     load departments and resources from catalog files (catalog/ holds the
                            demo catalog); idempotent, publishes as the platform
 `;
@@ -181,11 +182,14 @@ const validateNewUser = strictAjv.compile({
 });
 
 async function userCreate(config: Config, logger: Logger, args: string[]): Promise<number> {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args,
-      options: { username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, 'display-name': { type: 'string' } },
+      options: {
+        username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, 'display-name': { type: 'string' },
+        federated: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -194,9 +198,11 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   const missing = (['username', 'role', 'department'] as const).filter((k) => !values[k]);
   if (missing.length) return usageError(`missing: ${missing.map((k) => `--${k}`).join(', ')}`);
   if (!USER_ROLES.includes(values.role as UserRole)) return usageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+  // A federated account has no local password: only the identity provider's tokens reach it.
+  const federated = values.federated === true;
   const given = config.SHAREHUB_NEW_USER_PASSWORD;
-  const password = given ?? randomBytes(18).toString('base64url');
-  if (!validateNewUser({ username: values.username, password })) {
+  const password = federated ? undefined : (given ?? randomBytes(18).toString('base64url'));
+  if (!validateNewUser({ username: values.username, ...(password ? { password } : {}) })) {
     const problem = validateNewUser.errors?.[0];
     return usageError(`${problem?.instancePath === '/password' ? 'SHAREHUB_NEW_USER_PASSWORD' : '--username'} ${problem?.message ?? 'is invalid'}`);
   }
@@ -205,14 +211,14 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
     await ensurePlatformDepartment(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
     const user = await createUser(db, 'cli', {
-      username: values.username!,
-      displayName: values['display-name'] ?? values.username!,
+      username: values.username as string,
+      displayName: (values['display-name'] as string | undefined) ?? (values.username as string),
       role: values.role as UserRole,
-      departmentCode: values.department!,
+      departmentCode: values.department as string,
       password,
     });
-    console.log(`created ${user.role} ${user.username} in ${user.department_code}`);
-    if (!given) console.log(`password (shown once): ${password}`);
+    console.log(`created ${federated ? 'federated ' : ''}${user.role} ${user.username} in ${user.department_code}`);
+    if (password && !given) console.log(`password (shown once): ${password}`);
     return 0;
   });
 }

@@ -70,6 +70,13 @@ describe('sharehub migrate and user create against a configured database', () =>
     expect(opt.code).toBe(2);
   });
 
+  it('creates a federated account without a local password', async () => {
+    const { stdout } = await cli(['user', 'create', '--username', 'fed.op', '--role', 'auditor', '--department', PLATFORM, '--federated']);
+    expect(stdout).toContain('created federated auditor fed.op');
+    expect(stdout).not.toContain('password');
+    expect((await db('users').where({ username: 'fed.op' }).first()).password_hash).toBeNull();
+  });
+
   it('refuses an unknown role, naming the allowed ones', async () => {
     const err = await cli(['user', 'create', '--username', 'x.y', '--role', 'root', '--department', PLATFORM]).catch((e) => e);
     expect(err.code).toBe(2);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { bearer, makeUser } from '../helpers/fixtures.js';
+import { bearer, makeDepartment, uniqueName } from '../helpers/fixtures.js';
+import { createUser } from '../../src/modules/identity/users-service.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 
 describe('tokens from an external identity provider', () => {
@@ -19,18 +20,17 @@ describe('tokens from an external identity provider', () => {
     new SignJWT({ preferred_username: username }).setProtectedHeader({ alg: 'RS256' }).setIssuer('https://idp.gov.example')
       .setAudience(audience).setSubject('idp-subject-1').setIssuedAt().setExpirationTime('5m').sign(key);
 
-  /** An account for federated sign-in: no local password, so only the provider can vouch for it. */
-  const federatedUser = async (role: 'dept_operator' | 'platform_admin') => {
-    const user = await makeUser(ctx, role);
-    await ctx.db('users').where({ id: user.id }).update({ password_hash: null });
-    return user;
+  /** An account for federated sign-in (`user create --federated`): no local password. */
+  const federatedUser = async (role: 'dept_operator') => {
+    const dept = await makeDepartment(ctx);
+    return createUser(ctx.db, 'cli', { username: uniqueName('fed'), displayName: 'federated', role, departmentCode: dept.code });
   };
 
   it("accepts a provider token for a federated user of the hub, with the hub's role and department", async () => {
     const user = await federatedUser('dept_operator');
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(await idpToken(user.username)) });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ kind: 'user', role: 'dept_operator', departmentCode: user.departmentCode, username: user.username });
+    expect(res.json()).toMatchObject({ kind: 'user', role: 'dept_operator', departmentCode: user.department_code, username: user.username });
   });
 
   it('refuses a provider token for someone the hub does not know', async () => {

@@ -55,7 +55,8 @@ function assertMayManage(actor: Principal, target: { role: UserRole; department_
 export async function createUser(
   db: Knex,
   actor: Principal | 'cli',
-  input: { username: string; displayName: string; role: UserRole; departmentCode?: string; password: string },
+  /** No password (CLI only): a federated account, signed in through the identity provider alone. */
+  input: { username: string; displayName: string; role: UserRole; departmentCode?: string; password?: string },
   requestId?: string,
 ) {
   const departmentCode = input.departmentCode ?? (actor === 'cli' ? undefined : actor.departmentCode);
@@ -69,7 +70,8 @@ export async function createUser(
       ? `the platform department holds only platform_admin and auditor users`
       : `${input.role} users belong to the platform department`);
   }
-  const passwordHash = await hashPassword(input.password);
+  if (input.password === undefined && actor !== 'cli') throw invalidField('/body/password', 'is required');
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return db.transaction(async (trx) => {
     const [row] = await trx('users')
       .insert({ username: input.username, display_name: input.displayName, role: input.role, department_code: departmentCode, password_hash: passwordHash })
