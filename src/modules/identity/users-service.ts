@@ -234,7 +234,7 @@ export async function issueToken(
     await trx('users').where('id', row.id).update({ failed_logins: 0, last_failed_login_at: null, locked_until: null });
     await recordEvent(trx, { actor: principalOf(row), requestId, entityType: 'user', entityId: row.id, action: 'auth.login' });
   });
-  const accessToken = await new SignJWT({ role: row.role, dept: row.department_code })
+  const accessToken = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(row.username)
     .setIssuer(opts.issuer)
