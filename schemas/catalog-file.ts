@@ -1,6 +1,7 @@
 // The catalog as data (catalog/*.json): one file per providing department, holding the department
 // and the resources it provides. `sharehub catalog import <dir>` validates every file against this
 // schema (and the cross-field rules of resource-validation.ts) before it writes anything.
+import { usccSchema } from './common.js';
 import { departmentLevelSchema } from './departments.js';
 import { createResourceBody } from './catalog.js';
 
@@ -27,10 +28,10 @@ export const catalogFileSchema = {
       required: ['code', 'name', 'level'],
       additionalProperties: false,
       properties: {
-        code: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', description: '统一社会信用代码 (GB 32100, checksum validated)' },
+        code: usccSchema,
         name: { type: 'string', minLength: 1, maxLength: 200 },
         level: departmentLevelSchema,
-        parentCode: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
+        parentCode: usccSchema,
       },
     },
     resources: { type: 'array', maxItems: 10_000, items: catalogResourceEntrySchema },

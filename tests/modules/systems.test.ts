@@ -68,6 +68,17 @@ describe('client systems and API keys', () => {
     expect(listed.json().items[0].lastUsedAt).toBe(used.toISOString());
   });
 
+  it('writes the last-used time at most once a minute, and again after that', async () => {
+    const system = await createSystem('高频系统');
+    await me(system.key.apiKey);
+    const first = (await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at as Date;
+    await me(system.key.apiKey);
+    expect((await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at).toEqual(first);
+    await ctx.db('system_keys').where({ id: system.key.id }).update({ last_used_at: new Date(first.getTime() - 61_000) });
+    await me(system.key.apiKey);
+    expect(((await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at as Date).getTime()).toBeGreaterThan(first.getTime() - 61_000);
+  });
+
   it("keeps another department's systems out of reach", async () => {
     const system = await createSystem('他人的系统');
     const stranger = await makeUser(ctx, 'dept_admin');

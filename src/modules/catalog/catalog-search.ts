@@ -5,7 +5,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Knex } from 'knex';
 import { invalidField } from '../../lib/errors.js';
-import type { Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../../plugins/auth.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
 import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES, type searchResourcesQuery } from '../../../schemas/catalog.js';
@@ -140,17 +140,16 @@ export type FacetBucket = {
 };
 
 /** Who sees every resource that has never been published: the platform (admin, auditor). */
-export const seesAllResources = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
 
 /**
  * Who sees a department's drafts, versions in review and review reasons: the department itself
  * and the platform. Nobody else learns they exist, not even as a status.
  */
 export const seesUnpublished = (viewer: Principal, providerCode: string) =>
-  seesAllResources(viewer) || viewer.departmentCode === providerCode;
+  readsEverything(viewer) || viewer.departmentCode === providerCode;
 
 function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuery, terms: string[]) {
-  if (!seesAllResources(viewer)) {
+  if (!readsEverything(viewer)) {
     q.where((w) => w.where('rs.published', true).orWhere('rs.provider_code', viewer.departmentCode));
   }
   const grams = [...new Set(terms.flatMap(bigrams))];
@@ -170,7 +169,7 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   if (query.status !== undefined) q.where('rs.status', query.status);
   if (query.latestStatus !== undefined) {
     const wanted = query.latestStatus;
-    if (seesAllResources(viewer)) q.where('rs.latest_status', wanted);
+    if (readsEverything(viewer)) q.where('rs.latest_status', wanted);
     else {
       // Filter on what the viewer is shown: other departments' resources always show 'published'.
       q.where((w) => {
