@@ -22,6 +22,16 @@ export function maskText(value: string, rule: MaskRule): string {
     + chars.slice(chars.length - rule.last).join('');
 }
 
+const MAX_CACHED_RULES = 1_000;
+// A catalog has a handful of distinct rules; parsing each once keeps batch-get off the regex.
+const parsedRules = new Map<string, MaskRule | undefined>();
+function ruleOf(mask: string): MaskRule | undefined {
+  if (parsedRules.has(mask)) return parsedRules.get(mask);
+  const rule = parseMask(mask);
+  // Rules come from the catalog, not from callers; the bound only guards against a runaway catalog.
+  if (parsedRules.size < MAX_CACHED_RULES) parsedRules.set(mask, rule);
+  return rule;
+}
 const NUMBER_TYPES = new Set<DataItem['type']>(['N', 'Y', 'I', 'B', 'F']);
 
 /**
@@ -36,7 +46,7 @@ const NUMBER_TYPES = new Set<DataItem['type']>(['N', 'Y', 'I', 'B', 'F']);
  */
 export function maskValue(value: RecordValue | null, item: Pick<DataItem, 'type' | 'mask'>): RecordValue | null {
   if (value === null) return null;
-  const rule = parseMask(item.mask);
+  const rule = ruleOf(item.mask);
   // A rule the catalog should have refused hides everything rather than nothing (deny by default).
   if (rule === undefined) return MASK_CHAR;
   if (rule.kind === 'none') return value;
