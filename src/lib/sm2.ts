@@ -127,7 +127,7 @@ export function sm2Digest(message: Uint8Array | string, publicKey: string, userI
   return createHash('sm3').update(sm2Z(publicKey, userId)).update(toBytes(message)).digest();
 }
 
-/** Signs M with a random k; returns the canonical 64-byte r || s. */
+/** Signs M with a random k; returns the canonical 64-byte r || s. The pair must come from this module (Z uses its public key). */
 export function sm2Sign(message: Uint8Array | string, keyPair: Sm2KeyPair, options: Sm2Options = {}): Buffer {
   const e = sm2Digest(message, keyPair.publicKey, options.userId);
   // hash: false — e is already SM3(Z || M); the library only does the curve arithmetic.
