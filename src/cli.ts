@@ -45,12 +45,16 @@ const EX_TEMPFAIL = 75;
 
 // A shutdown step may wait on a service that is already gone (workers on a crashed Redis);
 // past this bound shutdown moves on, so the process still stops its other children and exits.
+// After a crash nothing can finish cleanly anyway, so the bound is short.
 const SHUTDOWN_STEP_TIMEOUT_MS = 10_000;
+const CRASH_STEP_TIMEOUT_MS = 2_000;
 
-const bounded = (step: Promise<void>) =>
+class StepTimeout extends Error {}
+
+const bounded = (step: Promise<void>, ms: number) =>
   Promise.race([
     step,
-    new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`did not finish within ${SHUTDOWN_STEP_TIMEOUT_MS} ms`)), SHUTDOWN_STEP_TIMEOUT_MS).unref()),
+    new Promise<void>((_, reject) => setTimeout(() => reject(new StepTimeout(`did not finish within ${ms} ms; moving on`)), ms).unref()),
   ]);
 
 async function main(argv: string[]): Promise<number> {
@@ -98,7 +102,13 @@ async function serve(config: Config, logger: Logger, logStream: NodeJS.WritableS
   let stopping = false;
   const shutdown = async (code: number) => {
     stopping = true;
-    for (const close of closers.reverse()) await bounded(close()).catch((err: Error) => logger.error({ err }, 'shutdown step failed'));
+    const limit = code === 0 ? SHUTDOWN_STEP_TIMEOUT_MS : CRASH_STEP_TIMEOUT_MS;
+    for (const close of closers.reverse()) {
+      await bounded(close(), limit).catch((err: Error) => {
+        if (err instanceof StepTimeout) logger.warn({ err: { message: err.message } }, 'a shutdown step did not finish');
+        else logger.error({ err }, 'shutdown step failed');
+      });
+    }
     if (code === 0) logger.info('ShareHub stopped');
     process.exit(code);
   };
