@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb, migrateLatest, type Db } from './db.js';
 import type { RuntimeConfig } from './app.js';
@@ -16,7 +16,10 @@ import { CatalogImportError, importCatalogDir, type ImportCounts } from './modul
 import { loadDemoCatalog } from './modules/catalog/demo-catalog.js';
 import { startScheduler, startWorkers, type Runner } from '../workers/index.js';
 import { USER_ROLES, type UserRole } from './plugins/auth.js';
-import { REDACT_PATHS } from './logger.js';
+import { createLogger, logDestination } from './logger.js';
+import { DataDirInUseError } from './runtime/pid-lock.js';
+import type { ServiceCrash } from './runtime/guarded-child.js';
+import { checkUscc } from './lib/identifiers.js';
 import { strictAjv } from './lib/validation.js';
 import { createUserBody } from '../schemas/identity.js';
 
@@ -36,14 +39,22 @@ const USAGE = `sharehub <command>
 
 type Closer = () => Promise<void>;
 
+// sysexits.h: a configuration error; a resource busy for now (try again later).
+const EX_CONFIG = 78;
+const EX_TEMPFAIL = 75;
+
 // A shutdown step may wait on a service that is already gone (workers on a crashed Redis);
 // past this bound shutdown moves on, so the process still stops its other children and exits.
+// After a crash nothing can finish cleanly anyway, so the bound is short.
 const SHUTDOWN_STEP_TIMEOUT_MS = 10_000;
+const CRASH_STEP_TIMEOUT_MS = 2_000;
 
-const bounded = (step: Promise<void>) =>
+class StepTimeout extends Error {}
+
+const bounded = (step: Promise<void>, ms: number) =>
   Promise.race([
     step,
-    new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`did not finish within ${SHUTDOWN_STEP_TIMEOUT_MS} ms`)), SHUTDOWN_STEP_TIMEOUT_MS).unref()),
+    new Promise<void>((_, reject) => setTimeout(() => reject(new StepTimeout(`did not finish within ${ms} ms; moving on`)), ms).unref()),
   ]);
 
 async function main(argv: string[]): Promise<number> {
@@ -53,15 +64,16 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  const logStream = logDestination();
+  const logger = createLogger(config.LOG_LEVEL, logStream);
 
   switch (command) {
     case 'start':
-      return serve(config, logger, { api: true, workers: true, embedded: true });
+      return serve(config, logger, logStream, { api: true, workers: true, embedded: true });
     case 'api':
-      return serve(config, logger, { api: true, workers: false, embedded: false });
+      return serve(config, logger, logStream, { api: true, workers: false, embedded: false });
     case 'worker':
-      return serve(config, logger, { api: false, workers: true, embedded: false });
+      return serve(config, logger, logStream, { api: false, workers: true, embedded: false });
     case 'migrate':
       return migrate(config, logger, rest[0] ?? 'latest');
     case 'user':
@@ -79,23 +91,44 @@ const usageError = (message: string) => {
   return 2;
 };
 
-/** Runs the requested processes until SIGINT/SIGTERM, then closes them in order. */
-async function serve(config: Config, logger: Logger, mode: { api: boolean; workers: boolean; embedded: boolean }): Promise<number> {
+/**
+ * Runs the requested processes until SIGINT/SIGTERM, then closes them in order: the API (its
+ * requests in flight finish), the scheduler, the workers (their jobs in hand finish), and the
+ * embedded PostgreSQL and redis-server last. Those children run in their own session, so a
+ * Ctrl-C (SIGINT to the terminal's whole process group) reaches only this process.
+ */
+async function serve(config: Config, logger: Logger, logStream: NodeJS.WritableStream | undefined, mode: { api: boolean; workers: boolean; embedded: boolean }): Promise<number> {
   const closers: Closer[] = [];
   let stopping = false;
   const shutdown = async (code: number) => {
-    if (stopping) return;
     stopping = true;
-    // Stop accepting → workers → services (reverse order of start).
-    for (const close of closers.reverse()) await bounded(close()).catch((err: Error) => logger.error({ err }, 'shutdown step failed'));
+    const limit = code === 0 ? SHUTDOWN_STEP_TIMEOUT_MS : CRASH_STEP_TIMEOUT_MS;
+    for (const close of closers.reverse()) {
+      await bounded(close(), limit).catch((err: Error) => {
+        if (err instanceof StepTimeout) logger.warn({ err: { message: err.message } }, 'a shutdown step did not finish');
+        else logger.error({ err }, 'shutdown step failed');
+      });
+    }
+    if (code === 0) logger.info('ShareHub stopped');
     process.exit(code);
   };
-  const onCrash = (err: Error) => {
-    logger.fatal({ err: { message: err.message } }, 'a required service stopped; shutting down');
-    void shutdown(1);
+  const onCrash = (err: ServiceCrash) => {
+    // The only error of a stop: a child that died on its own. Its last log lines say why.
+    logger.error({ err: { message: err.message }, logTail: err.logTail }, 'a required service stopped; shutting down');
+    if (!stopping) void shutdown(1);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: the same signal often comes twice (the terminal signals the group and npm
+  // forwards it again). A repeat must not end the process mid-drain, and is not an error.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.info({ signal }, 'already stopping; waiting for work in flight to finish');
+      return;
+    }
+    logger.info({ signal }, 'stopping: finishing requests and jobs in flight');
+    void shutdown(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   // Whatever fails during start-up (a migration, a bad key, a port in use) still stops what
   // was already started, in order.
@@ -111,12 +144,12 @@ async function serve(config: Config, logger: Logger, mode: { api: boolean; worke
       closers.push(() => scheduler.close());
     }
     if (mode.api) {
-      const app = await startServer(runtime);
+      const app = await startServer(runtime, { logStream });
       closers.push(() => app.close());
       logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs)`);
     }
   } catch (err) {
-    await shutdown(reportStartupError(err, logger));
+    if (!stopping) await shutdown(reportStartupError(err, logger));
   }
   return new Promise<number>(() => {});
 }
@@ -147,7 +180,18 @@ async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded:
  * SHAREHUB_DATA_DIR (which must not be in use by a running `sharehub start` at the same time).
  */
 async function withDatabase(config: Config, logger: Logger, work: (db: Db, runtime: RuntimeConfig) => Promise<number>): Promise<number> {
-  const services = await resolveServices(config, logger, { embedded: true, needRedis: false, onCrash: (err) => logger.fatal({ err }, 'postgres stopped') });
+  let services: Awaited<ReturnType<typeof resolveServices>>;
+  try {
+    services = await resolveServices(config, logger, {
+      embedded: true, needRedis: false,
+      onCrash: (err) => logger.error({ err: { message: err.message }, logTail: err.logTail }, 'postgres stopped'),
+    });
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError)) throw err;
+    // One line, instead of PostgreSQL's lock-file message.
+    console.error(`the embedded database in ${err.dataDir} is in use by a running sharehub start: stop sharehub start first, or set DATABASE_URL`);
+    return EX_TEMPFAIL;
+  }
   const db = createDb(services.config.DATABASE_URL, { max: 1 });
   try {
     return await work(db, services.config);
@@ -198,8 +242,16 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   const missing = (['username', 'role', 'department'] as const).filter((k) => !values[k]);
   if (missing.length) return usageError(`missing: ${missing.map((k) => `--${k}`).join(', ')}`);
   if (!USER_ROLES.includes(values.role as UserRole)) return usageError(`--role must be one of ${USER_ROLES.join(', ')}`);
-  // A federated account has no local password: only the identity provider's tokens reach it.
+  const department = checkUscc(values.department as string);
+  if (!department.valid) return usageError(`--department is not a valid 统一社会信用代码: ${department.reason}`);
+  // A federated account has no local password: only the identity provider's tokens reach it,
+  // so without an identity provider it could never sign in.
   const federated = values.federated === true;
+  if (federated && !config.IDP_JWKS_URL && !config.IDP_PUBLIC_KEY) {
+    console.error('--federated: no identity provider is configured, so this account could never sign in; '
+      + 'set IDP_JWKS_URL (or IDP_PUBLIC_KEY), IDP_ISSUER and IDP_AUDIENCE as the API runs with them');
+    return EX_CONFIG;
+  }
   const given = config.SHAREHUB_NEW_USER_PASSWORD;
   const password = federated ? undefined : (given ?? randomBytes(18).toString('base64url'));
   if (!validateNewUser({ username: values.username, ...(password ? { password } : {}) })) {
@@ -249,7 +301,11 @@ async function catalogImport(config: Config, logger: Logger, dir: string): Promi
 function reportStartupError(err: unknown, logger: Logger): number {
   if (err instanceof ConfigError) {
     console.error(err.message);
-    return 78; // EX_CONFIG
+    return EX_CONFIG;
+  }
+  if (err instanceof DataDirInUseError) {
+    console.error(`the embedded database in ${err.dataDir} is in use by another sharehub start (postgres pid ${err.pid}): stop it first, or set DATABASE_URL`);
+    return EX_TEMPFAIL;
   }
   logger.fatal({ err }, 'start-up failed');
   return 1;
@@ -260,7 +316,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof ConfigError) {
       console.error(err.message);
-      process.exit(78);
+      process.exit(EX_CONFIG);
     }
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

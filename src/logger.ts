@@ -1,4 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { maskCitizenId } from './lib/identifiers.js';
 
 // Personal data never reaches the logs: request bodies are never logged, secrets are redacted by
@@ -31,4 +33,20 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
       }),
     },
   };
+}
+
+/**
+ * Where the process logs go: human-readable lines when stdout is a terminal (someone is watching
+ * `sharehub start`), one JSON object a line otherwise (a log collector, a file, a pipe). Decided
+ * by what stdout is, never by NODE_ENV. Written synchronously, so nothing is lost at exit.
+ */
+export function logDestination(stdout: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): NodeJS.WritableStream | undefined {
+  if (!stdout.isTTY) return undefined;
+  return pretty({ destination: stdout, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
+
+/** The process logger of the CLI, with the same redaction as the API's. */
+export function createLogger(level: string, stream: NodeJS.WritableStream | undefined = logDestination()): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return stream ? pino(options, stream) : pino(options);
 }

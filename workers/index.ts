@@ -11,8 +11,8 @@ import { jobId, QUEUES, type Enqueue, type JobName } from '../src/modules/outbox
 import { markDead } from './deliver-webhook.js';
 import type { JobDeps } from './deps.js';
 import { CONCURRENCY, PROCESSORS } from './jobs.js';
-import { startOutboxRelay } from './outbox-relay.js';
-import { createQueues } from './queues.js';
+import { redisQueueEpoch, startOutboxRelay } from './outbox-relay.js';
+import { createQueues, QUEUE_COMMAND_TIMEOUT_MS } from './queues.js';
 
 export interface Runner {
   close(): Promise<void>;
@@ -62,9 +62,13 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
     return worker;
   });
 
+  // Fails fast like the producer: the relay must not hang on a Redis that is down.
+  const epochConnection = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: QUEUE_COMMAND_TIMEOUT_MS });
+  epochConnection.on('error', () => {}); // the producer connection reports outages once
   const relay = startOutboxRelay({
     db, enqueue: producer.enqueue, clock, log: logger.child({ component: 'outbox-relay' }),
     intervalMs: config.OUTBOX_POLL_MS, requeueAfterMs: config.OUTBOX_REQUEUE_AFTER_MS,
+    epoch: redisQueueEpoch(epochConnection, config.QUEUE_PREFIX),
   });
   log.info({ queues: QUEUES, prefix: config.QUEUE_PREFIX }, 'workers started');
 
@@ -72,6 +76,7 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
     enqueue: producer.enqueue,
     close: async () => {
       await relay.stop();
+      epochConnection.disconnect();
       await Promise.all(workers.map((w) => w.close()));
       await producer.close();
       connection.disconnect();

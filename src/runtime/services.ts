@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startLocalRedis } from './local-redis.js';
+import type { ServiceCrash } from './guarded-child.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
 import type { RuntimeConfig } from '../app.js';
 
@@ -20,7 +21,7 @@ export interface Services {
 export async function resolveServices(
   config: Config,
   logger: Logger,
-  opts: { embedded: boolean; needRedis: boolean; onCrash: (err: Error) => void },
+  opts: { embedded: boolean; needRedis: boolean; onCrash: (err: ServiceCrash) => void },
 ): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {

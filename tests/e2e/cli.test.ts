@@ -7,6 +7,7 @@ import { createTestDatabase } from '../helpers/test-app.js';
 const run = promisify(execFile);
 const PLATFORM = '11330000MB0000000H';
 const SECRET = 'a'.repeat(64);
+const IDP = { IDP_JWKS_URL: 'https://idp.example.gov.cn/jwks', IDP_ISSUER: 'https://idp.example.gov.cn', IDP_AUDIENCE: 'sharehub' };
 
 describe('sharehub migrate and user create against a configured database', () => {
   let url: string;
@@ -71,10 +72,26 @@ describe('sharehub migrate and user create against a configured database', () =>
   });
 
   it('creates a federated account without a local password', async () => {
-    const { stdout } = await cli(['user', 'create', '--username', 'fed.op', '--role', 'auditor', '--department', PLATFORM, '--federated']);
+    const { stdout } = await cli(['user', 'create', '--username', 'fed.op', '--role', 'auditor', '--department', PLATFORM, '--federated'], IDP);
     expect(stdout).toContain('created federated auditor fed.op');
     expect(stdout).not.toContain('password');
     expect((await db('users').where({ username: 'fed.op' }).first()).password_hash).toBeNull();
+  });
+
+  it('refuses a federated account when no identity provider is configured, naming the keys to set', async () => {
+    const err = await cli(['user', 'create', '--username', 'fed.none', '--role', 'auditor', '--department', PLATFORM, '--federated']).catch((e) => e);
+    expect(err.code).toBe(78);
+    expect(err.stderr).toContain('no identity provider is configured');
+    expect(err.stderr).toContain('set IDP_JWKS_URL (or IDP_PUBLIC_KEY), IDP_ISSUER and IDP_AUDIENCE');
+    expect(await db('users').where({ username: 'fed.none' })).toEqual([]);
+  });
+
+  it('says a --department with a wrong check character is not a valid code', async () => {
+    const wrong = `${PLATFORM.slice(0, 17)}${PLATFORM.endsWith('J') ? 'K' : 'J'}`;
+    const err = await cli(['user', 'create', '--username', 'bad.dept', '--role', 'auditor', '--department', wrong]).catch((e) => e);
+    expect(err.code).toBe(2);
+    expect(err.stderr).toMatch(/--department is not a valid 统一社会信用代码: check character should be H/);
+    expect(err.stderr).not.toContain('names no registered department');
   });
 
   it('refuses an unknown role, naming the allowed ones', async () => {

@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { hydrateNativeSymlinks, nativePackageRoot, startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
+import { DataDirInUseError, processState } from '../../src/runtime/pid-lock.js';
 import { captureLogger, firstCall } from './helpers.js';
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -116,6 +119,60 @@ describe('startEmbeddedPostgres', () => {
 
     await service.stop();
     expect(crash.calls).toHaveLength(1);
+  });
+});
+
+describe('a postmaster.pid left behind', () => {
+  let root: string;
+  const stray: number[] = [];
+  beforeAll(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-pg-lock-'));
+    await fs.chmod(root, 0o711);
+  });
+  afterAll(async () => {
+    for (const pid of stray) process.kill(pid, 'SIGKILL');
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  // Owned by the user postgres runs as, so postgres's own kill(pid, 0) check finds it alive.
+  const ids = () => (process.getuid?.() === 0
+    ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) }
+    : {});
+  /** A `sleep` process, and (with zombie) the pid of its exited, never reaped child. */
+  async function straySleep(zombie: boolean): Promise<number> {
+    const child = spawn('/bin/sh', ['-c', zombie ? 'sleep 0 & echo $!; exec sleep 60' : 'echo $$; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'], ...ids() });
+    stray.push(child.pid!);
+    const pid = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number.parseInt(d.toString(), 10))));
+    if (zombie) while ((await processState(pid)) !== 'zombie') await new Promise((r) => setTimeout(r, 20));
+    return pid;
+  }
+  const lockNaming = async (dataDir: string, pid: number) =>
+    fs.writeFile(path.join(dataDir, 'postmaster.pid'), `${pid}\n${dataDir}\n1795940000\n5432\n\n127.0.0.1\n  5432001    32768\nready   \n`);
+
+  it('is removed when it names a zombie or an unrelated process, and a running postmaster is reported', { timeout: 120_000 }, async () => {
+    const dataDir = path.join(root, 'postgres');
+    const { logger, output } = captureLogger();
+    const first = await startEmbeddedPostgres({ dataDir, logger });
+    try {
+      // While it runs, a second start names the conflict instead of PostgreSQL's lock-file error.
+      const second = await startEmbeddedPostgres({ dataDir, logger }).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(DataDirInUseError);
+    } finally {
+      await first.stop();
+    }
+
+    // kill -9 of the hub and its postmaster, when nothing reaps the postmaster: a zombie.
+    await lockNaming(dataDir, await straySleep(true));
+    const afterZombie = await startEmbeddedPostgres({ dataDir, logger });
+    await afterZombie.stop();
+    // The dead postmaster's pid given to another process since.
+    await lockNaming(dataDir, await straySleep(false));
+    const afterReuse = await startEmbeddedPostgres({ dataDir, logger });
+    await withClient(afterReuse.url, async (client) => {
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    });
+    await afterReuse.stop();
+    expect(output.join('').match(/removed a stale postmaster.pid/g)).toHaveLength(2);
   });
 });
 

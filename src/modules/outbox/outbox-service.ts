@@ -131,6 +131,23 @@ export async function relayOutbox(
   });
 }
 
+/**
+ * Hands every unfinished outbox row to the queues now, however recently it was queued: for when
+ * the queue store came back empty (restarted without its data, flushed), so jobs it held are
+ * gone and waiting for `requeueAfterMs` would stall them for minutes. Job ids are fixed per row,
+ * so rows whose jobs did survive are not doubled. Stops at the first queue error.
+ */
+export async function requeueUnfinished(db: Knex, enqueue: Enqueue, now: Date): Promise<{ moved: number; error?: Error }> {
+  let total = 0;
+  for (;;) {
+    // requeueAfterMs 0: every queued row counts as stale, except those this pass has just
+    // queued (queued_at = now), so the loop ends.
+    const { moved, error } = await relayOutbox(db, enqueue, { now, requeueAfterMs: 0 });
+    total += moved;
+    if (error || moved < RELAY_BATCH_SIZE) return { moved: total, ...(error ? { error } : {}) };
+  }
+}
+
 export const webhookEnvelope = (row: Pick<OutboxRow, 'id' | 'type' | 'created_at' | 'data'>) => ({
   id: row.id,
   type: row.type,
