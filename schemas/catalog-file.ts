@@ -1,7 +1,7 @@
 // The catalog as data (catalog/*.json): one file per providing department, holding the department
 // and the resources it provides. `sharehub catalog import <dir>` validates every file against this
 // schema (and the cross-field rules of resource-validation.ts) before it writes anything.
-import { usccSchema } from './common.js';
+import { usccSchema, visibleTextSchema } from './common.js';
 import { departmentLevelSchema } from './departments.js';
 import { createResourceBody } from './catalog.js';
 
@@ -29,7 +29,7 @@ export const catalogFileSchema = {
       additionalProperties: false,
       properties: {
         code: usccSchema,
-        name: { type: 'string', minLength: 1, maxLength: 200 },
+        name: visibleTextSchema(200),
         level: departmentLevelSchema,
         parentCode: usccSchema,
       },
