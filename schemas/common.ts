@@ -37,18 +37,19 @@ export const AUTH_ERRORS = [400, 401, 403] as const;
 export const uuidSchema = { type: 'string', format: 'uuid' } as const;
 export const usccSchema = {
   type: 'string',
-  // Validated in src/lib/validation.ts: 18 characters of 0-9 A-H J-N P-R T U W-Y and the check character.
-  format: 'uscc',
+  // The x-uscc rule of src/lib/validation.ts: 18 characters of 0-9 A-H J-N P-R T U W-Y ending in
+  // the check character.
+  'x-uscc': true,
   description: '统一社会信用代码 (GB 32100), checksum validated',
 } as const;
 /**
  * Text a person must be able to read (names, purpose, legal basis, reasons, titles …): at least
  * one visible character, so neither blank nor only spaces, zero-width or other invisible
- * characters (the `visibleText` rule of src/lib/validation.ts). Like every string in a request,
+ * characters (the `x-visible-text` rule of src/lib/validation.ts). Like every string in a request,
  * it must also be well-formed Unicode without U+0000 (`storableText`, added there to all strings).
  */
 export const visibleTextSchema = <N extends number>(maxLength: N) =>
-  ({ type: 'string', minLength: 1, maxLength, visibleText: true }) as const;
+  ({ type: 'string', minLength: 1, maxLength, 'x-visible-text': true }) as const;
 
 /** Optional free text (descriptions, search terms): anything storable, blank included. */
 export const textSchema = <N extends number>(maxLength: N) => ({ type: 'string', maxLength }) as const;

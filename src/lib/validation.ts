@@ -13,7 +13,7 @@ const COMMON: Options = { allErrors: true, removeAdditional: false, useDefaults:
 //  - `storableText` is added by the compilers below to EVERY string schema of every request part:
 //    a lone surrogate (JSON "\ud800", or invalid UTF-8 bytes, which the body parser turns into
 //    one) would be stored as U+FFFD, and U+0000 cannot be stored by PostgreSQL at all.
-//  - `visibleText` is set by visibleTextSchema() (schemas/common.ts) on text a person must be
+//  - `x-visible-text` is set by visibleTextSchema() (schemas/common.ts) on text a person must be
 //    able to read: names, purpose, legal basis, reasons … It refuses text made only of
 //    characters that show nothing.
 
@@ -56,7 +56,7 @@ function textKeywords(ajv: Ajv) {
     },
   });
   ajv.addKeyword({
-    keyword: 'visibleText',
+    keyword: 'x-visible-text',
     type: 'string',
     schemaType: 'boolean',
     errors: true,
@@ -64,7 +64,7 @@ function textKeywords(ajv: Ajv) {
       const validate: KeywordValidate = (data) => {
         const ok = !enabled || hasVisibleCharacter(data as string);
         validate.errors = ok ? undefined : [{
-          keyword: 'visibleText',
+          keyword: 'x-visible-text',
           message: 'must contain a visible character (not only spaces, zero-width or other invisible characters)',
           params: {},
         }];
@@ -73,8 +73,24 @@ function textKeywords(ajv: Ajv) {
       return validate;
     },
   });
-  // 统一社会信用代码 with its check character (GB 32100): query filters and bodies alike.
-  ajv.addFormat('uscc', { type: 'string', validate: (code: string) => checkUscc(code).valid });
+  // 统一社会信用代码 with its check character (GB 32100), wherever usccSchema is used: query
+  // filters, path parameters and bodies alike. The message says what is wrong with the code.
+  ajv.addKeyword({
+    keyword: 'x-uscc',
+    type: 'string',
+    schemaType: 'boolean',
+    errors: true,
+    compile(enabled: boolean) {
+      const validate: KeywordValidate = (data) => {
+        const check = enabled ? checkUscc(data as string) : undefined;
+        validate.errors = check && !check.valid
+          ? [{ keyword: 'x-uscc', message: `is not a valid 统一社会信用代码: ${check.reason}`, params: {} }]
+          : undefined;
+        return !check || check.valid;
+      };
+      return validate;
+    },
+  });
 }
 
 const STRING_SUBSCHEMA_KEYS = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames'] as const;

@@ -36,9 +36,6 @@ export function validationProblems(context: string, errors: AjvLikeError[]): Fie
       const field = String(e.params.missingProperty);
       return { pointer: `${base}/${field}`, message: `'${field}' is required` };
     }
-    if (e.keyword === 'format' && e.params.format === 'uscc') {
-      return { pointer: base, message: 'must be a 统一社会信用代码 (GB 32100): 18 characters of 0-9 A-H J-N P-R T U W-Y ending in its check character' };
-    }
     return { pointer: base, message: e.message ?? 'is invalid' };
   });
 }
