@@ -28,7 +28,9 @@ export const catalogFileSchema = {
       required: ['code', 'name', 'level'],
       additionalProperties: false,
       properties: {
-        code: usccSchema,
+        // The check character is checked with the cross-file rules (catalog-import.ts), so that a
+        // wrong one is reported together with the file's other problems.
+        code: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', description: usccSchema.description },
         name: visibleTextSchema(200),
         level: departmentLevelSchema,
         parentCode: usccSchema,
