@@ -20,6 +20,7 @@ export const ERRORS = {
   RESOURCE_DEPRECATED: { status: 409, title: 'The resource is deprecated and takes no new applications' },
   RESOURCE_NOT_PUBLISHED: { status: 409, title: 'The resource is no longer published' },
   APPLICATION_ALREADY_OPEN: { status: 409, title: 'An application for this system and resource is already open' },
+  FIELDS_NOT_PUBLISHED: { status: 409, title: 'Fields applied for are no longer in the published resource version' },
   VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
   /** Not HTTP/1.1 as RFC 9112 writes it (bad framing, header syntax or version, no Host): answered before routing. */
   MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },

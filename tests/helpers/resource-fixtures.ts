@@ -125,9 +125,35 @@ export async function makeResource(ctx: TestContext, opts: ResourceOptions) {
  * edits it (drafting version n+1), submits it, and the platform publishes it. Returns n+1.
  */
 export async function publishNewVersion(ctx: TestContext, resourceId: string, itemKeys: string[]) {
+  return republish(ctx, resourceId, { itemKeys });
+}
+
+export interface Revision {
+  /** Keep only these data items (of DATA_ITEMS). */
+  itemKeys?: string[];
+  /** A new share type; the share conditions and legal basis it needs come with it. */
+  shareType?: 1 | 2 | 3;
+  /** Names of the control parameters (管控参数) of the new version. */
+  controlParams?: string[];
+}
+
+/**
+ * Publishes version n+1 of a published resource with the changes asked for, the way a provider
+ * revises its entry: the owner edits it, submits it, and the platform publishes it. Returns n+1.
+ */
+export async function republish(ctx: TestContext, resourceId: string, revision: Revision) {
   const { provider_code: providerCode }: { provider_code: string } = await ctx.db('resources').where('id', resourceId).first('provider_code');
   const owner = await departmentAdmin(ctx, providerCode);
-  const draft = await updateResource(ctx.db, { actor: owner }, resourceId, { dataItems: DATA_ITEMS.filter((i) => itemKeys.includes(i.key)) });
+  const { shareType, itemKeys, controlParams } = revision;
+  const draft = await updateResource(ctx.db, { actor: owner }, resourceId, {
+    ...(itemKeys ? { dataItems: DATA_ITEMS.filter((i) => itemKeys.includes(i.key)) } : {}),
+    ...(shareType ? {
+      shareType,
+      shareConditions: shareType === 2 ? '仅限政务服务办理' : null,
+      legalBasis: shareType === 1 ? null : '《中华人民共和国居民身份证法》',
+    } : {}),
+    ...(controlParams ? { controlParams: controlParams.map((name, i) => ({ key: `param${i + 1}`, name })) } : {}),
+  });
   await submitResource(ctx.db, { actor: owner }, resourceId);
   await reviewResource(ctx.db, { actor: await platformAdmin(ctx) }, resourceId, { decision: 'publish' });
   return draft.version;

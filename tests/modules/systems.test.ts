@@ -82,7 +82,7 @@ describe('client systems and API keys', () => {
   it("keeps another department's systems out of reach", async () => {
     const system = await createSystem('他人的系统');
     const stranger = await makeUser(ctx, 'dept_admin');
-    // Reads answer like an unknown id, so ids reveal nothing; writes say 403.
+    // Reads and writes answer like an unknown id, so ids reveal nothing.
     const get = await ctx.app.inject({ method: 'GET', url: `/v1/systems/${system.id}`, headers: stranger.headers });
     expect(get.statusCode).toBe(404);
     expect(get.json().code).toBe('NOT_FOUND');
@@ -90,9 +90,12 @@ describe('client systems and API keys', () => {
     const keys = await ctx.app.inject({ method: 'GET', url: `/v1/systems/${system.id}/keys`, headers: stranger.headers });
     expect(keys.statusCode).toBe(404);
     const rotate = await ctx.app.inject({ method: 'POST', url: `/v1/systems/${system.id}/keys`, headers: stranger.headers });
-    expect(rotate.statusCode).toBe(403);
+    expect(rotate.statusCode).toBe(404);
+    expect(rotate.json().code).toBe('NOT_FOUND');
     const revoke = await ctx.app.inject({ method: 'DELETE', url: `/v1/systems/${system.id}/keys/${system.key.id}`, headers: stranger.headers });
-    expect(revoke.statusCode).toBe(403);
+    expect(revoke.statusCode).toBe(404);
+    expect(revoke.json().code).toBe('NOT_FOUND');
+    expect(await ctx.db('system_keys').where('system_id', system.id).pluck('id')).toEqual([system.key.id]); // no key added
     expect((await me(system.key.apiKey)).statusCode).toBe(200);
     const list = await ctx.app.inject({ method: 'GET', url: '/v1/systems', headers: stranger.headers });
     expect(list.json().items.map((s: { id: string }) => s.id)).not.toContain(system.id);

@@ -150,7 +150,9 @@ describe('users and sign-in', () => {
     expect(getOther.json().detail).toBe(getUnknown.json().detail);
     expect(getOther.body).not.toContain(b.username);
     const patchOther = await ctx.app.inject({ method: 'PATCH', url: `/v1/users/${b.id}`, headers: a.headers, payload: { displayName: 'x' } });
-    expect(patchOther.statusCode).toBe(403);
+    expect(patchOther.statusCode).toBe(404);
+    expect(patchOther.json().code).toBe('NOT_FOUND');
+    expect((await ctx.db('users').where('id', b.id).first()).display_name).not.toBe('x');
     const all = (await ctx.app.inject({ method: 'GET', url: '/v1/users?limit=200', headers: admin })).json();
     expect(all.items.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([a.id, b.id]));
   });

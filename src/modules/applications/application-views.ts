@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { notFound, otherDepartment } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { applicationsView, findView, timelineOf, type ApplicationRow, type ApplicationViewRow, type Sla, type TimelineRow } from './applications-repository.js';
@@ -66,10 +66,9 @@ export function toTimelineEntry(row: TimelineRow) {
   };
 }
 
-function assertParty(viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) {
-  if (readsEverything(viewer)) return;
-  if (viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) throw otherDepartment('the application');
-}
+/** Who sees an application: its two departments, the platform and the auditor. */
+export const isParty = (viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) =>
+  readsEverything(viewer) || viewer.departmentCode === row.consumer_code || viewer.departmentCode === row.provider_code;
 
 async function withTimeline(db: Knex | Knex.Transaction, row: ApplicationViewRow, now: Date) {
   const timeline = await timelineOf(db, row.id);
@@ -79,8 +78,8 @@ async function withTimeline(db: Knex | Knex.Transaction, row: ApplicationViewRow
 /** An application with its timeline, for one of its parties, the platform or an auditor. */
 export async function getApplication(ctx: WorkflowContext, viewer: Principal, id: string) {
   const row = await findView(ctx.db, id);
-  if (!row) throw notFound('application');
-  assertParty(viewer, row);
+  // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
+  if (!row || !isParty(viewer, row)) throw notFound('application');
   return withTimeline(ctx.db, row, ctx.now);
 }
 

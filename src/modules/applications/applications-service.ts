@@ -8,7 +8,7 @@ import { issueGrant } from '../grants/grants-service.js';
 import { jobId } from '../outbox/job-types.js';
 import { addJob, addWebhook, type WebhookType } from '../outbox/outbox-service.js';
 import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, type Narrowing, type NewApplication } from './application-terms.js';
-import { applicationDetail } from './application-views.js';
+import { applicationDetail, isParty } from './application-views.js';
 import { addTimeline, lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
 import { routeOf } from './routing.js';
@@ -37,6 +37,13 @@ function notSharedDetail(resource: ResourceRow, version: ResourceVersionRow): st
     `failing agreement, ask the platform's competent department (共享主管部门) to coordinate (协调), as 国发〔2016〕51号 provides.`;
 }
 
+/** At a decision: the resource turned 不予共享 after the application was made. */
+function notSharedNowDetail(resource: ResourceRow, version: ResourceVersionRow, routedVersion: number, action: string, instead: string): string {
+  const basis = version.legal_basis ? ` on the basis of ${version.legal_basis}` : '';
+  return `resource ${resource.code} (${version.name}) is share type 3, 不予共享 (not shared), since version ${version.version}${basis}; ` +
+    `the application (on version ${routedVersion}) cannot be ${action}: ${instead} it with a reason`;
+}
+
 const deprecated = (resource: Pick<ResourceRow, 'code'>) =>
   new AppError('RESOURCE_DEPRECATED', `resource ${resource.code} is deprecated and takes no new applications; existing grants run to expiry`, {
     extra: { currentState: 'deprecated' },
@@ -54,6 +61,27 @@ async function applicableVersion(trx: Knex.Transaction, resourceId: string, unpu
   if (version.share_type === 3) throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedDetail(resource, version));
   return { resource, version };
 }
+
+/**
+ * The version of the application's resource in force now — the published one, which every
+ * decision routes and grants on (the version pinned at submission may have been superseded).
+ * The resource row stays held (FOR SHARE) until the decision commits.
+ */
+async function versionInForce(trx: Knex.Transaction, app: ApplicationRow) {
+  const resource = (await findResource(trx, app.resource_id, { forShare: true }))!;
+  if (resource.published_version === null) {
+    throw new AppError('RESOURCE_NOT_PUBLISHED', `resource ${resource.code} has no published version; the application can only be withdrawn or refused`);
+  }
+  return { resource, version: await getVersion(trx, resource.id, resource.published_version) };
+}
+
+/** The fields among `fields` that are not data items of `version`. */
+const missingFields = (fields: readonly string[], version: ResourceVersionRow) => {
+  const items = new Set(version.data_items.map((i) => i.key));
+  return fields.filter((f) => !items.has(f));
+};
+
+const quoted = (fields: readonly string[]) => fields.map((f) => `'${f}'`).join(', ');
 
 async function assertOwnSystem(db: Knex | Knex.Transaction, consumerCode: string, systemId: string) {
   const system = await db('systems').where('id', systemId).first('department_code');
@@ -160,7 +188,7 @@ async function move(trx: Knex.Transaction, ctx: WorkflowContext, env: StepEnv, a
     actor: m.actor,
     entityType: 'application',
     entityId: app.id,
-    entityVersion: app.resource_version,
+    entityVersion: (row as ApplicationRow).resource_version,
     action: `application.${m.action}`,
     reason: m.reason,
     requestId: ctx.requestId,
@@ -191,11 +219,16 @@ function notify(trx: Knex.Transaction, ctx: WorkflowContext, type: WebhookType, 
   });
 }
 
-async function load(trx: Knex.Transaction, id: string): Promise<ApplicationRow> {
+/**
+ * The application, locked. A department that is neither its applicant nor its provider cannot
+ * see it, so for that caller it is as unknown as a missing id (no existence oracle): same 404.
+ */
+async function load(trx: Knex.Transaction, id: string, actor: Principal): Promise<ApplicationRow> {
   const app = await lockApplication(trx, id);
-  if (!app) throw notFound('application');
+  if (!app || !isParty(actor, app)) throw notFound('application');
   return app;
 }
+
 
 /** The application after the use case's change, as the API shows it: read in the same transaction. */
 const finish = (trx: Knex.Transaction, ctx: WorkflowContext, id: string) => applicationDetail(trx, id, ctx.now);
@@ -262,7 +295,7 @@ export async function submitApplication(ctx: WorkflowContext, actor: Principal, 
 /** The applicant corrects a returned application; a new review deadline starts. */
 export async function resubmitApplication(ctx: WorkflowContext, actor: Principal, id: string, changes: Partial<ApplicationTerms>) {
   return inTransaction(ctx, async (trx) => {
-    const app = await load(trx, id);
+    const app = await load(trx, id, actor);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('resubmit', app.status);
     // A resubmission is a new submission: it pins the version published now and is checked again.
@@ -313,7 +346,7 @@ export async function reviewApplication(
 ) {
   if (input.decision !== 'accept' && !input.reason?.trim()) throw invalidField('/body/reason', `is required to ${input.decision} an application`);
   return inTransaction(ctx, async (trx) => {
-    const app = await load(trx, id);
+    const app = await load(trx, id, actor);
     assertCan(input.decision, app.status);
     const env = await stepEnv(trx);
     const reason = input.reason ?? null;
@@ -324,19 +357,40 @@ export async function reviewApplication(
       return finish(trx, ctx, id);
     }
     // The resource may have been deprecated since submission: it then takes no new grants either.
-    const resource = (await findResource(trx, app.resource_id, { forShare: true }))!;
+    const { resource, version } = await versionInForce(trx, app);
     if (resource.status === 'deprecated') throw deprecated(resource);
     if (resource.status !== 'published') throw illegalState(`resource ${resource.code}`, resource.status, 'accept an application for');
-    const version = await getVersion(trx, app.resource_id, app.resource_version);
+    // The sharing rule applies as the resource is published now, not as it was at submission:
+    // a provider that has since made it 不予共享, conditional or guarded by control parameters
+    // must not see it granted on Route A from a superseded version.
+    if (version.share_type === 3) {
+      throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedNowDetail(resource, version, app.resource_version, 'accepted', 'reject'));
+    }
+    const missing = missingFields(app.fields, version);
+    if (missing.length) {
+      // Fields dropped by the current version: only the applicant can choose what to ask for
+      // instead, so the application goes back to it (returned), naming them.
+      const because = `the fields ${quoted(missing)} are no longer data items of resource ${resource.code} (version ${version.version}, ` +
+        `published after the application was made on version ${app.resource_version}); correct the fields and resubmit`;
+      const moved = await move(trx, ctx, env, app, {
+        action: 'return', to: 'returned', actor, decision: 'return', reason: because,
+        details: { missingFields: missing, resourceVersion: version.version },
+      });
+      await notify(trx, ctx, 'application.returned', app.consumer_code, moved, { decision: 'return' });
+      return finish(trx, ctx, id);
+    }
     const route = routeOf(version);
+    // The decision pins the version it was made on; the grant will pin it too.
+    const pinned = { route, resource_version: version.version };
+    const routed = { route, resourceVersion: version.version };
     if (route === 'B') {
-      const moved = await move(trx, ctx, env, app, { action: 'accept', to: 'pending_provider', actor, decision: 'accept', reason, patch: { route }, details: { route } });
+      const moved = await move(trx, ctx, env, app, { action: 'accept', to: 'pending_provider', actor, decision: 'accept', reason, patch: pinned, details: routed });
       await notify(trx, ctx, 'application.accepted', app.consumer_code, moved, { decision: 'accept', route });
       // The push: the provider's inbox shows it at once; the webhook is best effort, retried.
       await notify(trx, ctx, 'application.pending_provider', app.provider_code, moved, { route });
       return finish(trx, ctx, id);
     }
-    const moved = await move(trx, ctx, env, app, { action: 'accept', to: 'provisioning', actor, decision: 'accept', reason, patch: { route }, details: { route } });
+    const moved = await move(trx, ctx, env, app, { action: 'accept', to: 'provisioning', actor, decision: 'accept', reason, patch: pinned, details: routed });
     await notify(trx, ctx, 'application.accepted', app.consumer_code, moved, { decision: 'accept', route });
     if (version.delivery.mode === 'hosted') {
       await grantApplication(trx, ctx, env, moved, { action: 'provision', actor });
@@ -354,8 +408,16 @@ async function grantApplication(
   ctx: WorkflowContext,
   env: StepEnv,
   app: ApplicationRow,
-  m: { action: 'provision' | 'approve' | 'coordination_grant'; actor: Actor; reason?: string | null; narrowing?: Narrowing },
+  m: {
+    action: 'provision' | 'approve' | 'coordination_grant';
+    actor: Actor;
+    reason?: string | null;
+    narrowing?: Narrowing;
+    /** The resource version the grant is decided on; by default the one the application is pinned to. */
+    resourceVersion?: number;
+  },
 ) {
+  const resourceVersion = m.resourceVersion ?? app.resource_version;
   const fields = m.narrowing?.fields ?? app.fields;
   const validTo = m.narrowing?.validTo ? new Date(m.narrowing.validTo) : app.valid_to;
   const conditions = m.narrowing?.conditions ?? app.conditions;
@@ -372,7 +434,7 @@ async function grantApplication(
     providerCode: app.provider_code,
     systemId: app.system_id,
     resourceId: app.resource_id,
-    resourceVersion: app.resource_version,
+    resourceVersion,
     fields,
     purpose: app.purpose,
     legalBasis: app.legal_basis,
@@ -391,11 +453,12 @@ async function grantApplication(
     reason: m.reason,
     patch: {
       grant_id: grant.id,
+      resource_version: resourceVersion,
       decided_fields: m.narrowing?.fields ? JSON.stringify(fields) : null,
       decided_valid_to: m.narrowing?.validTo ? validTo : null,
       conditions,
     },
-    details: { grantId: grant.id, narrowed: Boolean(m.narrowing?.fields || m.narrowing?.validTo) },
+    details: { grantId: grant.id, resourceVersion, narrowed: Boolean(m.narrowing?.fields || m.narrowing?.validTo) },
   });
   await notify(trx, ctx, 'application.granted', app.consumer_code, moved, { decision });
   return moved;
@@ -419,7 +482,7 @@ export async function decideApplication(
   input: { decision: 'approve' | 'deny'; reason?: string } & Narrowing,
 ) {
   return inTransaction(ctx, async (trx) => {
-    const app = await load(trx, id);
+    const app = await load(trx, id, actor);
     if (app.provider_code !== actor.departmentCode) throw otherDepartment('the resource of this application');
     assertCan(input.decision, app.status);
     return decideWith(trx, ctx, app, actor, input.decision === 'approve' ? 'approve' : 'deny', input);
@@ -441,9 +504,10 @@ async function decideWith(
     throwProblems(extra.map((k) => ({ pointer: `/body/${k}`, message: 'applies to a grant only' })));
   }
   throwProblems(narrowingProblems(app, input, ctx.now));
+  const resourceVersion = granting ? await grantableVersion(trx, app, outcome, input) : undefined;
   const env = await stepEnv(trx);
   const moved = granting
-    ? await grantApplication(trx, ctx, env, app, { action: outcome, actor, reason: input.reason ?? null, narrowing: input })
+    ? await grantApplication(trx, ctx, env, app, { action: outcome, actor, reason: input.reason ?? null, narrowing: input, resourceVersion })
     : await move(trx, ctx, env, app, { action: outcome, to: 'denied', actor, decision: 'deny', reason: input.reason });
   if (!granting) await notify(trx, ctx, 'application.denied', app.consumer_code, moved, { decision: 'deny' });
   if (outcome === 'coordination_grant' || outcome === 'coordination_deny') {
@@ -452,10 +516,38 @@ async function decideWith(
   return finish(trx, ctx, app.id);
 }
 
+/**
+ * A grant after acceptance (provider approval, coordination) is decided on the version in force
+ * now, like the acceptance. A decision cannot move the application back to its applicant (the
+ * state machine has no such edge, and the provider or platform holds the step), so a change that
+ * rules the grant out is refused and the decider denies or narrows instead:
+ * - type 3 now: 403 SHARE_TYPE_NOT_SHARED — deny it with a reason;
+ * - narrowed `fields` that the version no longer has: 400 naming each;
+ * - no narrowing, and fields applied for that the version no longer has: 409
+ *   FIELDS_NOT_PUBLISHED naming them — narrow `fields` to what is left, or deny.
+ * Returns the version the grant pins.
+ */
+async function grantableVersion(trx: Knex.Transaction, app: ApplicationRow, outcome: 'approve' | 'coordination_grant', input: Narrowing) {
+  const { resource, version } = await versionInForce(trx, app);
+  const action = outcome === 'approve' ? 'approved' : 'granted after coordination';
+  if (version.share_type === 3) throw new AppError('SHARE_TYPE_NOT_SHARED', notSharedNowDetail(resource, version, app.resource_version, action, 'deny'));
+  const items = new Set(version.data_items.map((i) => i.key));
+  throwProblems((input.fields ?? []).flatMap((f, i) => items.has(f) ? [] : [{
+    pointer: `/body/fields/${i}`, message: `'${f}' is no longer a data item of resource ${resource.code} (version ${version.version})`,
+  }]));
+  const missing = input.fields ? [] : missingFields(app.fields, version);
+  if (missing.length) {
+    throw new AppError('FIELDS_NOT_PUBLISHED',
+      `the fields ${quoted(missing)} applied for are no longer data items of resource ${resource.code} (version ${version.version}); ` +
+      `the application cannot be ${action} as applied for: narrow 'fields' to the data items of version ${version.version}, or deny it with a reason`);
+  }
+  return version.version;
+}
+
 /** After a denial the applicant may ask the platform to coordinate (协调), once. */
 export async function requestCoordination(ctx: WorkflowContext, actor: Principal, id: string, input: { reason: string }) {
   return inTransaction(ctx, async (trx) => {
-    const app = await load(trx, id);
+    const app = await load(trx, id, actor);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('request_coordination', app.status);
     if (app.coordination_requested_at) throw illegalState('the application', app.status, 'ask coordination for', 'the platform has already coordinated it');
@@ -478,7 +570,7 @@ export async function decideCoordination(
   input: { decision: 'grant' | 'deny'; reason?: string } & Narrowing,
 ) {
   return inTransaction(ctx, async (trx) => {
-    const app = await load(trx, id);
+    const app = await load(trx, id, actor);
     const outcome = input.decision === 'grant' ? 'coordination_grant' : 'coordination_deny';
     assertCan(outcome, app.status);
     return decideWith(trx, ctx, app, actor, outcome, input);
@@ -488,7 +580,7 @@ export async function decideCoordination(
 /** The applicant withdraws an open application; a provider already asked is told. */
 export async function withdrawApplication(ctx: WorkflowContext, actor: Principal, id: string, input: { reason?: string }) {
   return inTransaction(ctx, async (trx) => {
-    const app = await load(trx, id);
+    const app = await load(trx, id, actor);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
     assertCan('withdraw', app.status);
     const env = await stepEnv(trx);

@@ -170,12 +170,14 @@ export async function issueGrant(
   return grant;
 }
 
+/** Who sees a grant: its two departments, the platform and the auditor. */
+const isParty = (viewer: Principal, row: Pick<GrantRow, 'consumer_code' | 'provider_code'>) =>
+  readsEverything(viewer) || viewer.departmentCode === row.consumer_code || viewer.departmentCode === row.provider_code;
+
 export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
   const row: GrantRow | undefined = await db('grants').where('id', id).first();
-  if (!row) throw notFound('grant');
-  if (!readsEverything(viewer) && viewer.departmentCode !== row.consumer_code && viewer.departmentCode !== row.provider_code) {
-    throw otherDepartment('the grant');
-  }
+  // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
+  if (!row || !isParty(viewer, row)) throw notFound('grant');
   return row;
 }
 
@@ -203,7 +205,8 @@ export async function listGrants(
 export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: string, reason: string) {
   return ctx.db.transaction(async (trx) => {
     const grant: GrantRow | undefined = await trx('grants').where('id', id).forUpdate().first();
-    if (!grant) throw notFound('grant');
+    if (!grant || !isParty(actor, grant)) throw notFound('grant');
+    // The consumer sees its grant, so refusing it hides nothing: only the provider or the platform revokes.
     if (actor.role !== 'platform_admin' && actor.departmentCode !== grant.provider_code) throw otherDepartment('the grant');
     if (grant.status !== 'active') throw illegalState('the grant', grant.status, 'revoke');
     const row = await revokeActive(trx, grant, { actor, reason, now: ctx.now, requestId: ctx.requestId });

@@ -45,6 +45,7 @@ function assertMayManage(actor: Principal, target: { role: UserRole; department_
     throw new AppError('FORBIDDEN', `${target.role} users are managed through the sharehub console only`);
   }
   if (actor.role === 'dept_admin') {
+    // Creating in another (public) department; an existing user there never gets here (updateUser).
     if (actor.departmentCode !== target.department_code) throw otherDepartment('the user');
     if (target.role === 'dept_operator') return;
     throw new AppError('FORBIDDEN', `a department admin manages dept_operator users only, not ${target.role}`);
@@ -123,7 +124,8 @@ export async function updateUser(
   requestId?: string,
 ) {
   const row: UserRow | undefined = await db('users').where('id', id).first();
-  if (!row) throw notFound('user');
+  // Another department's user is as unknown as a missing one, as on reads (getUser).
+  if (!row || (!readsEverything(actor) && row.department_code !== actor.departmentCode)) throw notFound('user');
   // Strictly lower privilege only: nobody reaches their own account (or a peer's) here.
   assertMayManage(actor, row);
   const password = patch.password !== undefined ? await newPasswordColumns(db, patch.password) : {};

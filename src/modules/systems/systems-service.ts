@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
+import { illegalState, notFound } from '../../lib/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { readsEverything, type Principal } from '../../plugins/auth.js';
 import { recordEvent } from '../audit/events.js';
@@ -43,11 +43,10 @@ export async function getSystem(db: Knex, actor: Principal, id: string): Promise
   return row;
 }
 
-/** Managing keys: the owning department's admin (403 for another department's system). */
+/** Managing keys: the owning department's admin; another department's system is unknown here too. */
 async function getOwnSystem(db: Knex, actor: Principal, id: string) {
   const row: SystemRow | undefined = await db('systems').where('id', id).first();
-  if (!row) throw notFound('system');
-  if (row.department_code !== actor.departmentCode) throw otherDepartment('the system');
+  if (!row || row.department_code !== actor.departmentCode) throw notFound('system');
   return row;
 }
 

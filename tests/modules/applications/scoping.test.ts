@@ -6,8 +6,9 @@ import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { actions, applicationBody, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
 
 // Department scoping on every route of the workflow: who may call it at all (401/403 by role),
-// and whose data it shows (403 OTHER_DEPARTMENT, lists filtered). A department never sees
-// another's applications unless it provides the resource.
+// and whose data it shows (lists filtered). A department never sees another's applications unless
+// it provides the resource: for it they answer 404 like an unknown id. A party that sees an
+// application but is not the one to act on it gets 403 OTHER_DEPARTMENT.
 
 const clock = manualClock('2026-03-02T09:00:00');
 
@@ -97,12 +98,12 @@ describe('department scoping of the workflow routes', () => {
   it('hides an application from a department that is neither applicant nor provider', async () => {
     for (const headers of [w.outsider.admin, w.outsider.operator]) {
       const res = await call(w, 'GET', `/v1/applications/${pendingReview}`, headers);
-      expect(res.statusCode).toBe(403);
-      expect(res.json().code).toBe('OTHER_DEPARTMENT');
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('NOT_FOUND');
       expect(res.body).not.toContain(w.consumer.code);
     }
     const res = await call(w, 'GET', `/v1/applications/${otherApp}`, w.provider.admin);
-    expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(404);
   });
 
   it('shows an application to the applicant, the provider, the platform and the auditor', async () => {
@@ -133,11 +134,12 @@ describe('department scoping of the workflow routes', () => {
     const decide = await call(w, 'POST', `/v1/applications/${pendingProvider}/decision`, w.consumer.admin, { decision: 'approve' });
     expect(decide.statusCode).toBe(403);
     expect(decide.json().code).toBe('OTHER_DEPARTMENT');
-    expect((await call(w, 'POST', `/v1/applications/${pendingProvider}/decision`, w.outsider.admin, { decision: 'approve' })).statusCode).toBe(403);
-    for (const headers of [w.provider.admin, w.outsider.admin]) {
-      expect((await call(w, 'POST', `/v1/applications/${pendingReview}/withdraw`, headers, {})).json().code).toBe('OTHER_DEPARTMENT');
-      expect((await call(w, 'POST', `/v1/applications/${returned}/resubmit`, headers, {})).json().code).toBe('OTHER_DEPARTMENT');
-      expect((await call(w, 'POST', `/v1/applications/${denied}/coordination`, headers, { reason: 'x' })).json().code).toBe('OTHER_DEPARTMENT');
+    expect((await call(w, 'POST', `/v1/applications/${pendingProvider}/decision`, w.outsider.admin, { decision: 'approve' })).statusCode).toBe(404);
+    // The provider sees the application (403, nothing hidden); the outsider does not (404).
+    for (const [headers, code] of [[w.provider.admin, 'OTHER_DEPARTMENT'], [w.outsider.admin, 'NOT_FOUND']] as const) {
+      expect((await call(w, 'POST', `/v1/applications/${pendingReview}/withdraw`, headers, {})).json().code).toBe(code);
+      expect((await call(w, 'POST', `/v1/applications/${returned}/resubmit`, headers, {})).json().code).toBe(code);
+      expect((await call(w, 'POST', `/v1/applications/${denied}/coordination`, headers, { reason: 'x' })).json().code).toBe(code);
     }
     const statuses = await ctx.db('applications').whereIn('id', [pendingProvider, pendingReview, returned, denied]).pluck('status');
     expect(statuses.sort()).toEqual(['denied', 'pending_provider', 'pending_review', 'returned']);
@@ -159,13 +161,14 @@ describe('department scoping of the workflow routes', () => {
       expect((await call(w, 'GET', `/v1/grants/${grantId}`, headers)).statusCode).toBe(200);
       expect((await ok(await call(w, 'GET', '/v1/grants', headers))).items.map((g: { id: string }) => g.id)).toEqual([grantId]);
     }
-    expect((await call(w, 'GET', `/v1/grants/${grantId}`, w.outsider.admin)).json().code).toBe('OTHER_DEPARTMENT');
+    expect((await call(w, 'GET', `/v1/grants/${grantId}`, w.outsider.admin)).json().code).toBe('NOT_FOUND');
     expect((await ok(await call(w, 'GET', '/v1/grants', w.outsider.admin))).items).toEqual([]);
     expect((await ok(await call(w, 'GET', '/v1/grants?side=provider', w.consumer.admin))).items).toEqual([]);
     const byConsumer = await call(w, 'POST', `/v1/grants/${grantId}/revoke`, w.consumer.admin, { reason: '不再需要' });
     expect(byConsumer.statusCode).toBe(403);
     expect(byConsumer.json().code).toBe('OTHER_DEPARTMENT');
-    expect((await call(w, 'POST', `/v1/grants/${grantId}/revoke`, w.outsider.admin, { reason: 'x' })).statusCode).toBe(403);
+    expect((await call(w, 'POST', `/v1/grants/${grantId}/revoke`, w.outsider.admin, { reason: 'x' })).statusCode).toBe(404);
+    expect((await ctx.db('grants').where('id', grantId).first()).status).toBe('active');
   });
 
   it("lists a department's own notifications only; the auditor sees all", async () => {
