@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema } from './common.js';
+import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const applicationStatusSchema = {
   type: 'string',
@@ -19,12 +19,12 @@ const fieldKeysSchema = {
   description: 'data-item keys of the resource version',
 } as const;
 
-const reasonSchema = { type: 'string', minLength: 1, maxLength: 2000 } as const;
+const reasonSchema = visibleTextSchema(2000);
 
 const termsProperties = {
   fields: fieldKeysSchema,
-  purpose: { type: 'string', minLength: 1, maxLength: 2000, description: 'what the data is used for' },
-  legalBasis: { type: 'string', minLength: 1, maxLength: 2000, description: '依据: the law or policy the duty rests on' },
+  purpose: { ...visibleTextSchema(2000), description: 'what the data is used for' },
+  legalBasis: { ...visibleTextSchema(2000), description: '依据: the law or policy the duty rests on' },
   serviceItemCode: { type: 'string', pattern: '^[0-9A-Za-z._-]{1,64}$', description: '事项编码 of the government-service item' },
   validFrom: timestampSchema,
   validTo: timestampSchema,
@@ -57,7 +57,7 @@ export const reviewBody = {
 
 const narrowingProperties = {
   fields: { ...fieldKeysSchema, description: 'a subset of the fields applied for' },
-  conditions: { type: 'string', minLength: 1, maxLength: 2000, description: 'conditions of use added to the grant' },
+  conditions: { ...visibleTextSchema(2000), description: 'conditions of use added to the grant' },
   validTo: { ...timestampSchema, description: 'may only shorten the validity applied for' },
 } as const;
 

@@ -1,3 +1,5 @@
+import { visibleTextSchema } from './common.js';
+
 const daySchema = { type: 'string', format: 'date', description: 'YYYY-MM-DD, Asia/Shanghai' } as const;
 
 export const calendarYearParams = {
@@ -29,6 +31,6 @@ export const putCalendarYearBody = {
   properties: {
     holidays: { type: 'array', items: daySchema, uniqueItems: true, maxItems: 200 },
     makeupWorkdays: { type: 'array', items: daySchema, uniqueItems: true, maxItems: 60 },
-    source: { type: 'string', maxLength: 500, description: 'the notice the days come from' },
+    source: { ...visibleTextSchema(500), description: 'the notice the days come from' },
   },
 } as const;

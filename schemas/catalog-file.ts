@@ -1,7 +1,7 @@
 // The catalog as data (catalog/*.json): one file per providing department, holding the department
 // and the resources it provides. `sharehub catalog import <dir>` validates every file against this
 // schema (and the cross-field rules of resource-validation.ts) before it writes anything.
-import { usccSchema } from './common.js';
+import { usccSchema, visibleTextSchema } from './common.js';
 import { departmentLevelSchema } from './departments.js';
 import { createResourceBody } from './catalog.js';
 
@@ -28,8 +28,10 @@ export const catalogFileSchema = {
       required: ['code', 'name', 'level'],
       additionalProperties: false,
       properties: {
-        code: usccSchema,
-        name: { type: 'string', minLength: 1, maxLength: 200 },
+        // The check character is checked with the cross-file rules (catalog-import.ts), so that a
+        // wrong one is reported together with the file's other problems.
+        code: { type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', description: usccSchema.description },
+        name: visibleTextSchema(200),
         level: departmentLevelSchema,
         parentCode: usccSchema,
       },

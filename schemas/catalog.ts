@@ -1,20 +1,15 @@
 // The resource catalog (政务信息资源目录): metadata of DOMAIN.md §3 plus the hub's own attributes.
 // Cross-field rules (unique item keys, legal basis for share types 2 and 3, subject key, delivery
 // endpoint, …) are checked in src/modules/catalog/resource-validation.ts, which names each field.
-import { timestampSchema, usccSchema, uuidSchema } from './common.js';
+import { textSchema as plainTextSchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 /** 信息资源代码: 分类码/顺序码. 分类码 = 类 (1 基础, 2 主题, 3 部门) + 项 (2 digits) + 目 (3 digits) + 细目 (0–12 digits). */
 export const RESOURCE_CODE_PATTERN = '^[1-3][0-9]{2}[0-9]{3}[0-9]{0,12}/[0-9]{1,10}$';
 /** 信息资源分类码 alone (类 + 项 + 目 + 细目). */
 export const CATEGORY_CODE_PATTERN = '^[1-3][0-9]{2}[0-9]{3}[0-9]{0,12}$';
-/**
- * Free text that must say something: a visible character, and no U+0000 anywhere (PostgreSQL
- * text and jsonb cannot hold it; refused here, the error names the field). The leading \s* and
- * the visible character exclude each other, so matching stays linear in the length.
- */
-export const TEXT_PATTERN = '^\\s*[^\\s\\u0000][^\\u0000]*$';
-/** Optional free text (descriptions, the search query): anything but U+0000. */
-export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+// Free text: visibleTextSchema() where it must say something, plainTextSchema() where it may be
+// blank (descriptions, the search query). Both refuse U+0000 and lone surrogates, which the
+// database cannot hold as sent (schemas/common.ts, src/lib/validation.ts).
 /** Masking rule grammar; see dataItemSchema.mask. */
 export const MASK_PATTERN = '^(none|full|first:[1-9][0-9]?|last:[1-9][0-9]?|first:[1-9][0-9]?,last:[1-9][0-9]?)$';
 
@@ -42,7 +37,7 @@ export const dataItemSchema = {
   additionalProperties: false,
   properties: {
     key: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', description: 'field key, unique within the resource; grants and records name fields by it' },
-    name: { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN, description: '信息项名称' },
+    name: { ...visibleTextSchema(100), description: '信息项名称' },
     type: {
       type: 'string',
       enum: DATA_TYPES,
@@ -62,7 +57,7 @@ export const dataItemSchema = {
         + 'N and M are 1–99 and must leave at least one character masked',
       example: 'first:6,last:4',
     },
-    description: { type: 'string', maxLength: 500, pattern: NO_NUL_PATTERN },
+    description: plainTextSchema(500),
   },
 } as const;
 
@@ -73,8 +68,8 @@ export const controlParamSchema = {
   additionalProperties: false,
   properties: {
     key: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
-    name: { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN },
-    description: { type: 'string', maxLength: 500, pattern: NO_NUL_PATTERN },
+    name: visibleTextSchema(100),
+    description: plainTextSchema(500),
   },
 } as const;
 
@@ -95,26 +90,26 @@ export const contactSchema = {
   required: ['name'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN },
+    name: visibleTextSchema(100),
     phone: { type: 'string', pattern: '^[0-9+() -]{5,30}$', maxLength: 30 },
     email: { type: 'string', format: 'email', maxLength: 200 },
   },
 } as const;
 
-const nameSchema = { type: 'string', minLength: 1, maxLength: 200, pattern: TEXT_PATTERN, description: '信息资源名称' } as const;
-const summarySchema = { type: 'string', minLength: 1, maxLength: 4000, pattern: TEXT_PATTERN, description: '信息资源摘要' } as const;
+const nameSchema = { ...visibleTextSchema(200), description: '信息资源名称' } as const;
+const summarySchema = { ...visibleTextSchema(4000), description: '信息资源摘要' } as const;
 const formatSchema = {
   type: 'string',
   enum: RESOURCE_FORMATS,
   description: '信息资源格式: electronic_file 电子文件, spreadsheet 电子表格, database 数据库, image 图形图像, streaming_media 流媒体, self_describing 自描述格式',
 } as const;
-const formatSubtypeSchema = { type: 'string', minLength: 1, maxLength: 100, pattern: TEXT_PATTERN, description: 'sub-type, e.g. OFD, XLSX, PostgreSQL, JSON' } as const;
+const formatSubtypeSchema = { ...visibleTextSchema(100), description: 'sub-type, e.g. OFD, XLSX, PostgreSQL, JSON' } as const;
 const shareTypeSchema = {
   type: 'integer',
   enum: [1, 2, 3],
   description: '共享类型: 1 无条件共享 unconditional, 2 有条件共享 conditional, 3 不予共享 not shared',
 } as const;
-const textSchema = (description: string) => ({ type: 'string', minLength: 1, maxLength: 4000, pattern: TEXT_PATTERN, description }) as const;
+const textSchema = (description: string) => ({ ...visibleTextSchema(4000), description }) as const;
 const shareMethodSchema = { type: 'string', enum: SHARE_METHODS, description: '共享方式: table 库表交换, file 文件, interface 接口' } as const;
 const updateCycleSchema = { type: 'string', enum: UPDATE_CYCLES, description: '更新周期' } as const;
 const subjectTypeSchema = {
@@ -199,7 +194,7 @@ export const reviewResourceBody = {
   additionalProperties: false,
   properties: {
     decision: { type: 'string', enum: ['publish', 'reject'] },
-    reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: TEXT_PATTERN, description: 'required when rejecting' },
+    reason: { ...visibleTextSchema(2000), description: 'required when rejecting' },
   },
 } as const;
 
@@ -207,7 +202,7 @@ export const deprecateResourceBody = {
   type: 'object',
   required: ['reason'],
   additionalProperties: false,
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: TEXT_PATTERN } },
+  properties: { reason: visibleTextSchema(2000) },
 } as const;
 
 export const resourceIdParams = {
@@ -219,7 +214,6 @@ export const resourceIdParams = {
       type: 'string',
       minLength: 1,
       maxLength: 64,
-      pattern: NO_NUL_PATTERN,
       description: 'the resource uuid, or its code URL-encoded (101001%2F00001)',
     },
   },
@@ -338,7 +332,6 @@ export const searchResourcesQuery = {
     q: {
       type: 'string',
       maxLength: 100,
-      pattern: NO_NUL_PATTERN,
       description: 'substring search over name, summary and data-item names; no word segmentation, so any part of a word matches '
         + '(婚姻 finds 婚姻登记信息). Whitespace separates terms that must all match: at most 8, of which at most one may be a '
         + 'single character (a query of one character alone, such as 信, reads every entry and answers more slowly). '

@@ -37,9 +37,23 @@ export const AUTH_ERRORS = [400, 401, 403] as const;
 export const uuidSchema = { type: 'string', format: 'uuid' } as const;
 export const usccSchema = {
   type: 'string',
-  pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$',
+  // The x-uscc rule of src/lib/validation.ts: 18 characters of 0-9 A-H J-N P-R T U W-Y ending in
+  // the check character.
+  'x-uscc': true,
   description: '统一社会信用代码 (GB 32100), checksum validated',
 } as const;
+/**
+ * Text a person must be able to read (names, purpose, legal basis, reasons, titles …): at least
+ * one visible character, so neither blank nor only spaces, zero-width or other invisible
+ * characters (the `x-visible-text` rule of src/lib/validation.ts). Like every string in a request,
+ * it must also be well-formed Unicode without U+0000 (`storableText`, added there to all strings).
+ */
+export const visibleTextSchema = <N extends number>(maxLength: N) =>
+  ({ type: 'string', minLength: 1, maxLength, 'x-visible-text': true }) as const;
+
+/** Optional free text (descriptions, search terms): anything storable, blank included. */
+export const textSchema = <N extends number>(maxLength: N) => ({ type: 'string', maxLength }) as const;
+
 export const timestampSchema = { type: 'string', format: 'date-time' } as const;
 
 // An offset past any real list is a client error, not a number for PostgreSQL to overflow on.

@@ -1,4 +1,4 @@
-import { timestampSchema, usccSchema } from './common.js';
+import { timestampSchema, usccSchema, visibleTextSchema } from './common.js';
 
 export const departmentLevelSchema = { type: 'string', enum: ['province', 'city', 'district'] } as const;
 
@@ -25,6 +25,20 @@ export const createdDepartmentSchema = {
   },
 } as const;
 
+/** The reply to a registration: also what was accepted but looks wrong. */
+export const registeredDepartmentSchema = {
+  ...createdDepartmentSchema,
+  required: [...createdDepartmentSchema.required, 'webhookSecret', 'warnings'],
+  properties: {
+    ...createdDepartmentSchema.properties,
+    warnings: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'accepted, but worth a second look: e.g. a registration authority/type pair (pos 1–2) not in GB 32100 Table 1',
+    },
+  },
+} as const;
+
 // No user:password@ in the authority: credentials in a URL end up in errors, logs and the audit
 // trail. A department authenticates our calls by the signature instead.
 const webhookUrlSchema = {
@@ -42,7 +56,7 @@ export const createDepartmentBody = {
   additionalProperties: false,
   properties: {
     code: { type: 'string', minLength: 1, maxLength: 18, description: '统一社会信用代码 (GB 32100)' },
-    name: { type: 'string', minLength: 1, maxLength: 200 },
+    name: visibleTextSchema(200),
     level: departmentLevelSchema,
     parentCode: usccSchema,
     webhookUrl: webhookUrlSchema,
@@ -55,7 +69,7 @@ export const updateDepartmentBody = {
   additionalProperties: false,
   minProperties: 1,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
+    name: visibleTextSchema(200),
     webhookUrl: { anyOf: [webhookUrlSchema, { type: 'null' }] },
     rotateWebhookSecret: { type: 'boolean', description: 'issue a new webhook secret, returned once' },
   },

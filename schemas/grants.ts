@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema } from './common.js';
+import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const grantStatusSchema = { type: 'string', enum: ['active', 'revoked', 'expired'] } as const;
 
@@ -55,5 +55,5 @@ export const revokeGrantBody = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+  properties: { reason: visibleTextSchema(2000) },
 } as const;

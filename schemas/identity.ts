@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema } from './common.js';
+import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const userRoleSchema = { type: 'string', enum: ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] } as const;
 const usernameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'lowercase letters, digits, . _ -' } as const;
@@ -37,7 +37,7 @@ export const createUserBody = {
   additionalProperties: false,
   properties: {
     username: usernameSchema,
-    displayName: { type: 'string', minLength: 1, maxLength: 100 },
+    displayName: visibleTextSchema(100),
     role: userRoleSchema,
     departmentCode: { ...usccSchema, description: "defaults to the caller's department" },
     password: passwordSchema,
@@ -49,7 +49,7 @@ export const updateUserBody = {
   additionalProperties: false,
   minProperties: 1,
   properties: {
-    displayName: { type: 'string', minLength: 1, maxLength: 100 },
+    displayName: visibleTextSchema(100),
     password: passwordSchema,
     status: { type: 'string', enum: ['active', 'disabled'] },
   },

@@ -1,4 +1,4 @@
-import { timestampSchema, usccSchema, uuidSchema } from './common.js';
+import { textSchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const apiKeySchema = {
   type: 'object',
@@ -46,8 +46,8 @@ export const createSystemBody = {
   required: ['name'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    description: { type: 'string', maxLength: 2000 },
+    name: visibleTextSchema(200),
+    description: textSchema(2000),
   },
 } as const;
 

@@ -4,9 +4,10 @@ import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
-import { validatorCompiler } from './lib/validation.js';
+import { AppError } from './lib/errors.js';
+import { badlyEncodedQueryParameter, decodeUtf8Strictly, validatorCompiler } from './lib/validation.js';
 import { loggerOptions } from './logger.js';
-import { sendProblem } from './plugins/errors.js';
+import { clientErrorHandler, sendProblem } from './plugins/errors.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
@@ -37,6 +38,21 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
     reply.header('x-request-id', request.id);
   });
 
+  // Checks Node's HTTP parser leaves to the application (requireHostHeader is off so that this
+  // answer is problem+json), and a query string the router would otherwise take as written.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      reply.header('connection', 'close');
+      throw new AppError('MALFORMED_REQUEST', 'an HTTP/1.1 request must carry a Host header (RFC 9112 §3.2)');
+    }
+    const parameter = badlyEncodedQueryParameter(request.raw.url ?? '');
+    if (parameter !== undefined) {
+      const pointer = `/querystring/${parameter}`;
+      const message = 'is not valid percent-encoded UTF-8';
+      throw new AppError('VALIDATION_FAILED', `${pointer}: ${message}`, { errors: [{ pointer, message }] });
+    }
+  });
+
   await fastify.register(errorsPlugin);
   await fastify.register(dbPlugin, { url: config.DATABASE_URL });
   await fastify.register(redisPlugin, { url: config.REDIS_URL });
@@ -60,16 +76,29 @@ export async function buildApp(
     // Always the hub's own id: it is written into the audit trail, so a caller must not choose it.
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
-    // Errors raised before routing (a malformed percent-escape in the URL) are problem+json too.
-    frameworkErrors: (error, request, reply) => sendProblem(reply, request, 'VALIDATION_FAILED', error.message),
+    // Errors raised before routing (a malformed percent-escape in the URL, an over-long path
+    // parameter) are problem+json too. The hooks do not run for them, so the id is set here.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return sendProblem(reply, request, 'VALIDATION_FAILED', error.message);
+    },
+    // Requests Node's HTTP parser refuses (bad framing, header syntax, version, size) never reach
+    // Fastify's routing: clientErrorHandler answers them on the socket, as problem+json.
+    clientErrorHandler,
+    // The missing Host header is answered by the onRequest hook in `app`, as problem+json.
+    http: { requireHostHeader: false },
   });
   // Many clients send Content-Type: application/json with no body on body-less POST/DELETE
   // routes; an empty body is "no body", not malformed JSON. Routes with a body schema still
-  // answer 400 for a missing body.
+  // answer 400 for a missing body. The bytes are decoded here rather than by the framework, which
+  // would turn invalid UTF-8 into U+FFFD silently: decodeUtf8Strictly marks them so that the
+  // schema's text rule refuses the field they are in.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : parseJson(request, body as string, done));
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const text = decodeUtf8Strictly(body as Buffer);
+    return text === '' ? done(null, undefined) : parseJson(request, text, done);
+  });
   // Not encapsulated: the server and tests see the app's decorators (db, config, keys, clock).
   await fastify.register(fp(app, { name: 'sharehub' }), { config, clock: opts.clock });
   return fastify;

@@ -22,8 +22,12 @@ export const ERRORS = {
   APPLICATION_ALREADY_OPEN: { status: 409, title: 'An application for this system and resource is already open' },
   FIELDS_NOT_PUBLISHED: { status: 409, title: 'Fields applied for are no longer in the published resource version' },
   VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
+  /** Not HTTP/1.1 as RFC 9112 writes it (bad framing, header syntax or version, no Host): answered before routing. */
+  MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },

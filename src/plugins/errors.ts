@@ -1,4 +1,7 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, type FieldProblem } from '../lib/errors.js';
 import { translatePgError } from '../lib/pg-errors.js';
@@ -37,6 +40,61 @@ export function validationProblems(context: string, errors: AjvLikeError[]): Fie
   });
 }
 
+/** The problem+json body of an error; `instance` is the request id. */
+export function problemBody(code: ErrorCode, detail: string, instance: string, status: number = ERRORS[code].status) {
+  return { type: PROBLEM_TYPE_BASE + code.toLowerCase().replaceAll('_', '-'), title: ERRORS[code].title, status, detail, instance, code };
+}
+
+// Node's HTTP parser errors (llhttp codes), in words a client can act on.
+const PARSE_ERRORS: Record<string, string> = {
+  HPE_INVALID_HEADER_TOKEN: 'a header is malformed: a character not allowed in a header, or a folded (obs-fold) line',
+  HPE_INVALID_VERSION: 'the request line is malformed or names an HTTP version other than 1.0 or 1.1 (lines end in CRLF)',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'Content-Length is given twice with different values, or together with Transfer-Encoding',
+  HPE_INVALID_CONTENT_LENGTH: 'Content-Length is not a number',
+  HPE_INVALID_CHUNK_SIZE: 'a chunk size of the chunked body is not hexadecimal',
+  HPE_INVALID_TRANSFER_ENCODING: 'Transfer-Encoding is not valid',
+  HPE_INVALID_METHOD: 'the method is not valid',
+  HPE_INVALID_URL: 'the request target is not valid',
+  HPE_LF_EXPECTED: 'lines must end in CRLF',
+  HPE_CR_EXPECTED: 'lines must end in CRLF',
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refused never becomes a Fastify
+ * request, so the answer is written on the socket by hand: a complete HTTP/1.1 response with a
+ * problem+json body, a request id of its own (header and `instance`), and Connection: close,
+ * since the rest of the byte stream cannot be trusted.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const id = randomUUID();
+  let code: ErrorCode = 'MALFORMED_REQUEST';
+  let detail = `the request is not valid HTTP/1.1: ${PARSE_ERRORS[error.code ?? ''] ?? 'it could not be parsed'}`;
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    code = 'HEADERS_TOO_LARGE';
+    detail = 'the request line and headers exceed 16 KB';
+  } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    code = 'REQUEST_TIMEOUT';
+    detail = 'the request did not arrive in time';
+  }
+  const { status } = ERRORS[code];
+  // Level info: a malformed request is the client's business, but an operator may want to see it.
+  this.log.info({ reqId: id, parseError: error.code, status }, 'refused a request that is not valid HTTP');
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(problemBody(code, detail, id));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`
+    + 'Content-Type: application/problem+json; charset=utf-8\r\n'
+    + `Content-Length: ${Buffer.byteLength(body)}\r\n`
+    + `x-request-id: ${id}\r\n`
+    + 'Connection: close\r\n\r\n'
+    + body,
+  );
+}
+
 export function sendProblem(
   reply: FastifyReply,
   request: FastifyRequest,
@@ -45,12 +103,11 @@ export function sendProblem(
   extra: { errors?: FieldProblem[]; [k: string]: unknown } = {},
   statusOverride?: number,
 ) {
-  const { title } = ERRORS[code];
   const status = statusOverride ?? ERRORS[code].status;
   return reply
     .code(status)
     .type('application/problem+json')
-    .send({ type: PROBLEM_TYPE_BASE + code.toLowerCase().replaceAll('_', '-'), title, status, detail, instance: request.id, code, ...extra });
+    .send({ ...problemBody(code, detail, request.id, status), ...extra });
 }
 
 export default fp(

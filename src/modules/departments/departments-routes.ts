@@ -5,6 +5,7 @@ import {
   createDepartmentBody,
   createdDepartmentSchema,
   departmentCodeParams,
+  registeredDepartmentSchema,
   departmentSchema,
   updateDepartmentBody,
 } from '../../../schemas/departments.js';
@@ -22,11 +23,11 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
       tags,
       summary: 'Register a department (code = its 统一社会信用代码)',
       body: createDepartmentBody,
-      response: { 201: createdDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+      response: { 201: registeredDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => {
-    const { row, webhookSecret } = await createDepartment(app.db, app.keys, request.body, { actor: request.principal, requestId: request.id });
-    return reply.code(201).send({ ...toDepartment(row, request.principal), webhookSecret });
+    const { row, webhookSecret, warnings } = await createDepartment(app.db, app.keys, request.body, { actor: request.principal, requestId: request.id });
+    return reply.code(201).send({ ...toDepartment(row, request.principal), webhookSecret, warnings });
   });
 
   app.get('/v1/departments', {

@@ -49,13 +49,15 @@ export function toDepartment(row: DepartmentRow, viewer?: Principal) {
   };
 }
 
-export function assertUscc(code: string, pointer: string) {
+/** Refuses a code that fails GB 32100; returns the warnings of a valid one (unknown authority/type pair). */
+export function assertUscc(code: string, pointer: string): string[] {
   const check = checkUscc(code);
   if (!check.valid) {
     throw new AppError('INVALID_IDENTIFIER', `${pointer} is not a valid 统一社会信用代码: ${check.reason}`, {
       errors: [{ pointer, message: check.reason }],
     });
   }
+  return check.warnings.map((w) => `${pointer}: ${w}`);
 }
 
 export async function createDepartment(
@@ -64,7 +66,7 @@ export async function createDepartment(
   input: NewDepartment,
   by: EventContext = { actor: { kind: 'cli' } },
 ) {
-  assertUscc(input.code, '/body/code');
+  const warnings = assertUscc(input.code, '/body/code');
   if (input.parentCode) {
     const parent = await db('departments').where('code', input.parentCode).first('code');
     if (!parent) throw invalidField('/body/parentCode', 'names no registered department');
@@ -83,7 +85,7 @@ export async function createDepartment(
       })
       .returning('*');
     await recordEvent(trx, { ...by, entityType: 'department', entityId: input.code, action: 'department.created' });
-    return { row: row as DepartmentRow, webhookSecret };
+    return { row: row as DepartmentRow, webhookSecret, warnings };
   });
 }
 

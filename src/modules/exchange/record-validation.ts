@@ -1,6 +1,7 @@
 // Validation of one hosted record (a JSON object a provider loads) against the data items of a
 // resource version. Problems are returned, not thrown, so the bulk loader can report every bad
 // line (it adds the line number) and keep going; the rules per type letter are in README.md.
+import type { Clock } from '../../lib/clock.js';
 import type { DataItem, SubjectType } from '../catalog/resource-validation.js';
 import { formatDecimal, readDecimal } from './decimal.js';
 import { readDate, readDateTime } from './date-time.js';
@@ -178,7 +179,7 @@ const fieldName = (key: string) => {
  *   normalised (uppercase). With `opts.subjectId` (the normalised id from the URL of a PUT), it
  *   must name the same subject.
  */
-export function compileRecordValidator(shape: RecordShape): RecordValidator {
+export function compileRecordValidator(shape: RecordShape, clock: Clock): RecordValidator {
   const checkers = new Map<string, Checker>(shape.dataItems.map((item) => [item.key, checkerFor(item)]));
   const subjectKey = shape.subjectType === 'none' ? null : shape.subjectKey;
   if (shape.subjectType !== 'none' && (subjectKey === null || !checkers.has(subjectKey))) {
@@ -210,7 +211,7 @@ export function compileRecordValidator(shape: RecordShape): RecordValidator {
           problems.push({ field: key, problem: 'must be a string (the subject id)' });
           continue;
         }
-        const id = normaliseSubjectId(subjectType, value);
+        const id = normaliseSubjectId(subjectType, value, clock());
         if (!id.ok) {
           problems.push({ field: key, problem: id.reason });
           continue;
@@ -243,6 +244,6 @@ export function compileRecordValidator(shape: RecordShape): RecordValidator {
 }
 
 /** One-off validation; for many records of one resource, compile once with compileRecordValidator. */
-export function validateRecord(input: unknown, shape: RecordShape, opts?: { subjectId?: string }): RecordCheck {
-  return compileRecordValidator(shape)(input, opts);
+export function validateRecord(input: unknown, shape: RecordShape, clock: Clock, opts?: { subjectId?: string }): RecordCheck {
+  return compileRecordValidator(shape, clock)(input, opts);
 }

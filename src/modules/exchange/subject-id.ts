@@ -19,18 +19,19 @@ const invalid = (reason: string): SubjectIdResult => ({ ok: false, code: 'INVALI
  * one spelling); nothing else is changed: no trimming, no full-width digits.
  *
  * Reasons never repeat the id or its birth date, so they are safe in a problem detail or a bulk
- * report that may be logged.
+ * report that may be logged. `now` (the caller's clock) bounds a birth date: none after today.
  */
-export function normaliseSubjectId(subjectType: RecordSubjectType, raw: string): SubjectIdResult {
+export function normaliseSubjectId(subjectType: RecordSubjectType, raw: string, now: Date): SubjectIdResult {
   if (raw.length !== SUBJECT_ID_LENGTH) {
     return invalid(`${subjectType === 'person' ? '公民身份号码' : '统一社会信用代码'} must be ${SUBJECT_ID_LENGTH} characters`);
   }
   if (subjectType === 'person') {
     const id = raw.replace(/x$/, 'X');
-    const check = checkCitizenId(id);
+    const check = checkCitizenId(id, now);
     if (!check.valid) {
-      // checkCitizenId names the birth date it rejects; the date is personal data.
-      const reason = check.reason.startsWith('birth date') ? 'birth date is not a calendar date' : check.reason;
+      // checkCitizenId names the birth date it rejects; the date is personal data, so only the
+      // kind of problem is kept (not a calendar date, in the future, before 1800).
+      const reason = check.reason.startsWith('birth date') ? `birth date ${check.reason.replace(/^birth date \d{8} /, '')}` : check.reason;
       return invalid(`not a valid 公民身份号码 (GB 11643): ${reason}`);
     }
     return { ok: true, id, warnings: check.warnings };

@@ -108,7 +108,7 @@ describe('resource validation over HTTP', () => {
   });
 
   it('names blank text: whitespace only is not a name, a summary or a data item name', async () => {
-    await expect400(await post(resourceBody({ name: '   ' })), '/body/name', /must match pattern/);
+    await expect400(await post(resourceBody({ name: '   ' })), '/body/name', /must contain a visible character/);
     await expect400(await post(resourceBody({ summary: ' \n\t\u3000' })), '/body/summary');
     const body = resourceBody();
     const items = body.dataItems as object[];

@@ -9,6 +9,10 @@ import {
   type RecordShape,
 } from '../../../src/modules/exchange/record-validation.js';
 import { citizenId, int, pick, rng, text } from './generators.js';
+import { manualClock } from '../../helpers/clock.js';
+
+/** Subject ids are checked against today (a birth date is never in the future). */
+const clock = manualClock('2026-11-29T10:00:00');
 
 const item = (key: string, type: DataItem['type'], length: number, mask = 'none'): DataItem =>
   ({ key, name: key, type, length, sensitivity: 'internal', mask });
@@ -258,7 +262,7 @@ describe('T 日期时间: RFC 3339 with an offset, stored in UTC', () => {
 });
 
 describe('a whole record', () => {
-  const validate = compileRecordValidator(PERSON);
+  const validate = compileRecordValidator(PERSON, clock);
 
   it('normalises every type and returns the subject id', () => {
     const r = validate({
@@ -303,8 +307,8 @@ describe('a whole record', () => {
     expect(validate({ idNumber: null })).toEqual({ ok: false, problems: [{ field: 'idNumber', problem: expect.stringMatching(/is required/) }] });
     // 'constructor' is a data item here; an object without it must not read Object.prototype.constructor.
     const shape: RecordShape = { subjectType: 'person', subjectKey: 'constructor', dataItems: [item('constructor', 'C', 18)] };
-    expect(validateRecord({}, shape)).toEqual({ ok: false, problems: [{ field: 'constructor', problem: expect.stringMatching(/is required/) }] });
-    expect(validateRecord({ constructor: ID }, shape)).toMatchObject({ ok: true, subjectId: ID });
+    expect(validateRecord({}, shape, clock)).toEqual({ ok: false, problems: [{ field: 'constructor', problem: expect.stringMatching(/is required/) }] });
+    expect(validateRecord({ constructor: ID }, shape, clock)).toMatchObject({ ok: true, subjectId: ID });
   });
 
   it('refuses an invalid subject id with the GB 11643 reason', () => {
@@ -318,11 +322,11 @@ describe('a whole record', () => {
 
   it('checks a legal entity record against GB 32100 and reports an unknown type pair as a warning', () => {
     const shape: RecordShape = { subjectType: 'legal_entity', subjectKey: 'uscc', dataItems: [item('uscc', 'C', 18), item('name', 'C', 100)] };
-    expect(validateRecord({ uscc: '91350100m000100y43', name: '示例公司' }, shape)).toMatchObject({ ok: true, subjectId: '91350100M000100Y43' });
-    expect(validateRecord({ uscc: '91350203M0001QAY9B' }, shape)).toMatchObject({ ok: false, problems: [{ field: 'uscc', problem: expect.stringMatching(/GB 32100/) }] });
-    expect(validateRecord({ uscc: '11010519491231002X' }, shape)).toMatchObject({ ok: false });
+    expect(validateRecord({ uscc: '91350100m000100y43', name: '示例公司' }, shape, clock)).toMatchObject({ ok: true, subjectId: '91350100M000100Y43' });
+    expect(validateRecord({ uscc: '91350203M0001QAY9B' }, shape, clock)).toMatchObject({ ok: false, problems: [{ field: 'uscc', problem: expect.stringMatching(/GB 32100/) }] });
+    expect(validateRecord({ uscc: '11010519491231002X' }, shape, clock)).toMatchObject({ ok: false });
     const odd = usccWithCheck('99330100123456789');
-    expect(validateRecord({ uscc: odd }, shape)).toEqual({
+    expect(validateRecord({ uscc: odd }, shape, clock)).toEqual({
       ok: true, subjectId: odd, record: { uscc: odd }, warnings: [{ field: 'uscc', problem: expect.stringMatching(/unknown registration authority/) }],
     });
   });
@@ -371,12 +375,12 @@ describe('a whole record', () => {
 
   it('has no subject rules for a resource without subjects', () => {
     const shape: RecordShape = { subjectType: 'none', subjectKey: null, dataItems: [item('code', 'C', 10)] };
-    expect(validateRecord({}, shape)).toEqual({ ok: true, record: {}, subjectId: null, warnings: [] });
+    expect(validateRecord({}, shape, clock)).toEqual({ ok: true, record: {}, subjectId: null, warnings: [] });
   });
 
   it('refuses to compile a shape whose subject key is no data item (a catalog bug, not bad input)', () => {
-    expect(() => compileRecordValidator({ ...PERSON, subjectKey: 'missing' })).toThrow(/not a data item/);
-    expect(() => compileRecordValidator({ ...PERSON, subjectKey: null })).toThrow(/not a data item/);
+    expect(() => compileRecordValidator({ ...PERSON, subjectKey: 'missing' }, clock)).toThrow(/not a data item/);
+    expect(() => compileRecordValidator({ ...PERSON, subjectKey: null }, clock)).toThrow(/not a data item/);
   });
 
   it('property: a generated valid record is accepted, and normalising it again changes nothing', () => {
