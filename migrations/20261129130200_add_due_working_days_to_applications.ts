@@ -17,8 +17,8 @@ export async function up(knex: Knex): Promise<void> {
                                 (a.due_at at time zone 'Asia/Shanghai')::date, interval '1 day') as g(d)
            left join calendar_years c on c.year = extract(year from g.d)::int
           where case
-                  when c.makeup_workdays ? to_char(g.d, 'YYYY-MM-DD') then true
-                  when c.holidays ? to_char(g.d, 'YYYY-MM-DD') then false
+                  when c.makeup_workdays @> to_jsonb(to_char(g.d, 'YYYY-MM-DD')) then true
+                  when c.holidays @> to_jsonb(to_char(g.d, 'YYYY-MM-DD')) then false
                   else extract(isodow from g.d) < 6
                 end)
      where a.due_at is not null and a.step_started_at is not null`);

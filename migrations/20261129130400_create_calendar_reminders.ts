@@ -8,7 +8,6 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('year').notNullable();
     // The Asia/Shanghai day of the reminder, 'YYYY-MM-DD'.
     t.string('day', 10).notNullable();
-    t.uuid('outbox_id').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.primary(['year', 'day']);
   });
