@@ -134,6 +134,22 @@ describe('deadlines over a year without its holiday notice', () => {
     expect(await ctx!.db('events').where({ entity_id: open.id, action: 'application.deadline_recompute' })).toHaveLength(2);
   });
 
+  it('marks deadlines set before this change (counted Monday–Friday) provisional, and fixes them when 2027 is entered', async () => {
+    const { w, conditional } = await world();
+    const open = await acceptedOn28th(w, conditional.id);
+    // As the hub stored it before: 元旦 counted as a working day, due 01-11, nothing else known.
+    await ctx!.db.migrate.down({ name: '20261129130200_add_due_working_days_to_applications' });
+    await ctx!.db.migrate.down({ name: '20261129130100_add_due_provisional_to_applications' });
+    await ctx!.db('applications').where('id', open.id).update({ due_at: endOfDay('2027-01-11') });
+    await ctx!.db.migrate.latest();
+    const row = await ctx!.db('applications').where('id', open.id).first();
+    expect(row).toMatchObject({ due_provisional: true, due_working_days: 10 });
+    clock.set('2027-01-04T10:00:00');
+    await ok(await putYear(w, NOTICE_B), 201);
+    // 12-29, 30, 31, (01-01…04 off), 01-05 … 01-08 (7), 01-11 (8), 01-12 (9), 01-13 (10)
+    expect(await get(w, open.id)).toMatchObject({ dueAt: endOfDay('2027-01-13').toISOString(), dueProvisional: false });
+  });
+
   it('recomputes nothing when the PUT is refused', async () => {
     const { w, conditional } = await world();
     const open = await acceptedOn28th(w, conditional.id);
