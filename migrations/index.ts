@@ -15,6 +15,10 @@ import * as m20261122002400 from './20261122002400_create_outbox.js';
 import * as m20261122003000 from './20261122003000_add_grants_one_active.js';
 import * as m20261122005000 from './20261122005000_users_sessions_and_lockout.js';
 import * as m20261122006000 from './20261122006000_create_hub_settings.js';
+import * as m20261129130100 from './20261129130100_add_due_provisional_to_applications.js';
+import * as m20261129130200 from './20261129130200_add_due_working_days_to_applications.js';
+import * as m20261129130300 from './20261129130300_add_provisional_to_application_timeline.js';
+import * as m20261129130400 from './20261129130400_create_calendar_reminders.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -38,6 +42,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122003000_add_grants_one_active': m20261122003000,
   '20261122005000_users_sessions_and_lockout': m20261122005000,
   '20261122006000_create_hub_settings': m20261122006000,
+  '20261129130100_add_due_provisional_to_applications': m20261129130100,
+  '20261129130200_add_due_working_days_to_applications': m20261129130200,
+  '20261129130300_add_provisional_to_application_timeline': m20261129130300,
+  '20261129130400_create_calendar_reminders': m20261129130400,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -101,7 +101,7 @@ export const applicationSchema = {
   type: 'object',
   required: ['id', 'status', 'route', 'resourceId', 'resourceCode', 'resourceName', 'resourceVersion', 'providerCode', 'consumerCode',
     'systemId', 'fields', 'purpose', 'legalBasis', 'serviceItemCode', 'validFrom', 'validTo', 'expectedDailyCalls', 'decidedFields',
-    'decidedValidTo', 'conditions', 'grantId', 'step', 'responsibleDepartment', 'stepStartedAt', 'dueAt', 'sla', 'submittedAt', 'updatedAt'],
+    'decidedValidTo', 'conditions', 'grantId', 'step', 'responsibleDepartment', 'stepStartedAt', 'dueAt', 'dueProvisional', 'sla', 'submittedAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
     status: applicationStatusSchema,
@@ -128,6 +128,11 @@ export const applicationSchema = {
     responsibleDepartment: { type: ['string', 'null'], description: 'the department that must act next' },
     stepStartedAt: nullableTimestamp,
     dueAt: { ...nullableTimestamp, description: 'deadline of the open step: the close of its last working day, Asia/Shanghai' },
+    dueProvisional: {
+      type: ['boolean', 'null'],
+      description: "true when dueAt counts a day of a year whose holiday notice is not entered yet: it was computed on that year's " +
+        'statutory holidays alone and is recomputed when the notice is entered (PUT /v1/calendar/{year}); null without a deadline',
+    },
     sla: { type: ['string', 'null'], enum: ['on_time', 'warning', 'overdue', null] },
     submittedAt: timestampSchema,
     updatedAt: timestampSchema,
@@ -136,10 +141,10 @@ export const applicationSchema = {
 
 export const timelineEntrySchema = {
   type: 'object',
-  required: ['at', 'action', 'fromStatus', 'toStatus', 'actor', 'decision', 'reason', 'step', 'dueAt', 'deadlineMet', 'nextDueAt'],
+  required: ['at', 'action', 'fromStatus', 'toStatus', 'actor', 'decision', 'reason', 'step', 'dueAt', 'dueProvisional', 'deadlineMet', 'nextDueAt', 'nextDueProvisional'],
   properties: {
     at: timestampSchema,
-    action: { type: 'string', description: 'submit, accept, reject, return, resubmit, provision, approve, deny, request_coordination, coordination_grant, coordination_deny, withdraw, warn (黄牌预警), supervise (红牌督办), delivered, grant_revoked' },
+    action: { type: 'string', description: 'submit, accept, reject, return, resubmit, provision, approve, deny, request_coordination, coordination_grant, coordination_deny, withdraw, warn (黄牌预警), supervise (红牌督办), delivered, grant_revoked, deadline_recomputed (a calendar year was entered or changed)' },
     fromStatus: nullableString,
     toStatus: nullableString,
     actor: {
@@ -150,9 +155,11 @@ export const timelineEntrySchema = {
     decision: nullableString,
     reason: nullableString,
     step: { ...nullableString, description: 'the step this entry closes or concerns' },
-    dueAt: { ...nullableTimestamp, description: "that step's deadline" },
+    dueAt: { ...nullableTimestamp, description: "that step's deadline (for deadline_recomputed: the deadline before the calendar change)" },
+    dueProvisional: { type: ['boolean', 'null'], description: 'whether dueAt was counted on a provisional calendar (a year without its holiday notice)' },
     deadlineMet: { type: ['boolean', 'null'], description: 'whether the step closed within its deadline' },
-    nextDueAt: { ...nullableTimestamp, description: 'deadline of the step this entry opens' },
+    nextDueAt: { ...nullableTimestamp, description: 'deadline of the step this entry opens (for deadline_recomputed: the new deadline of the same step)' },
+    nextDueProvisional: { type: ['boolean', 'null'], description: 'whether nextDueAt was counted on a provisional calendar' },
   },
 } as const;
 

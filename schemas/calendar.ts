@@ -11,16 +11,19 @@ export const calendarYearParams = {
 
 export const calendarYearSchema = {
   type: 'object',
-  required: ['year', 'hasData', 'fallbackToWeekdays', 'holidays', 'makeupWorkdays', 'workingDays', 'source', 'updatedAt'],
+  required: ['year', 'provisional', 'holidays', 'makeupWorkdays', 'workingDays', 'source', 'updatedAt'],
   properties: {
     year: { type: 'integer' },
-    hasData: { type: 'boolean', description: 'false when no holiday notice has been entered for the year' },
-    fallbackToWeekdays: { type: 'boolean', description: 'true when deadlines in this year count Monday–Friday only' },
+    provisional: {
+      type: 'boolean',
+      description: "true while the year's holiday notice has not been entered: the year then counts the statutory holidays of the " +
+        '全国年节及纪念日放假办法 (2024 revision) alone, with no make-up working days, and deadlines counted on it are marked provisional',
+    },
     holidays: { type: 'array', items: daySchema, description: 'days off (放假)' },
-    makeupWorkdays: { type: 'array', items: daySchema, description: 'weekend days worked (调休上班)' },
+    makeupWorkdays: { type: 'array', items: daySchema, description: 'weekend days worked (调休上班); always empty when provisional' },
     workingDays: { type: 'integer', description: 'working days in the year under this calendar' },
-    source: { type: ['string', 'null'] },
-    updatedAt: { type: ['string', 'null'], format: 'date-time' },
+    source: { type: ['string', 'null'], description: 'the notice the days come from, as entered; for a provisional year, the statutory rule' },
+    updatedAt: { type: ['string', 'null'], format: 'date-time', description: 'when the notice was entered or last changed; null when provisional' },
   },
 } as const;
 

@@ -11,7 +11,7 @@ export const notificationSchema = {
   required: ['id', 'type', 'createdAt', 'data', 'departmentCode', 'delivery'],
   properties: {
     id: { ...uuidSchema, description: 'also the Idempotency-Key of the webhook delivery' },
-    type: { type: 'string', description: 'e.g. application.pending_provider, application.granted, deadline.warning, deadline.overdue, grant.expiring' },
+    type: { type: 'string', description: 'e.g. application.pending_provider, application.granted, deadline.warning, deadline.overdue, grant.expiring, calendar.missing' },
     createdAt: timestampSchema,
     data: messageData,
     departmentCode: { type: 'string' },

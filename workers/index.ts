@@ -95,6 +95,7 @@ export async function enqueueSweeps(enqueue: Enqueue, now: Date): Promise<string
   await enqueue('sla-sweep', { window }, jobId('sla-sweep', window));
   await enqueue('grant-sweep', { window }, jobId('grant-sweep', window));
   await enqueue('provision-sweep', { window }, jobId('provision-sweep', window));
+  await enqueue('calendar-reminder', { window }, jobId('calendar-reminder', window));
   return window;
 }
 

@@ -1,6 +1,7 @@
 import type { DefaultJobOptions } from 'bullmq';
 import type { RuntimeConfig } from '../src/app.js';
 import type { JobName, JobPayloads, QueueName } from '../src/modules/outbox/job-types.js';
+import { calendarReminder } from './calendar-reminder.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { JobDeps } from './deps.js';
 import { grantSweep } from './grant-sweep.js';
@@ -17,6 +18,7 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'sla-sweep': slaSweep,
   'grant-sweep': grantSweep,
   'provision-sweep': provisionSweep,
+  'calendar-reminder': calendarReminder,
 };
 
 const HOUR_S = 3600;

@@ -1,12 +1,15 @@
 // 办事工作日制度: every deadline of the workflow is counted in working days (DOMAIN.md §5). A
 // working day is Monday–Friday and not a public holiday, or a listed make-up working day
 // (调休上班, always a weekend day). Holidays are published each November by the State Council
-// General Office, so years are data (the calendar_years table), not code. A year without data
-// falls back to Monday–Friday, and callers can ask whether that happened.
+// General Office, so years are data (the calendar_years table), not code. A year without its
+// notice is never counted Monday–Friday alone: it takes the provisional calendar of its statutory
+// holidays (statutory-holidays.ts, no make-up days), and whatever is computed on it says so.
 //
 // All arithmetic is on calendar days in Asia/Shanghai. China has had no daylight saving time
 // since 1991, so the fixed offset +08:00 is exact for every date this hub handles; no time-zone
 // database is needed.
+
+import { statutoryHolidays } from './statutory-holidays.js';
 
 /** A calendar day in Asia/Shanghai, `YYYY-MM-DD`. */
 export type IsoDay = string;
@@ -53,18 +56,57 @@ export const isWeekend = (day: IsoDay): boolean => {
 
 export const yearOf = (day: IsoDay): number => Number(day.slice(0, 4));
 
+/** A year without its notice: the statutory holidays of the 2024 revision, no make-up days. */
+export const provisionalYear = (year: number): CalendarYear => ({ year, holidays: statutoryHolidays(year), makeupWorkdays: [] });
+
+/** A deadline and whether any working day it counts lies in a year without its notice. */
+export interface Deadline {
+  due: Date;
+  provisional: boolean;
+}
+
+interface YearDays {
+  holidays: ReadonlySet<IsoDay>;
+  makeup: ReadonlySet<IsoDay>;
+}
+
 export class WorkingDayCalendar {
-  private readonly years = new Map<number, { holidays: ReadonlySet<IsoDay>; makeup: ReadonlySet<IsoDay> }>();
+  /** The years whose notice has been entered (official). */
+  private readonly years = new Map<number, YearDays>();
+  private readonly provisional = new Map<number, YearDays>();
 
   constructor(years: Iterable<CalendarYear> = []) {
     for (const y of years) this.years.set(y.year, { holidays: new Set(y.holidays), makeup: new Set(y.makeupWorkdays) });
   }
 
+  /** True when the year's notice has been entered; otherwise it counts on its provisional calendar. */
+  isOfficial(year: number): boolean {
+    return this.years.has(year);
+  }
+
+  private yearDays(year: number): YearDays {
+    const official = this.years.get(year);
+    if (official) return official;
+    let days = this.provisional.get(year);
+    if (!days) {
+      days = { holidays: new Set(provisionalYear(year).holidays), makeup: new Set() };
+      this.provisional.set(year, days);
+    }
+    return days;
+  }
+
   isWorkingDay(day: IsoDay): boolean {
-    const year = this.years.get(yearOf(day));
-    if (year?.makeup.has(day)) return true;
-    if (year?.holidays.has(day)) return false;
+    const year = this.yearDays(yearOf(day));
+    if (year.makeup.has(day)) return true;
+    if (year.holidays.has(day)) return false;
     return !isWeekend(day);
+  }
+
+  /** Whether a count over the days `from`…`to` (inclusive) meets a year without its notice. */
+  isProvisionalBetween(from: IsoDay, to: IsoDay): boolean {
+    const [first, last] = from <= to ? [yearOf(from), yearOf(to)] : [yearOf(to), yearOf(from)];
+    for (let y = first; y <= last; y++) if (!this.isOfficial(y)) return true;
+    return false;
   }
 
   /**
@@ -88,8 +130,18 @@ export class WorkingDayCalendar {
    * count the same way: the next working day is the first.
    */
   deadline(event: Date, n: number): Date {
+    return this.deadlineOf(event, n).due;
+  }
+
+  /**
+   * `deadline()`, and whether it is provisional: some day it counts (after the day of the event,
+   * up to the due day) lies in a year whose notice has not been entered.
+   */
+  deadlineOf(event: Date, n: number): Deadline {
     if (n < 1) throw new Error(`a deadline needs at least one working day, got ${n}`);
-    return endOfDay(this.addWorkingDays(shanghaiDay(event), n));
+    const first = addDays(shanghaiDay(event), 1);
+    const last = this.addWorkingDays(shanghaiDay(event), n);
+    return { due: endOfDay(last), provisional: this.isProvisionalBetween(first, last) };
   }
 
   /**

@@ -21,10 +21,15 @@ describe('working-day calendar', () => {
     expect(cal.isWorkingDay('2026-03-09')).toBe(true); // an ordinary Monday
   });
 
-  it('falls back to Monday–Friday for a year without data', () => {
-    expect(cal.workingDaysInYear(2027)).toBe(261);
-    expect(cal.isWorkingDay('2027-01-01')).toBe(true); // New Year's Day, unknown without the notice
-    expect(cal.isWorkingDay('2027-01-02')).toBe(false);
+  it('counts a year without its notice on its statutory holidays, never Monday–Friday alone', () => {
+    expect(cal.isOfficial(2026)).toBe(true);
+    expect(cal.isOfficial(2027)).toBe(false);
+    expect(cal.workingDaysInYear(2027)).toBe(254); // 261 weekdays less 7 statutory weekdays
+    expect(cal.isWorkingDay('2027-01-01')).toBe(false); // 元旦, a Friday
+    expect(cal.isWorkingDay('2027-02-08')).toBe(false); // 正月初三, a Monday
+    expect(cal.isWorkingDay('2027-06-09')).toBe(false); // 端午, a Wednesday
+    expect(cal.isWorkingDay('2027-01-02')).toBe(false); // an ordinary Saturday: no make-up days
+    expect(cal.isWorkingDay('2027-01-04')).toBe(true);
   });
 
   it('works in Asia/Shanghai: an instant late in the UTC evening is the next day', () => {
@@ -64,9 +69,23 @@ describe('working-day calendar', () => {
       expect(cal.deadline(at('2025-12-31T18:00:00'), 1)).toEqual(endOfDay('2026-01-04'));
     });
 
-    it('crosses into a year without data on Monday–Friday', () => {
-      // Thu 2026-12-31 → Fri 2027-01-01 (1), Mon 01-04 (2), Tue 01-05 (3)
-      expect(cal.deadline(at('2026-12-31T10:00:00'), 3)).toEqual(endOfDay('2027-01-05'));
+    it('crosses into a year without its notice on the statutory holidays, and says the deadline is provisional', () => {
+      // Thu 2026-12-31 → Fri 2027-01-01 元旦 (off), Mon 01-04 (1), Tue 01-05 (2), Wed 01-06 (3)
+      expect(cal.deadlineOf(at('2026-12-31T10:00:00'), 3)).toEqual({ due: endOfDay('2027-01-06'), provisional: true });
+      // Mon 2026-12-28 + 10: 12-29, 30, 31, (01-01 off), 01-04, 05, 06, 07, 08, 11, 12
+      expect(cal.deadlineOf(at('2026-12-28T10:00:00'), 10)).toEqual({ due: endOfDay('2027-01-12'), provisional: true });
+      // with the year's notice entered the deadline is not provisional
+      const with2027 = new WorkingDayCalendar([YEAR_2025, YEAR_2026, { year: 2027, holidays: ['2027-01-01'], makeupWorkdays: [] }]);
+      expect(with2027.deadlineOf(at('2026-12-28T10:00:00'), 10)).toEqual({ due: endOfDay('2027-01-12'), provisional: false });
+    });
+
+    it('is provisional only when a day it counts lies in a year without its notice', () => {
+      expect(cal.deadlineOf(at('2026-12-10T10:00:00'), 3)).toEqual({ due: endOfDay('2026-12-15'), provisional: false });
+      // the event's own day is not counted: an event on 2026-12-31 counting into 2027 is provisional,
+      // one on 2024-12-31 (a year without a row) counting into 2025 is not
+      expect(cal.deadlineOf(at('2024-12-31T10:00:00'), 1)).toEqual({ due: endOfDay('2025-01-02'), provisional: false });
+      expect(cal.isProvisionalBetween('2026-01-01', '2026-12-31')).toBe(false);
+      expect(cal.isProvisionalBetween('2026-12-31', '2027-01-01')).toBe(true);
     });
 
     it('refuses a deadline of no working days', () => {

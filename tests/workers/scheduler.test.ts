@@ -39,7 +39,7 @@ describe('scheduler', () => {
     await Promise.all([enqueueSweeps(queues.enqueue, now), enqueueSweeps(queues.enqueue, new Date('2026-03-02T01:05:50Z')), enqueueSweeps(queues.enqueue, now)]);
     const jobs = await queues.queues.sweeps.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
     const ids = jobs.map((j) => j.id).filter((id) => id?.endsWith('202603020105')).sort();
-    expect(ids).toEqual(['grant-sweep-202603020105', 'provision-sweep-202603020105', 'sla-sweep-202603020105']);
+    expect(ids).toEqual(['calendar-reminder-202603020105', 'grant-sweep-202603020105', 'provision-sweep-202603020105', 'sla-sweep-202603020105']);
     await queues.queues.sweeps.obliterate({ force: true });
   });
 

@@ -44,6 +44,7 @@ export function toApplication(row: ApplicationViewRow, now: Date) {
     responsibleDepartment: row.responsible_code,
     stepStartedAt: row.step_started_at?.toISOString() ?? null,
     dueAt: row.due_at?.toISOString() ?? null,
+    dueProvisional: row.due_at ? row.due_provisional : null,
     sla: slaAt(row, now),
     submittedAt: row.submitted_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -61,8 +62,10 @@ export function toTimelineEntry(row: TimelineRow) {
     reason: row.reason,
     step: row.step,
     dueAt: row.due_at?.toISOString() ?? null,
+    dueProvisional: row.due_provisional,
     deadlineMet: row.deadline_met,
     nextDueAt: row.next_due_at?.toISOString() ?? null,
+    nextDueProvisional: row.next_due_provisional,
   };
 }
 

@@ -25,6 +25,10 @@ export interface ApplicationRow {
   responsible_code: string | null;
   step_started_at: Date | null;
   due_at: Date | null;
+  /** The deadline counts a day of a year whose holiday notice is not entered yet. */
+  due_provisional: boolean;
+  /** How many working days after step_started_at the deadline counts. */
+  due_working_days: number | null;
   warn_at: Date | null;
   sla: Sla | null;
   decided_fields: string[] | null;
@@ -57,8 +61,10 @@ export interface TimelineRow {
   reason: string | null;
   step: Step | null;
   due_at: Date | null;
+  due_provisional: boolean | null;
   deadline_met: boolean | null;
   next_due_at: Date | null;
+  next_due_provisional: boolean | null;
   details: Record<string, unknown>;
 }
 
@@ -95,8 +101,11 @@ export interface TimelineEntry {
   reason?: string | null;
   step?: Step | null;
   dueAt?: Date | null;
+  /** Whether dueAt was counted on a provisional calendar (DOMAIN.md §5). */
+  dueProvisional?: boolean | null;
   deadlineMet?: boolean | null;
   nextDueAt?: Date | null;
+  nextDueProvisional?: boolean | null;
   details?: Record<string, unknown>;
 }
 
@@ -114,8 +123,10 @@ export async function addTimeline(trx: Db, e: TimelineEntry): Promise<void> {
     reason: e.reason ?? null,
     step: e.step ?? null,
     due_at: e.dueAt ?? null,
+    due_provisional: e.dueAt ? (e.dueProvisional ?? false) : null,
     deadline_met: e.deadlineMet ?? null,
     next_due_at: e.nextDueAt ?? null,
+    next_due_provisional: e.nextDueAt ? (e.nextDueProvisional ?? false) : null,
     details: JSON.stringify(e.details ?? {}),
   });
 }

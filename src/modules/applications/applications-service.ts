@@ -131,16 +131,20 @@ function workingDaysFor(step: Step, s: WorkflowSettings): number | undefined {
 /** The step an application enters with `status`: who must act and by when. */
 function enterStep(status: ApplicationStatus, app: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>, env: StepEnv, ctx: WorkflowContext) {
   const step = STEP_OF[status];
-  if (!step) return { step: null, responsible_code: null, step_started_at: null, due_at: null, warn_at: null, sla: null };
+  const noDeadline = { due_at: null, due_provisional: false, due_working_days: null, warn_at: null, sla: null };
+  if (!step) return { step: null, responsible_code: null, step_started_at: null, ...noDeadline };
   const responsible = step === 'provider_decision' ? app.provider_code : step === 'correction' ? app.consumer_code : env.platformCode;
   const days = workingDaysFor(step, ctx.settings);
-  if (days === undefined) return { step, responsible_code: responsible, step_started_at: ctx.now, due_at: null, warn_at: null, sla: null };
-  const due = env.calendar.deadline(ctx.now, days);
+  if (days === undefined) return { step, responsible_code: responsible, step_started_at: ctx.now, ...noDeadline };
+  // Provisional when it counts a day of a year whose notice is not entered (DOMAIN.md §5).
+  const { due, provisional } = env.calendar.deadlineOf(ctx.now, days);
   return {
     step,
     responsible_code: responsible,
     step_started_at: ctx.now,
     due_at: due,
+    due_provisional: provisional,
+    due_working_days: days,
     warn_at: env.calendar.warningStart(due, ctx.settings.warningWorkingDays),
     sla: 'on_time' as const,
   };
@@ -180,8 +184,10 @@ async function move(trx: Knex.Transaction, ctx: WorkflowContext, env: StepEnv, a
     reason: m.reason,
     step: app.step,
     dueAt: app.due_at,
+    dueProvisional: app.due_provisional,
     deadlineMet,
     nextDueAt: next.due_at,
+    nextDueProvisional: next.due_provisional,
     details: m.details,
   });
   await recordEvent(trx, {
@@ -283,7 +289,7 @@ export async function submitApplication(ctx: WorkflowContext, actor: Principal, 
       })
       .returning('*');
     const app = row as ApplicationRow;
-    await addTimeline(trx, { applicationId: app.id, at: ctx.now, action: 'submit', to: 'pending_review', actor, nextDueAt: app.due_at });
+    await addTimeline(trx, { applicationId: app.id, at: ctx.now, action: 'submit', to: 'pending_review', actor, nextDueAt: app.due_at, nextDueProvisional: app.due_provisional });
     await recordEvent(trx, {
       actor, entityType: 'application', entityId: app.id, entityVersion: app.resource_version, action: 'application.submit', requestId: ctx.requestId,
       details: { resourceId: app.resource_id, systemId: app.system_id, fields: input.fields, dueAt: app.due_at?.toISOString() },

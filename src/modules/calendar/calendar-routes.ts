@@ -13,7 +13,7 @@ export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
     config: { public: true },
     schema: {
       tags,
-      summary: 'Holidays and make-up working days of a year; a year without data is flagged and counts Monday–Friday',
+      summary: 'Holidays and make-up working days of a year; a year without its notice shows its provisional calendar (statutory holidays only)',
       security: [],
       params: calendarYearParams,
       response: { 200: calendarYearSchema, ...errorResponses(400) },
@@ -24,13 +24,15 @@ export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
     config: { roles: ['platform_admin'] },
     schema: {
       tags,
-      summary: "Enter or replace a year's holidays and make-up working days (from the State Council notice)",
+      summary: "Enter or replace a year's holidays and make-up working days (from the State Council notice); open deadlines counting days of the year are recomputed",
       params: calendarYearParams,
       body: putCalendarYearBody,
       response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request, reply) => {
-    const { created, year } = await putCalendarYear(app.db, request.principal, request.params.year, request.body, request.id);
+    const { created, year } = await putCalendarYear(app.db, request.principal, request.params.year, request.body, {
+      now: app.clock(), warningWorkingDays: app.config.WARNING_WORKING_DAYS, requestId: request.id,
+    });
     return reply.code(created ? 201 : 200).send(year);
   });
 };

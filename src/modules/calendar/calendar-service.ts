@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 import { AppError, type FieldProblem } from '../../lib/errors.js';
-import { isWeekend, WorkingDayCalendar, yearOf, type CalendarYear, type IsoDay } from '../../lib/working-days.js';
+import { isWeekend, provisionalYear, WorkingDayCalendar, yearOf, type CalendarYear, type IsoDay } from '../../lib/working-days.js';
 import { recordEvent, type Actor } from '../audit/events.js';
+import { openDeadlinesTouching, recomputeDeadlines } from '../supervision/deadline-recompute.js';
+
+/** What a year without an entered notice is counted on, as GET /v1/calendar/{year} names it. */
+export const PROVISIONAL_SOURCE = '全国年节及纪念日放假办法 (2024 revision): statutory holidays only, no make-up working days; provisional until the notice is entered';
 
 interface CalendarYearRow {
   year: number;
@@ -22,16 +26,16 @@ export async function loadCalendar(db: Knex | Knex.Transaction): Promise<Working
   return new WorkingDayCalendar(rows.map(toYear));
 }
 
+/** A year as the API shows it: its notice when entered, otherwise its provisional calendar. */
 function view(year: number, row: CalendarYearRow | undefined) {
-  const calendar = new WorkingDayCalendar(row ? [toYear(row)] : []);
+  const days = row ? toYear(row) : provisionalYear(year);
   return {
     year,
-    hasData: row !== undefined,
-    fallbackToWeekdays: row === undefined,
-    holidays: [...(row?.holidays ?? [])].sort(),
-    makeupWorkdays: [...(row?.makeup_workdays ?? [])].sort(),
-    workingDays: calendar.workingDaysInYear(year),
-    source: row?.source ?? null,
+    provisional: row === undefined,
+    holidays: [...days.holidays].sort(),
+    makeupWorkdays: [...days.makeupWorkdays].sort(),
+    workingDays: new WorkingDayCalendar(row ? [days] : []).workingDaysInYear(year),
+    source: row ? row.source : PROVISIONAL_SOURCE,
     updatedAt: row?.updated_at.toISOString() ?? null,
   };
 }
@@ -55,19 +59,29 @@ export function calendarProblems(year: number, holidays: readonly IsoDay[], make
   return problems;
 }
 
-/** Replaces a year's holidays and make-up working days. Deadlines already set keep their dates. */
+/**
+ * Enters or replaces a year's holidays and make-up working days, and in the same transaction
+ * recomputes every open deadline that counts days of that year (supervision/deadline-recompute).
+ */
 export async function putCalendarYear(
   db: Knex,
   actor: Actor,
   year: number,
   input: { holidays: string[]; makeupWorkdays: string[]; source?: string },
-  requestId?: string,
+  opts: { now: Date; warningWorkingDays: number; requestId?: string },
 ) {
   const problems = calendarProblems(year, input.holidays, input.makeupWorkdays);
   if (problems.length) {
     throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), { errors: problems });
   }
   return db.transaction(async (trx) => {
+    // Lock order, so no deadline is computed on the old calendar and committed after this change:
+    // first the open deadlines of the year (use cases holding one of them may still read the
+    // calendar and finish), then the calendar itself, exclusively: a use case that read it commits
+    // before we go on, and one that has not read it yet waits and reads the new one.
+    await openDeadlinesTouching(trx, year, opts.now).forUpdate().select('id');
+    await trx.raw('lock table calendar_years in access exclusive mode');
+    const before = await loadCalendar(trx);
     const existed = await trx('calendar_years').where('year', year).first('year');
     const [row] = await trx('calendar_years')
       .insert({
@@ -81,14 +95,17 @@ export async function putCalendarYear(
       .onConflict('year')
       .merge()
       .returning('*');
+    const recomputed = await recomputeDeadlines(trx, {
+      year, before, after: await loadCalendar(trx), now: opts.now, warningWorkingDays: opts.warningWorkingDays, actor, requestId: opts.requestId,
+    });
     await recordEvent(trx, {
       actor,
       entityType: 'calendar',
       entityId: String(year),
       action: existed ? 'calendar.update' : 'calendar.create',
-      requestId,
-      details: { holidays: input.holidays.length, makeupWorkdays: input.makeupWorkdays.length },
+      requestId: opts.requestId,
+      details: { holidays: input.holidays.length, makeupWorkdays: input.makeupWorkdays.length, deadlinesRecomputed: recomputed.length },
     });
-    return { created: !existed, year: view(year, row as CalendarYearRow) };
+    return { created: !existed, year: view(year, row as CalendarYearRow), recomputed };
   });
 }

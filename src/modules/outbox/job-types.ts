@@ -13,6 +13,8 @@ export interface JobPayloads {
   'grant-sweep': { window: string };
   /** Hand applications still waiting in provisioning to the provision job again. */
   'provision-sweep': { window: string };
+  /** From 1 November, remind the platform (once a day) to enter next year's holiday notice. */
+  'calendar-reminder': { window: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -26,6 +28,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'sla-sweep': 'sweeps',
   'grant-sweep': 'sweeps',
   'provision-sweep': 'sweeps',
+  'calendar-reminder': 'sweeps',
 };
 
 /** Adds a job under a fixed id; adding an id that is already queued is a no-op. */

@@ -23,7 +23,8 @@ export type WebhookType =
   | 'deadline.overdue'
   | 'grant.expiring'
   | 'grant.expired'
-  | 'grant.revoked';
+  | 'grant.revoked'
+  | 'calendar.missing';
 
 export type OutboxStatus = 'pending' | 'queued' | 'delivered' | 'no_webhook' | 'dead' | 'done';
 

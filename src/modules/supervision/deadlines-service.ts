@@ -39,6 +39,7 @@ export async function sweepDeadlines(db: Knex, now: Date): Promise<{ warned: str
           decision: colour === 'overdue' ? 'red_card' : 'yellow_card',
           step: app.step,
           dueAt: app.due_at,
+          dueProvisional: app.due_provisional,
           details: { responsibleDepartment: app.responsible_code },
         });
         await recordEvent(trx, {

@@ -19,8 +19,7 @@ describe('working-day calendar API', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({
         year: expected.year,
-        hasData: true,
-        fallbackToWeekdays: false,
+        provisional: false,
         holidays: [...expected.holidays].sort(),
         makeupWorkdays: [...expected.makeupWorkdays].sort(),
         workingDays: 248,
@@ -28,10 +27,19 @@ describe('working-day calendar API', () => {
     }
   });
 
-  it('flags a year without data and counts Monday–Friday for it, without sign-in', async () => {
+  it('answers a year without its notice with its provisional calendar (statutory holidays only), without sign-in', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/calendar/2027' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ year: 2027, hasData: false, fallbackToWeekdays: true, holidays: [], makeupWorkdays: [], workingDays: 261 });
+    expect(res.json()).toEqual({
+      year: 2027,
+      provisional: true,
+      holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05', '2027-05-01', '2027-05-02',
+        '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-02', '2027-10-03'],
+      makeupWorkdays: [],
+      workingDays: 254,
+      source: expect.stringContaining('全国年节及纪念日放假办法'),
+      updatedAt: null,
+    });
   });
 
   it('answers a year out of range with 400', async () => {
@@ -44,7 +52,7 @@ describe('working-day calendar API', () => {
     const body = { holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08'], makeupWorkdays: ['2027-02-13'], source: 'test notice' };
     const res = await ctx.app.inject({ method: 'PUT', url: '/v1/calendar/2027', headers: admin, payload: body });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ year: 2027, hasData: true, fallbackToWeekdays: false, workingDays: 261 - 3 + 1 });
+    expect(res.json()).toMatchObject({ year: 2027, provisional: false, source: 'test notice', workingDays: 261 - 3 + 1 });
     const calendar = await loadCalendar(ctx.db);
     expect(calendar.isWorkingDay('2027-01-01')).toBe(false);
     expect(calendar.isWorkingDay('2027-02-13')).toBe(true);
@@ -65,7 +73,7 @@ describe('working-day calendar API', () => {
     expect(res.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual([
       '/body/holidays/1', '/body/makeupWorkdays/0', '/body/makeupWorkdays/1', '/body/makeupWorkdays/2',
     ]);
-    expect((await ctx.app.inject({ method: 'GET', url: '/v1/calendar/2028' })).json().hasData).toBe(false);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/calendar/2028' })).json().provisional).toBe(true);
   });
 
   it('refuses a malformed date and an unknown field', async () => {

@@ -62,13 +62,14 @@ describe('deadlines, yellow warnings and red cards', () => {
       expect(accepted.dueAt).toBe(endOfDay('2026-03-05').toISOString());
     });
 
-    it('falls back to Monday–Friday in a year without calendar data', async () => {
+    it('counts a year without its notice on its statutory holidays, and marks the deadline provisional', async () => {
       const year = await ok(await call(w, 'GET', '/v1/calendar/2027', {}));
-      expect(year).toMatchObject({ hasData: false, fallbackToWeekdays: true });
+      expect(year).toMatchObject({ provisional: true });
       clock.set('2026-12-30T10:00:00'); // Wednesday
       const a = await submit(w, conditional.id, clock());
-      // Thu 12-31 (1), Fri 2027-01-01 (2: no notice entered yet, so a working day), Mon 01-04 (3)
-      expect(a.dueAt).toBe(endOfDay('2027-01-04').toISOString());
+      // Thu 12-31 (1), Fri 2027-01-01 元旦 (a statutory holiday, notice or not), Mon 01-04 (2), Tue 01-05 (3)
+      expect(a.dueAt).toBe(endOfDay('2027-01-05').toISOString());
+      expect(a.dueProvisional).toBe(true);
     });
   });
 
