@@ -231,8 +231,10 @@ export async function benchCatalogSearch(): Promise<boolean> {
     const db = createDb(url, { max: 4 });
     cleanups.push(() => db.destroy());
     await migrateLatest(db);
-    const { rows } = await db.raw('show server_version');
-    console.log(`PostgreSQL ${rows[0].server_version}`);
+    const { rows: [settings] } = await db.raw(`select current_setting('server_version') as version, current_setting('shared_buffers') as buffers,
+      current_setting('work_mem') as work_mem, current_setting('max_parallel_workers_per_gather') as workers`);
+    console.log(`PostgreSQL ${settings.version} (shared_buffers ${settings.buffers}, work_mem ${settings.work_mem}, `
+      + `max_parallel_workers_per_gather ${settings.workers})`);
     return await run(db);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

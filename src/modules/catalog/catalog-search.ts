@@ -180,10 +180,17 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   for (const term of terms) if (Array.from(term).length !== 2) q.whereRaw('strpos(rs.search_text, ?) > 0', [term]);
   if (query.provider !== undefined) q.where('rs.provider_code', query.provider);
   // The category pattern admits digits only, so it needs no LIKE escaping.
-  if (query.category !== undefined) q.where('rs.category_code', 'like', `${query.category}%`);
-  // The five small facets are filtered through facet_code, which packs them (and which the
-  // covering index resource_search_facets holds), rather than through their own columns: the
-  // facet counts of a search without text then read that index alone, never the wide rows.
+  if (query.category !== undefined) {
+    q.where('rs.category_code', 'like', `${query.category}%`);
+    // The same condition on the first three digits (category_prefix), which the covering index
+    // holds: '1' is 100–199, '10' is 100–109, '101…' is 101.
+    const head = query.category.slice(0, 3);
+    q.whereBetween('rs.category_prefix', [Number(head.padEnd(3, '0')), Number(head.padEnd(3, '9'))]);
+  }
+  // The five small facets are filtered through facet_code, which packs them (and which leads the
+  // covering index resource_search_facets), rather than through their own columns: the facet
+  // counts of a search without text then read only the matching ranges of that index, never
+  // the wide rows.
   const facetCodes = facetCodesMatching(query);
   if (facetCodes) q.whereRaw('rs.facet_code = any(?::smallint[])', [facetCodes]);
   if (query.latestStatus !== undefined) {
