@@ -182,8 +182,9 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   // The category pattern admits digits only, so it needs no LIKE escaping.
   if (query.category !== undefined) {
     q.where('rs.category_code', 'like', `${query.category}%`);
-    // The same condition on the first three digits (category_prefix), which the covering index
-    // holds: '1' is 100–199, '10' is 100–109, '101…' is 101.
+    // The same condition on the first three digits (category_prefix, which the covering index
+    // holds; every category code has at least six, CATEGORY_CODE_PATTERN): '1' is 100–199, '10'
+    // is 100–109, '101…' is 101.
     const head = query.category.slice(0, 3);
     q.whereBetween('rs.category_prefix', [Number(head.padEnd(3, '0')), Number(head.padEnd(3, '9'))]);
   }
