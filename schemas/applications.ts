@@ -10,7 +10,7 @@ export const APPLICATION_SIDES = ['consumer', 'provider', 'all'] as const;
 
 export const applicationStatusSchema = { $id: 'ApplicationStatus', type: 'string', enum: APPLICATION_STATUSES } as const;
 
-export const slaSchema = { $id: 'Sla', type: 'string', enum: SLA_COLOURS, description: 'on_time, warning (黄牌预警) or overdue (红牌)' } as const;
+export const slaSchema = { type: 'string', enum: SLA_COLOURS, description: 'on_time, warning (黄牌预警) or overdue (红牌)' } as const;
 
 const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -183,7 +183,7 @@ export const applicationListSchema = listOf(ref(applicationSchema));
 export const listApplicationsQuery = queryOf({
   status: { type: 'string', enum: APPLICATION_STATUSES },
   side: { type: 'string', enum: APPLICATION_SIDES, default: 'all', description: "a department's own applications, those for its resources, or both" },
-  sla: { type: 'string', enum: SLA_COLOURS, description: slaSchema.description },
+  sla: slaSchema,
   resourceId: uuidSchema,
   ...pageQuery,
 });

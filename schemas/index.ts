@@ -2,7 +2,7 @@
 // instances of src/lib/validation.ts), appears once in the OpenAPI document as the component of
 // that name, and is used through ref(). See schemas/README.md.
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { applicationDetailSchema, applicationSchema, applicationStatusSchema, slaSchema, timelineEntrySchema } from './applications.js';
+import { applicationDetailSchema, applicationSchema, applicationStatusSchema, timelineEntrySchema } from './applications.js';
 import { calendarYearSchema } from './calendar.js';
 import {
   controlParamComponent,
@@ -45,7 +45,6 @@ export const SHARED_SCHEMAS = [
   versionSummarySchema,
   calendarYearSchema,
   applicationStatusSchema,
-  slaSchema,
   applicationSchema,
   timelineEntrySchema,
   applicationDetailSchema,
