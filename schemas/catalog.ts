@@ -161,6 +161,9 @@ const metadataProperties = {
   contact: contactSchema,
 } as const;
 
+/** The fields of ResourceMetadata (src/modules/catalog/resource-validation.ts): the stated metadata and its category. */
+export type MetadataField = keyof typeof metadataProperties | 'categoryCode';
+
 const METADATA_REQUIRED = ['name', 'summary', 'format', 'dataItems', 'shareType', 'shareMethod', 'updateCycle', 'subjectType', 'delivery', 'contact'] as const;
 
 export const createResourceBody = {
@@ -291,9 +294,12 @@ export const resourceSchema = {
     subjectType: { type: 'string', enum: SUBJECT_TYPES },
     subjectKey: { type: ['string', 'null'] },
     controlParams: { type: 'array', items: ref(controlParamComponent) },
+    // additionalProperties: false changes nothing in the reply (only what is declared is sent)
+    // but makes ResourceMetadata, derived from this schema, exact.
     delivery: {
       type: 'object',
       required: ['mode'],
+      additionalProperties: false,
       properties: {
         mode: { type: 'string', enum: DELIVERY_MODES },
         endpoint: { type: 'string', description: 'shown to the owning department and the platform only' },
@@ -302,6 +308,7 @@ export const resourceSchema = {
     contact: {
       type: 'object',
       required: ['name'],
+      additionalProperties: false,
       properties: { name: { type: 'string' }, phone: { type: 'string' }, email: { type: 'string' } },
     },
     reviewReason: { type: ['string', 'null'], description: 'reason of the last review decision; owning department and platform only' },

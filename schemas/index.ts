@@ -2,6 +2,7 @@
 // instances of src/lib/validation.ts), appears once in the OpenAPI document as the component of
 // that name, and is used through ref(). See schemas/README.md.
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { applicationDetailSchema, applicationSchema, applicationStatusSchema, timelineEntrySchema } from './applications.js';
 import { calendarYearSchema } from './calendar.js';
 import {
@@ -64,3 +65,6 @@ export type SchemaTypeProvider = JsonSchemaToTsProvider<{
   ValidatorSchemaOptions: { references: SharedSchemas };
   SerializerSchemaOptions: { references: SharedSchemas };
 }>;
+
+/** The type of a schema that may `$ref` the shared schemas. */
+export type FromShared<S extends JSONSchema> = FromSchema<S, { references: SharedSchemas }>;
