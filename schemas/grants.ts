@@ -1,8 +1,12 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { APPLICATION_SIDES } from './applications.js';
+import { listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
-export const grantStatusSchema = { type: 'string', enum: ['active', 'revoked', 'expired'] } as const;
+export const GRANT_STATUSES = ['active', 'revoked', 'expired'] as const;
+
+export const grantStatusSchema = { $id: 'GrantStatus', type: 'string', enum: GRANT_STATUSES } as const;
 
 export const grantSchema = {
+  $id: 'Grant',
   type: 'object',
   required: ['id', 'applicationId', 'status', 'consumerCode', 'providerCode', 'systemId', 'resourceId', 'resourceVersion', 'fields',
     'purpose', 'legalBasis', 'serviceItemCode', 'conditions', 'validFrom', 'validTo', 'dailyQuota', 'expiryNoticeAt', 'createdAt',
@@ -10,7 +14,7 @@ export const grantSchema = {
   properties: {
     id: uuidSchema,
     applicationId: uuidSchema,
-    status: grantStatusSchema,
+    status: ref(grantStatusSchema),
     consumerCode: usccSchema,
     providerCode: usccSchema,
     systemId: uuidSchema,
@@ -32,24 +36,16 @@ export const grantSchema = {
   },
 } as const;
 
-export const grantListSchema = {
-  type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: grantSchema }, total: { type: 'integer' } },
-} as const;
+export const grantListSchema = listOf(ref(grantSchema));
 
-export const listGrantsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: grantStatusSchema,
-    side: { type: 'string', enum: ['consumer', 'provider', 'all'], default: 'all' },
-    applicationId: uuidSchema,
-    systemId: uuidSchema,
-    resourceId: uuidSchema,
-    ...pageQuerySchema,
-  },
-} as const;
+export const listGrantsQuery = queryOf({
+  status: { type: 'string', enum: GRANT_STATUSES },
+  side: { type: 'string', enum: APPLICATION_SIDES, default: 'all' },
+  applicationId: uuidSchema,
+  systemId: uuidSchema,
+  resourceId: uuidSchema,
+  ...pageQuery,
+});
 
 export const revokeGrantBody = {
   type: 'object',

@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, uuidSchema } from './common.js';
+import { listOf, pageQuery, queryOf, ref, timestampSchema, uuidSchema } from './common.js';
 
 const messageData = {
   type: 'object',
@@ -6,7 +6,10 @@ const messageData = {
   additionalProperties: true,
 } as const;
 
+export const DELIVERY_STATUSES = ['pending', 'queued', 'delivered', 'no_webhook', 'dead'] as const;
+
 export const notificationSchema = {
+  $id: 'Notification',
   type: 'object',
   required: ['id', 'type', 'createdAt', 'data', 'departmentCode', 'delivery'],
   properties: {
@@ -19,7 +22,7 @@ export const notificationSchema = {
       type: 'object',
       required: ['status', 'attempts', 'deliveredAt', 'lastError'],
       properties: {
-        status: { type: 'string', enum: ['pending', 'queued', 'delivered', 'no_webhook', 'dead'] },
+        status: { type: 'string', enum: DELIVERY_STATUSES },
         attempts: { type: 'integer' },
         deliveredAt: { type: ['string', 'null'], format: 'date-time' },
         lastError: { type: ['string', 'null'] },
@@ -28,19 +31,12 @@ export const notificationSchema = {
   },
 } as const;
 
-export const notificationListSchema = {
-  type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: notificationSchema }, total: { type: 'integer' } },
-} as const;
+export const notificationListSchema = listOf(ref(notificationSchema));
 
-export const listNotificationsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { type: { type: 'string', maxLength: 64 }, ...pageQuerySchema },
-} as const;
+export const listNotificationsQuery = queryOf({ type: { type: 'string', maxLength: 64 }, ...pageQuery });
 
 export const deadLetterSchema = {
+  $id: 'DeadLetter',
   type: 'object',
   required: ['id', 'type', 'createdAt', 'data', 'departmentCode', 'applicationId', 'grantId', 'attempts', 'redrives', 'lastError', 'deadAt'],
   properties: {
@@ -58,8 +54,6 @@ export const deadLetterSchema = {
   },
 } as const;
 
-export const deadLetterListSchema = {
-  type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: deadLetterSchema }, total: { type: 'integer' } },
-} as const;
+export const deadLetterListSchema = listOf(ref(deadLetterSchema));
+
+export const listDeadLettersQuery = queryOf(pageQuery);

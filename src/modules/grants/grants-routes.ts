@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { grantListSchema, grantSchema, listGrantsQuery, revokeGrantBody } from '../../../schemas/grants.js';
 import { ALL_USERS } from '../../plugins/auth.js';
 import { workflowSettings } from '../applications/settings.js';
@@ -9,12 +9,13 @@ import { getGrant, listGrants, revokeGrant, toGrant } from './grants-service.js'
 const tags = ['grants'];
 
 export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const settings = workflowSettings(app.config);
 
   app.get('/v1/grants', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'listGrants',
       tags,
       summary: 'List grants: a department sees those it holds and those on its resources; admin and auditor see all',
       querystring: listGrantsQuery,
@@ -27,17 +28,18 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get('/v1/grants/:id', {
     config: { roles: ALL_USERS },
-    schema: { tags, summary: 'A grant', params: idParamsSchema, response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404) } },
+    schema: { operationId: 'getGrant', tags, summary: 'A grant', params: idParamsSchema, response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404) } },
   }, async (request) => toGrant(await getGrant(app.db, request.principal, request.params.id)));
 
   app.post('/v1/grants/:id/revoke', {
     config: { roles: ['platform_admin', 'dept_admin'] },
     schema: {
+      operationId: 'revokeGrant',
       tags,
       summary: "Revoke a grant (the providing department's admin or the platform); takes effect on the next call",
       params: idParamsSchema,
       body: revokeGrantBody,
-      response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request) => {
     const ctx = { db: app.db, settings, now: app.clock(), requestId: request.id };

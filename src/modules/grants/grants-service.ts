@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { GRANT_STATUSES } from '../../../schemas/grants.js';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
@@ -9,7 +10,7 @@ import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 import type { WorkflowContext, WorkflowSettings } from '../applications/settings.js';
 
-export type GrantStatus = 'active' | 'revoked' | 'expired';
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 export interface GrantRow {
   id: string;
