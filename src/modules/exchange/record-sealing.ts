@@ -1,0 +1,93 @@
+// The at-rest form of a hosted record (README.md, "Hosted records at rest"): what is stored in
+// the clear, what is sealed with SM4, and the keyed hashes that find and compare records without
+// the plain subject id. Pure: no database.
+import { createHmac } from 'node:crypto';
+import { seal, unseal } from '../../lib/crypto.js';
+import type { DataItem } from '../catalog/resource-validation.js';
+import { keyById, subjectHash, type RecordKey, type RecordKeyring } from './record-keys.js';
+import type { ExchangeRecord, RecordValue } from './record-validation.js';
+import { maskSubjectId } from './subject-id.js';
+
+/** What decides the split of a record: the sensitivity of each item, and which item is the subject id. */
+export type SealingShape = {
+  /** Keys of the data items of the highest sensitivity (highly_sensitive): always sealed. */
+  sealedKeys: ReadonlySet<string>;
+  /** The subject key item: never stored in the clear, whatever its sensitivity. */
+  subjectKey: string;
+};
+
+export function sealingShape(dataItems: readonly Pick<DataItem, 'key' | 'sensitivity'>[], subjectKey: string): SealingShape {
+  return {
+    sealedKeys: new Set(dataItems.filter((i) => i.sensitivity === 'highly_sensitive').map((i) => i.key)),
+    subjectKey,
+  };
+}
+
+/** A record as its row holds it (the columns that depend on the key). */
+export type SealedRecord = {
+  subjectHash: Buffer;
+  keyId: string;
+  subjectMasked: string;
+  data: Record<string, RecordValue>;
+  sealed: string;
+  contentHash: Buffer;
+};
+
+/** The sealed part: resource and subject bind the value to its row, so a sealed value copied to another row is refused. */
+type SealedPayload = { r: string; s: string; v: Record<string, RecordValue> };
+
+/**
+ * A keyed hash of the whole normalised record and the version it was validated against, keys
+ * sorted: equal content gives an equal hash whatever the order of the loaded JSON, so a reload of
+ * the same values is "unchanged". Keyed, because the content includes sealed values.
+ */
+export function contentHash(key: RecordKey, resourceVersion: number, record: ExchangeRecord): Buffer {
+  const h = createHmac('sm3', key.keys.subject).update(`sharehub record content\u0000${resourceVersion}`);
+  for (const k of Object.keys(record).sort()) h.update(`\u0000${JSON.stringify(k)}:${JSON.stringify(record[k])}`);
+  return h.digest();
+}
+
+export function sealRecord(
+  key: RecordKey,
+  shape: SealingShape,
+  resourceId: string,
+  resourceVersion: number,
+  subjectId: string,
+  record: ExchangeRecord,
+): SealedRecord {
+  const data: Record<string, RecordValue> = {};
+  const sealedValues: Record<string, RecordValue> = {};
+  for (const k of Object.keys(record)) {
+    if (k === shape.subjectKey) continue; // kept once, as `s` in the sealed part
+    if (shape.sealedKeys.has(k)) sealedValues[k] = record[k]!;
+    else data[k] = record[k]!;
+  }
+  const payload: SealedPayload = { r: resourceId, s: subjectId, v: sealedValues };
+  return {
+    subjectHash: subjectHash(key, subjectId),
+    keyId: key.id,
+    subjectMasked: maskSubjectId(subjectId),
+    data,
+    sealed: seal(key.keys, JSON.stringify(payload)),
+    contentHash: contentHash(key, resourceVersion, record),
+  };
+}
+
+/** The columns of a stored row that opening needs. */
+export type StoredRow = { resource_id: string; subject_hash: Buffer; key_id: string; data: Record<string, RecordValue>; sealed: string };
+
+/**
+ * A stored row back to the normalised record (subject id included under its item key). Refuses a
+ * sealed part that does not belong to the row (resource or subject hash differ): a sealed value
+ * moved between rows, or a row edited without the key, is an integrity failure, not data.
+ */
+export function openRecord(keyring: RecordKeyring, subjectKey: string, row: StoredRow): { subjectId: string; record: ExchangeRecord } {
+  const key = keyById(keyring, row.key_id);
+  const payload = JSON.parse(unseal(key.keys, row.sealed)) as SealedPayload;
+  if (payload.r !== row.resource_id || !subjectHash(key, payload.s).equals(row.subject_hash)) {
+    throw new Error('a hosted record failed its integrity check: its sealed part belongs to another row');
+  }
+  // The subject id first, as a record is usually listed; then the clear and the sealed items.
+  const record: ExchangeRecord = { [subjectKey]: payload.s, ...row.data, ...payload.v };
+  return { subjectId: payload.s, record };
+}
