@@ -37,13 +37,14 @@ export type SealedRecord = {
 type SealedPayload = { r: string; s: string; v: Record<string, RecordValue> };
 
 /**
- * A keyed hash of the whole normalised record and the version it was validated against, keys
- * sorted: equal content gives an equal hash whatever the order of the loaded JSON, so a reload of
- * the same values is "unchanged". Keyed, because the content includes sealed values.
+ * A keyed hash of the whole normalised record (subject id and items, keys sorted) and the version
+ * it was validated against: equal content gives an equal hash whatever the order of the loaded
+ * JSON, so a reload of the same values is "unchanged". Keyed, because the content includes sealed
+ * values. `values` are the items other than the subject key item.
  */
-export function contentHash(key: RecordKey, resourceVersion: number, record: ExchangeRecord): Buffer {
-  const h = createHmac('sm3', key.keys.subject).update(`sharehub record content\u0000${resourceVersion}`);
-  for (const k of Object.keys(record).sort()) h.update(`\u0000${JSON.stringify(k)}:${JSON.stringify(record[k])}`);
+export function contentHash(key: RecordKey, resourceVersion: number, subjectId: string, values: Record<string, RecordValue>): Buffer {
+  const h = createHmac('sm3', key.keys.subject).update(`sharehub record content\u0000${resourceVersion}\u0000${subjectId}`);
+  for (const k of Object.keys(values).sort()) h.update(`\u0000${JSON.stringify(k)}:${JSON.stringify(values[k])}`);
   return h.digest();
 }
 
@@ -57,11 +58,26 @@ export function sealRecord(
 ): SealedRecord {
   const data: Record<string, RecordValue> = {};
   const sealedValues: Record<string, RecordValue> = {};
+  const values: Record<string, RecordValue> = {};
   for (const k of Object.keys(record)) {
     if (k === shape.subjectKey) continue; // kept once, as `s` in the sealed part
+    values[k] = record[k]!;
     if (shape.sealedKeys.has(k)) sealedValues[k] = record[k]!;
     else data[k] = record[k]!;
   }
+  return sealParts(key, resourceId, resourceVersion, subjectId, data, sealedValues, values);
+}
+
+/** The key-bound columns of a record from its parts; also how a key rotation re-seals a row. */
+export function sealParts(
+  key: RecordKey,
+  resourceId: string,
+  resourceVersion: number,
+  subjectId: string,
+  data: Record<string, RecordValue>,
+  sealedValues: Record<string, RecordValue>,
+  values: Record<string, RecordValue> = { ...data, ...sealedValues },
+): SealedRecord {
   const payload: SealedPayload = { r: resourceId, s: subjectId, v: sealedValues };
   return {
     subjectHash: subjectHash(key, subjectId),
@@ -69,7 +85,7 @@ export function sealRecord(
     subjectMasked: maskSubjectId(subjectId),
     data,
     sealed: seal(key.keys, JSON.stringify(payload)),
-    contentHash: contentHash(key, resourceVersion, record),
+    contentHash: contentHash(key, resourceVersion, subjectId, values),
   };
 }
 
@@ -81,13 +97,18 @@ export type StoredRow = { resource_id: string; subject_hash: Buffer; key_id: str
  * sealed part that does not belong to the row (resource or subject hash differ): a sealed value
  * moved between rows, or a row edited without the key, is an integrity failure, not data.
  */
-export function openRecord(keyring: RecordKeyring, subjectKey: string, row: StoredRow): { subjectId: string; record: ExchangeRecord } {
+export function openSealed(keyring: RecordKeyring, row: StoredRow): { subjectId: string; sealedValues: Record<string, RecordValue> } {
   const key = keyById(keyring, row.key_id);
   const payload = JSON.parse(unseal(key.keys, row.sealed)) as SealedPayload;
   if (payload.r !== row.resource_id || !subjectHash(key, payload.s).equals(row.subject_hash)) {
     throw new Error('a hosted record failed its integrity check: its sealed part belongs to another row');
   }
+  return { subjectId: payload.s, sealedValues: payload.v };
+}
+
+export function openRecord(keyring: RecordKeyring, subjectKey: string, row: StoredRow): { subjectId: string; record: ExchangeRecord } {
+  const { subjectId, sealedValues } = openSealed(keyring, row);
   // The subject id first, as a record is usually listed; then the clear and the sealed items.
-  const record: ExchangeRecord = { [subjectKey]: payload.s, ...row.data, ...payload.v };
-  return { subjectId: payload.s, record };
+  const record: ExchangeRecord = { [subjectKey]: subjectId, ...row.data, ...sealedValues };
+  return { subjectId, record };
 }
