@@ -22,6 +22,9 @@ export const MAX_LINE_BYTES = 1_048_576;
 /** Problems listed in a reply; the counts stay exact beyond it. */
 export const MAX_REPORTED_ERRORS = 1_000;
 
+/** Idempotency-Key: visible ASCII, as a header can carry it; the length the table keeps. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
 export type LineError = { line: number; field: string; problem: string };
 
 export type BulkLoadReply = {
@@ -98,7 +101,7 @@ async function sha256Of(body: Readable): Promise<string> {
 // its stored reply. hashtextextended is PostgreSQL's own 64-bit text hash; a collision between
 // different keys only makes two loads wait for each other.
 const lockKey = (db: Knex, req: BulkLoadRequest) =>
-  db.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`bulk_loads\u0000${req.systemId}\u0000${req.resourceId}\u0000${req.idempotencyKey}`]);
+  db.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`bulk_loads:${req.systemId}:${req.resourceId}:${req.idempotencyKey}`]);
 
 /**
  * Loads an NDJSON body into the hosted records of one resource version. Lines are 1-based; blank
@@ -109,6 +112,11 @@ const lockKey = (db: Knex, req: BulkLoadRequest) =>
  */
 export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: BulkLoadRequest, opts: BulkLoadOptions = {}): Promise<BulkLoadReply> {
   subjectKeyOf(req.shape);
+  if (req.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(req.idempotencyKey)) {
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 128 visible ASCII characters', {
+      errors: [{ pointer: '/headers/idempotency-key', message: 'must be 1 to 128 visible ASCII characters' }],
+    });
+  }
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   return db.transaction(async (trx) => {
     if (req.idempotencyKey !== undefined) {
