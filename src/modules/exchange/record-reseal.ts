@@ -64,7 +64,7 @@ async function resealRecordBatch(trx: Knex, keyring: RecordKeyring, batchSize: n
   if (moved.length > 0) {
     await trx.raw(
       `update records r set subject_hash = decode(u.nh, 'hex'), key_id = u.key_id, sealed = u.sealed, content_hash = decode(u.ch, 'hex')
-       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(resource_id, oh, nh, key_id, sealed, ch)
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as u(resource_id, oh, nh, key_id, sealed, ch)
        where r.resource_id = u.resource_id and r.subject_hash = decode(u.oh, 'hex')`,
       [
         moved.map((m) => m.row.resource_id), moved.map((m) => m.row.subject_hash.toString('hex')),
