@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('record_history', (t) => {
     t.bigIncrements('id').primary();
-    t.uuid('resource_id').notNullable().references('id').inTable('resources').onDelete('RESTRICT');
+    // No foreign keys, as in records: written only by the exchange repository, in bulk.
+    t.uuid('resource_id').notNullable();
     t.binary('subject_hash').notNullable();
     t.string('key_id', 16).notNullable();
     t.string('subject_masked', 18).notNullable();
@@ -21,7 +22,6 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('changed_by').notNullable();
     t.timestamp('changed_at', { useTz: true }).notNullable();
     t.index(['resource_id', 'subject_hash', 'id']);
-    t.index(['key_id']);
   });
   await knex.raw(`
     create function record_history_append_only() returns trigger language plpgsql as $$

@@ -29,13 +29,18 @@ function reseal(keyring: RecordKeyring, row: StoredRow & { resource_version: num
   return sealParts(keyring.current, row.resource_id, row.resource_version, subjectId, row.data, sealedValues as Record<string, RecordValue>);
 }
 
-async function resealRecordBatch(trx: Knex, keyring: RecordKeyring, batchSize: number): Promise<{ moved: number; superseded: number }> {
+/** Where the walk through the primary key stands (keyset pagination: no index on key_id to keep up on every load). */
+type Cursor = { resourceId: string; subjectHash: Buffer } | null;
+
+async function resealRecordBatch(trx: Knex, keyring: RecordKeyring, batchSize: number, after: Cursor): Promise<{ moved: number; superseded: number; next: Cursor }> {
   const { rows } = await trx.raw(
     `select resource_id, subject_hash, key_id, subject_masked, data, sealed, resource_version, loaded_by, loaded_at, updated_at, deleted_at
-     from records where key_id <> ? order by resource_id, subject_hash limit ? for update`,
-    [keyring.current.id, batchSize],
+     from records where key_id <> ? and (?::uuid is null or (resource_id, subject_hash) > (?::uuid, ?::bytea))
+     order by resource_id, subject_hash limit ? for update`,
+    [keyring.current.id, after?.resourceId ?? null, after?.resourceId ?? null, after?.subjectHash ?? null, batchSize],
   ) as { rows: OldRow[] };
-  if (rows.length === 0) return { moved: 0, superseded: 0 };
+  if (rows.length === 0) return { moved: 0, superseded: 0, next: null };
+  const last = rows.at(-1)!;
   const next = rows.map((row) => ({ row, sealed: reseal(keyring, row) }));
 
   // A subject loaded again since the rotation has a row under the current key already: that row
@@ -73,16 +78,16 @@ async function resealRecordBatch(trx: Knex, keyring: RecordKeyring, batchSize: n
       ],
     );
   }
-  return { moved: moved.length, superseded: superseded.length };
+  return { moved: moved.length, superseded: superseded.length, next: { resourceId: last.resource_id, subjectHash: last.subject_hash } };
 }
 
-async function resealHistoryBatch(trx: Knex, keyring: RecordKeyring, batchSize: number): Promise<number> {
+async function resealHistoryBatch(trx: Knex, keyring: RecordKeyring, batchSize: number, afterId: number): Promise<{ n: number; lastId: number }> {
   const { rows } = await trx.raw(
     `select id, resource_id, subject_hash, key_id, data, sealed, resource_version from record_history
-     where key_id <> ? order by id limit ? for update`,
-    [keyring.current.id, batchSize],
+     where id > ? and key_id <> ? order by id limit ? for update`,
+    [afterId, keyring.current.id, batchSize],
   ) as { rows: (StoredRow & { id: number; resource_version: number })[] };
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return { n: 0, lastId: afterId };
   const next = rows.map((row) => ({ id: row.id, sealed: reseal(keyring, row) }));
   // The append-only trigger lets exactly these key-bound columns change.
   await trx.raw(
@@ -90,7 +95,7 @@ async function resealHistoryBatch(trx: Knex, keyring: RecordKeyring, batchSize: 
      from unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) as u(id, h, key_id, sealed) where h.id = u.id`,
     [next.map((n) => n.id), next.map((n) => n.sealed.subjectHash.toString('hex')), next.map((n) => n.sealed.keyId), next.map((n) => n.sealed.sealed)],
   );
-  return rows.length;
+  return { n: rows.length, lastId: rows.at(-1)!.id };
 }
 
 /**
@@ -107,17 +112,21 @@ export async function resealRecords(
   const keyring = recordKeyring(keys, previousKeys);
   const batchSize = opts.batchSize ?? DEFAULT_RESEAL_BATCH;
   const done: ResealResult = { records: 0, superseded: 0, history: 0 };
+  let cursor: Cursor = null;
   for (;;) {
-    const n = await db.transaction((trx) => resealRecordBatch(trx, keyring, batchSize));
-    if (n.moved + n.superseded === 0) break;
+    const n = await db.transaction((trx) => resealRecordBatch(trx, keyring, batchSize, cursor));
+    if (n.next === null) break;
+    cursor = n.next;
     done.records += n.moved;
     done.superseded += n.superseded;
     opts.onProgress?.(done);
   }
+  let lastId = 0;
   for (;;) {
-    const n = await db.transaction((trx) => resealHistoryBatch(trx, keyring, batchSize));
-    if (n === 0) break;
-    done.history += n;
+    const n = await db.transaction((trx) => resealHistoryBatch(trx, keyring, batchSize, lastId));
+    if (n.n === 0) break;
+    lastId = n.lastId;
+    done.history += n.n;
     opts.onProgress?.(done);
   }
   return done;

@@ -56,8 +56,9 @@ export function sealerFor(keyring: RecordKeyring, target: RecordTarget): (subjec
 const RECORD_COLUMNS = 'resource_id, subject_hash, key_id, subject_masked, data, sealed, resource_version, loaded_by, loaded_at';
 
 // One statement per batch: the previous values of replaced rows go to history, new rows are
-// inserted, changed ones replaced, equal ones left alone (no history, no write). `old` is joined
-// into the insert so it is read — and its rows locked, in subject-hash order — before the insert
+// inserted, changed ones replaced, equal ones left alone (no history, no write). `old` is one
+// index scan of the primary key (`= any(array)`: a join would let the planner scan the whole
+// resource once the table is large, every batch). It is joined into the insert so it is read — and its rows locked, in subject-hash order — before the insert
 // changes them; a tombstoned row brought back adds no history (its values went there when it
 // was deleted).
 const WRITE_BATCH_SQL = `
@@ -65,8 +66,9 @@ with src as (
   select decode(i.h, 'hex') as subject_hash, i.key_id, i.masked, i.data, i.sealed, decode(i.ch, 'hex') as content_hash
   from unnest(?::text[], ?::text[], ?::text[], ?::jsonb[], ?::text[], ?::text[]) as i(h, key_id, masked, data, sealed, ch)
 ), old as (
-  select r.* from records r join src s on r.resource_id = ?::uuid and r.subject_hash = s.subject_hash
-  order by r.subject_hash for update of r
+  select r.* from records r
+  where r.resource_id = ?::uuid and r.subject_hash = any(array(select subject_hash from src))
+  order by r.subject_hash for update
 ), up as (
   insert into records as r (${RECORD_COLUMNS}, content_hash, updated_at, deleted_at)
   select ?::uuid, s.subject_hash, s.key_id, s.masked, s.data, s.sealed, ?::int, ?::uuid, ?::timestamptz, s.content_hash, ?::timestamptz, null
