@@ -1,8 +1,9 @@
 // The at-rest form of a hosted record (README.md, "Hosted records at rest"): what is stored in
 // the clear, what is sealed with SM4, and the keyed hashes that find and compare records without
 // the plain subject id. Pure: no database.
-import { createHmac } from 'node:crypto';
-import { seal, unseal } from '../../lib/crypto.js';
+import { createHash, createHmac } from 'node:crypto';
+import { unseal } from '../../lib/crypto.js';
+import { sealFast } from './record-cipher.js';
 import type { DataItem } from '../catalog/resource-validation.js';
 import { keyById, subjectHash, type RecordKey, type RecordKeyring } from './record-keys.js';
 import type { ExchangeRecord, RecordValue } from './record-validation.js';
@@ -43,9 +44,22 @@ type SealedPayload = { r: string; s: string; v: Record<string, RecordValue> };
  * values. `values` are the items other than the subject key item.
  */
 export function contentHash(key: RecordKey, resourceVersion: number, subjectId: string, values: Record<string, RecordValue>): Buffer {
-  const h = createHmac('sm3', key.keys.subject).update(`sharehub record content\u0000${resourceVersion}\u0000${subjectId}`);
-  for (const k of Object.keys(values).sort()) h.update(`\u0000${JSON.stringify(k)}:${JSON.stringify(values[k])}`);
-  return h.digest();
+  // SM3 over a secret 32-byte prefix rather than a full HMAC (one hash instead of two, and no
+  // HMAC key set-up per record): the hash is only compared for equality, never checked as a MAC,
+  // so length extension gives nothing; without the key a guessed content cannot be confirmed.
+  let text = `${resourceVersion}\u0000${subjectId}`;
+  for (const k of Object.keys(values).sort()) text += `\u0000${JSON.stringify(k)}:${JSON.stringify(values[k])}`;
+  return createHash('sm3').update(contentKeyOf(key)).update(text).digest();
+}
+
+const contentKeys = new WeakMap<RecordKey['keys'], Buffer>();
+function contentKeyOf(key: RecordKey): Buffer {
+  let k = contentKeys.get(key.keys);
+  if (k === undefined) {
+    k = createHmac('sm3', key.keys.subject).update('sharehub record content key').digest();
+    contentKeys.set(key.keys, k);
+  }
+  return k;
 }
 
 export function sealRecord(
@@ -84,7 +98,7 @@ export function sealParts(
     keyId: key.id,
     subjectMasked: maskSubjectId(subjectId),
     data,
-    sealed: seal(key.keys, JSON.stringify(payload)),
+    sealed: sealFast(key.keys, JSON.stringify(payload)),
     contentHash: contentHash(key, resourceVersion, subjectId, values),
   };
 }
