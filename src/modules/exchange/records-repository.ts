@@ -55,7 +55,7 @@ export function sealerFor(keyring: RecordKeyring, target: RecordTarget): (subjec
 
 const RECORD_COLUMNS = 'resource_id, subject_hash, key_id, subject_masked, data, sealed, resource_version, loaded_by, loaded_at';
 
-// One statement per batch: the previous values of replaced rows go to history, new rows are
+// One statement per batch (the rows arrive as one JSON array): the previous values of replaced rows go to history, new rows are
 // inserted, changed ones replaced, equal ones left alone (no history, no write). `old` is one
 // index scan of the primary key (`= any(array)`: a join would let the planner scan the whole
 // resource once the table is large, every batch). It is joined into the insert so it is read — and its rows locked, in subject-hash order — before the insert
@@ -63,8 +63,8 @@ const RECORD_COLUMNS = 'resource_id, subject_hash, key_id, subject_masked, data,
 // was deleted).
 const WRITE_BATCH_SQL = `
 with src as (
-  select decode(i.h, 'hex') as subject_hash, i.key_id, i.masked, i.data, i.sealed, decode(i.ch, 'hex') as content_hash
-  from unnest(?::text[], ?::text[], ?::text[], ?::jsonb[], ?::text[], ?::text[]) as i(h, key_id, masked, data, sealed, ch)
+  select decode(i.h, 'hex') as subject_hash, i.k as key_id, i.m as masked, i.d as data, i.s as sealed, decode(i.c, 'hex') as content_hash
+  from json_to_recordset(?::json) as i(h text, k text, m text, d jsonb, s text, c text)
 ), old as (
   select r.* from records r
   where r.resource_id = ?::uuid and r.subject_hash = any(array(select subject_hash from src))
@@ -101,13 +101,13 @@ export async function writeRecordBatch(
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   // Locks in one order across concurrent writers: no deadlock between two loads of one resource.
   const sorted = [...rows].sort((a, b) => Buffer.compare(a.subjectHash, b.subjectHash));
+  // One JSON document per batch: JSON.stringify is native, where pg's array literals escape every
+  // element in JavaScript (a tenth of the loader's time in a profile).
+  const batch = JSON.stringify(sorted.map((r) => ({
+    h: r.subjectHash.toString('hex'), k: r.keyId, m: r.subjectMasked, d: r.data, s: r.sealed, c: r.contentHash.toString('hex'),
+  })));
   const { rows: [counts] } = await db.raw(WRITE_BATCH_SQL, [
-    sorted.map((r) => r.subjectHash.toString('hex')),
-    sorted.map((r) => r.keyId),
-    sorted.map((r) => r.subjectMasked),
-    sorted.map((r) => JSON.stringify(r.data)),
-    sorted.map((r) => r.sealed),
-    sorted.map((r) => r.contentHash.toString('hex')),
+    batch,
     target.resourceId,
     target.resourceId, target.resourceVersion, writer.systemId, writer.now,
     writer.now,
