@@ -53,40 +53,49 @@ export type BulkLoadOptions = {
   onProgress?: (progress: Omit<BulkLoadReply, 'errors' | 'errorsTruncated'>) => void;
 };
 
-/** Splits a byte stream into lines, refusing over-long ones without holding them. */
-async function* lines(body: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer | 'too-long'> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  let tooLong = false;
-  for await (const chunk of body) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+/**
+ * Splits a byte stream into lines, chunk by chunk and synchronously (an async step per line would
+ * cost more than parsing it); an over-long line is refused without being held.
+ */
+class LineSplitter {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private tooLong = false;
+
+  *push(buf: Buffer): Generator<Buffer | 'too-long'> {
     let start = 0;
     for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
       const piece = buf.subarray(start, nl);
-      if (tooLong || size + piece.length > MAX_LINE_BYTES) yield 'too-long';
-      else yield parts.length === 0 ? piece : Buffer.concat([...parts, piece]);
-      parts = [];
-      size = 0;
-      tooLong = false;
+      if (this.tooLong || this.size + piece.length > MAX_LINE_BYTES) yield 'too-long';
+      else yield this.parts.length === 0 ? piece : Buffer.concat([...this.parts, piece]);
+      this.parts = [];
+      this.size = 0;
+      this.tooLong = false;
       start = nl + 1;
     }
     const rest = buf.subarray(start);
-    if (rest.length > 0 && !tooLong) {
-      if (size + rest.length > MAX_LINE_BYTES) {
-        tooLong = true;
-        parts = [];
+    if (rest.length > 0 && !this.tooLong) {
+      if (this.size + rest.length > MAX_LINE_BYTES) {
+        this.tooLong = true;
+        this.parts = [];
       } else {
-        parts.push(rest);
-        size += rest.length;
+        this.parts.push(rest);
+        this.size += rest.length;
       }
     }
   }
-  if (tooLong) yield 'too-long';
-  else if (size > 0) yield Buffer.concat(parts);
+
+  *end(): Generator<Buffer | 'too-long'> {
+    if (this.tooLong) yield 'too-long';
+    else if (this.size > 0) yield Buffer.concat(this.parts);
+  }
 }
 
 const isBlank = (line: Buffer) => {
-  for (const b of line) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  }
   return true;
 };
 
@@ -137,13 +146,6 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
     const validate = compileRecordValidator(req.shape, () => req.now);
     const sealRow = sealerFor(keyring, req);
     const bodyHash = createHash('sha256');
-    const body = req.body;
-    const hashing = async function* () {
-      for await (const chunk of body as AsyncIterable<Buffer | string>) {
-        bodyHash.update(chunk);
-        yield chunk;
-      }
-    };
     const decoder = new TextDecoder('utf-8', { fatal: true });
 
     const reply: BulkLoadReply = { received: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], errorsTruncated: false };
@@ -153,6 +155,37 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
         if (reply.errors.length < MAX_REPORTED_ERRORS) reply.errors.push({ line, field: p.field, problem: p.problem });
         else reply.errorsTruncated = true;
       }
+    };
+
+    /** One line to a sealed record, or undefined when it is blank or rejected. */
+    const readLine = (raw: Buffer | 'too-long', lineNo: number): SealedRecord | undefined => {
+      if (raw !== 'too-long' && isBlank(raw)) return undefined;
+      reply.received++;
+      if (raw === 'too-long') {
+        reject(lineNo, [{ field: '', problem: `is longer than ${MAX_LINE_BYTES} bytes` }]);
+        return undefined;
+      }
+      let text: string;
+      try {
+        text = decoder.decode(raw);
+      } catch {
+        reject(lineNo, [{ field: '', problem: 'is not valid UTF-8' }]);
+        return undefined;
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch {
+        // The parser's message quotes the line; only the kind of problem is reported.
+        reject(lineNo, [{ field: '', problem: 'is not valid JSON' }]);
+        return undefined;
+      }
+      const check = validate(input);
+      if (!check.ok) {
+        reject(lineNo, check.problems);
+        return undefined;
+      }
+      return sealRow(check.subjectId!, check.record as ExchangeRecord);
     };
 
     // One batch is written while the next is parsed and sealed (PostgreSQL works in its own
@@ -173,42 +206,25 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
       writing.catch(() => undefined);
     };
 
+    const splitter = new LineSplitter();
     let lineNo = 0;
-    for await (const raw of lines(hashing())) {
-      lineNo++;
-      if (raw !== 'too-long' && isBlank(raw)) continue;
-      reply.received++;
-      if (raw === 'too-long') {
-        reject(lineNo, [{ field: '', problem: `is longer than ${MAX_LINE_BYTES} bytes` }]);
-        continue;
+    const take = async (lines: Iterable<Buffer | 'too-long'>) => {
+      for (const raw of lines) {
+        const sealed = readLine(raw, ++lineNo);
+        if (sealed === undefined) continue;
+        const hashKey = sealed.subjectHash.toString('hex');
+        // The same subject twice in one statement cannot be written; the earlier line goes first.
+        if (batch.has(hashKey)) await flush();
+        batch.set(hashKey, sealed);
+        if (batch.size >= batchSize) await flush();
       }
-      let text: string;
-      try {
-        text = decoder.decode(raw);
-      } catch {
-        reject(lineNo, [{ field: '', problem: 'is not valid UTF-8' }]);
-        continue;
-      }
-      let input: unknown;
-      try {
-        input = JSON.parse(text);
-      } catch {
-        // The parser's message quotes the line; only the kind of problem is reported.
-        reject(lineNo, [{ field: '', problem: 'is not valid JSON' }]);
-        continue;
-      }
-      const check = validate(input);
-      if (!check.ok) {
-        reject(lineNo, check.problems);
-        continue;
-      }
-      const sealed = sealRow(check.subjectId!, check.record as ExchangeRecord);
-      const hashKey = sealed.subjectHash.toString('hex');
-      // The same subject twice in one statement cannot be written; the earlier line goes first.
-      if (batch.has(hashKey)) await flush();
-      batch.set(hashKey, sealed);
-      if (batch.size >= batchSize) await flush();
+    };
+    for await (const chunk of req.body as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bodyHash.update(buf);
+      await take(splitter.push(buf));
     }
+    await take(splitter.end());
     if (batch.size > 0) await flush();
     await writing;
 
