@@ -20,6 +20,9 @@ import * as m20261129130100 from './20261129130100_add_due_provisional_to_applic
 import * as m20261129130200 from './20261129130200_add_due_working_days_to_applications.js';
 import * as m20261129130300 from './20261129130300_add_provisional_to_application_timeline.js';
 import * as m20261129130400 from './20261129130400_create_calendar_reminders.js';
+import * as m20261129140100 from './20261129140100_create_records.js';
+import * as m20261129140200 from './20261129140200_create_record_history.js';
+import * as m20261129140300 from './20261129140300_create_bulk_loads.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -48,6 +51,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129130200_add_due_working_days_to_applications': m20261129130200,
   '20261129130300_add_provisional_to_application_timeline': m20261129130300,
   '20261129130400_create_calendar_reminders': m20261129130400,
+  '20261129140100_create_records': m20261129140100,
+  '20261129140200_create_record_history': m20261129140200,
+  '20261129140300_create_bulk_loads': m20261129140300,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -17,6 +17,10 @@ export const CONFIG_SCHEMA = {
     REDIS_URL: { type: 'string', pattern: '^rediss?://' },
     SHAREHUB_DATA_DIR: { type: 'string', default: '.sharehub', minLength: 1 },
     SHAREHUB_SECRET_KEY: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    // Master keys this hub used before SHAREHUB_SECRET_KEY, comma-separated, newest first: hosted
+    // records sealed under them stay readable until `sharehub records reseal` has moved them to the
+    // current key (src/modules/exchange/README.md, "Key rotation"). Never used to write.
+    SHAREHUB_PREVIOUS_SECRET_KEYS: { type: 'string', pattern: '^[0-9a-f]{64}(,[0-9a-f]{64})*$' },
     SHAREHUB_ADMIN_PASSWORD: { type: 'string', minLength: 12 },
     // `sharehub user create` takes the new user's password from here rather than the command line.
     SHAREHUB_NEW_USER_PASSWORD: { type: 'string', minLength: 12 },
@@ -70,6 +74,11 @@ export const CONFIG_SCHEMA = {
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;
+
+/** SHAREHUB_PREVIOUS_SECRET_KEYS as a list (empty when unset). */
+export function previousSecretKeys(config: Pick<Config, 'SHAREHUB_PREVIOUS_SECRET_KEYS'>): string[] {
+  return config.SHAREHUB_PREVIOUS_SECRET_KEYS ? config.SHAREHUB_PREVIOUS_SECRET_KEYS.split(',') : [];
+}
 
 /**
  * PUBLIC_BASE_URL without a trailing slash, or http://HOST:PORT. Public documents take their
