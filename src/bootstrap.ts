@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { RuntimeConfig } from './app.js';
-import { ConfigError } from './config.js';
+import { ConfigError, type RuntimeConfig } from './config.js';
 import { deriveKeys, hmacSm3Hex } from './lib/crypto.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { createUser } from './modules/identity/users-service.js';

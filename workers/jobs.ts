@@ -1,5 +1,5 @@
 import type { DefaultJobOptions } from 'bullmq';
-import type { RuntimeConfig } from '../src/app.js';
+import type { RuntimeConfig } from '../src/config.js';
 import type { JobName, JobPayloads, QueueName } from '../src/modules/outbox/job-types.js';
 import { calendarReminder } from './calendar-reminder.js';
 import { deliverWebhook } from './deliver-webhook.js';

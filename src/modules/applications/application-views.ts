@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { isParty, whereParty, type Side } from '../identity/party-filter.js';
+import type { Principal } from '../identity/principal.js';
 import { applicationsView, findView, timelineOf, type ApplicationRow, type ApplicationViewRow, type Sla, type TimelineRow } from './applications-repository.js';
 import type { WorkflowContext } from './settings.js';
 import type { ApplicationStatus } from './state-machine.js';
@@ -69,10 +70,6 @@ export function toTimelineEntry(row: TimelineRow) {
   };
 }
 
-/** Who sees an application: its two departments, the platform and the auditor. */
-export const isParty = (viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) =>
-  readsEverything(viewer) || viewer.departmentCode === row.consumer_code || viewer.departmentCode === row.provider_code;
-
 async function withTimeline(db: Knex | Knex.Transaction, row: ApplicationViewRow, now: Date) {
   const timeline = await timelineOf(db, row.id);
   return { ...toApplication(row, now), timeline: timeline.map(toTimelineEntry) };
@@ -93,7 +90,7 @@ export async function applicationDetail(db: Knex | Knex.Transaction, id: string,
 
 export interface ListQuery extends Page {
   status?: ApplicationStatus;
-  side?: 'consumer' | 'provider' | 'all';
+  side?: Side;
   sla?: Sla;
   resourceId?: string;
 }
@@ -102,12 +99,7 @@ export interface ListQuery extends Page {
 export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
   const now = ctx.now;
   const base = applicationsView(ctx.db).modify((b) => {
-    if (!readsEverything(viewer)) {
-      const dept = viewer.departmentCode;
-      if (q.side === 'consumer') b.where('a.consumer_code', dept);
-      else if (q.side === 'provider') b.where('a.provider_code', dept);
-      else b.where((w) => w.where('a.consumer_code', dept).orWhere('a.provider_code', dept));
-    }
+    whereParty(b, viewer, q.side, 'a');
     if (q.status) b.where('a.status', q.status);
     if (q.resourceId) b.where('a.resource_id', q.resourceId);
     if (q.sla === 'overdue') b.where('a.due_at', '<', now);

@@ -14,7 +14,7 @@ import {
   submitApplicationBody,
   withdrawBody,
 } from '../../../schemas/applications.js';
-import { ALL_USERS, DEPT_ROLES } from '../../plugins/auth.js';
+import { ALL_USERS, DEPT_ROLES } from '../identity/principal.js';
 import { getApplication, listApplications, listInbox } from './application-views.js';
 import {
   decideApplication,

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
 import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import type { WorkingDayCalendar } from '../../lib/working-days.js';
-import type { Principal } from '../../plugins/auth.js';
+import type { Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { issueGrant } from '../grants/grants-service.js';
 import { jobId } from '../outbox/job-types.js';
 import { addJob, addWebhook, type WebhookType } from '../outbox/outbox-service.js';
 import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, type Narrowing, type NewApplication } from './application-terms.js';
-import { applicationDetail, isParty } from './application-views.js';
+import { isParty } from '../identity/party-filter.js';
+import { applicationDetail } from './application-views.js';
 import { addTimeline, lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
 import { routeOf } from './routing.js';

@@ -19,7 +19,7 @@ import {
 } from '../../../schemas/catalog.js';
 import { publicBaseUrl } from '../../config.js';
 import { AppError } from '../../lib/errors.js';
-import { ALL_USERS, DEPT_ROLES, type Principal } from '../../plugins/auth.js';
+import { ALL_USERS, DEPT_ROLES, type Principal } from '../identity/principal.js';
 import { buildDcatCatalog, catalogCsvStream, dcatEtag, etagMatches } from './catalog-export.js';
 import { searchResources } from './catalog-search.js';
 import {

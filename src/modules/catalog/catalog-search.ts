@@ -5,7 +5,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Knex } from 'knex';
 import { invalidField } from '../../lib/errors.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../identity/principal.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
 import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES, type searchResourcesQuery } from '../../../schemas/catalog.js';

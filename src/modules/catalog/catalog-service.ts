@@ -8,7 +8,7 @@
 // rejected version returns to draft with its review reason kept.
 import type { Knex } from 'knex';
 import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
-import type { Principal } from '../../plugins/auth.js';
+import type { Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 import { seesUnpublished, syncSearchRow } from './catalog-search.js';

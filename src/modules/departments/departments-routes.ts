@@ -9,7 +9,7 @@ import {
   departmentSchema,
   updateDepartmentBody,
 } from '../../../schemas/departments.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ALL_USERS } from '../identity/principal.js';
 import { createDepartment, getDepartment, listDepartments, toDepartment, updateDepartment } from './departments-service.js';
 
 const tags = ['departments'];

@@ -3,7 +3,7 @@ import { AppError, invalidField, notFound, otherDepartment } from '../../lib/err
 import { checkUscc } from '../../lib/identifiers.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { randomToken, seal, unseal, type HubKeys } from '../../lib/crypto.js';
-import type { Principal } from '../../plugins/auth.js';
+import type { Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 
 export interface DepartmentRow {

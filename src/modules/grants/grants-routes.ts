@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { grantListSchema, grantSchema, listGrantsQuery, revokeGrantBody } from '../../../schemas/grants.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ALL_USERS } from '../identity/principal.js';
 import { workflowSettings } from '../applications/settings.js';
 import { getGrant, listGrants, revokeGrant, toGrant } from './grants-service.js';
 

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { isParty, whereParty, type Side } from '../identity/party-filter.js';
+import type { Principal } from '../identity/principal.js';
 import { addTimeline } from '../applications/applications-repository.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
@@ -170,10 +171,6 @@ export async function issueGrant(
   return grant;
 }
 
-/** Who sees a grant: its two departments, the platform and the auditor. */
-const isParty = (viewer: Principal, row: Pick<GrantRow, 'consumer_code' | 'provider_code'>) =>
-  readsEverything(viewer) || viewer.departmentCode === row.consumer_code || viewer.departmentCode === row.provider_code;
-
 export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
   const row: GrantRow | undefined = await db('grants').where('id', id).first();
   // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
@@ -184,15 +181,10 @@ export async function getGrant(db: Knex, viewer: Principal, id: string): Promise
 export async function listGrants(
   db: Knex,
   viewer: Principal,
-  q: Page & { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string },
+  q: Page & { status?: GrantStatus; side?: Side; applicationId?: string; systemId?: string; resourceId?: string },
 ) {
   const base = db('grants').modify((b) => {
-    if (!readsEverything(viewer)) {
-      const dept = viewer.departmentCode;
-      if (q.side === 'consumer') b.where('consumer_code', dept);
-      else if (q.side === 'provider') b.where('provider_code', dept);
-      else b.where((w) => w.where('consumer_code', dept).orWhere('provider_code', dept));
-    }
+    whereParty(b, viewer, q.side);
     if (q.status) b.where('status', q.status);
     if (q.applicationId) b.where('application_id', q.applicationId);
     if (q.systemId) b.where('system_id', q.systemId);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { changeOwnPasswordBody, createUserBody, listUsersQuery, principalSchema, tokenBody, tokenSchema, updateUserBody, userSchema } from '../../../schemas/identity.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ALL_USERS } from './principal.js';
 import { changeOwnPassword, createUser, getUser, issueToken, listUsers, toUser, updateUser } from './users-service.js';
 
 const tags = ['identity'];

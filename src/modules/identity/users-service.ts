@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
-import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
+import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from './principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 
 export interface UserRow {
@@ -105,6 +105,17 @@ export async function listUsers(db: Knex, actor: Principal, q: Page & { departme
     .modify((b) => { if (scoped) b.where('department_code', scoped); })
     .orderBy([{ column: 'department_code' }, { column: 'username' }]);
   return paginate<UserRow>(users, q);
+}
+
+/**
+ * The active user a verified token names. A federated sign-in (identity provider) reaches only
+ * accounts without a local password.
+ */
+export async function findSignInUser(db: Knex, username: string, opts: { federated: boolean }): Promise<UserRow | undefined> {
+  return db('users')
+    .where({ username, status: 'active' })
+    .modify((q) => { if (opts.federated) q.whereNull('password_hash'); })
+    .first();
 }
 
 /** The columns a password change sets: the new hash, and the instant older sessions end. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { AUTH_ERRORS, errorResponses, idParamsSchema, pageQuerySchema } from '../../../schemas/common.js';
 import { deadLetterListSchema, listNotificationsQuery, notificationListSchema, notificationSchema } from '../../../schemas/outbox.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ALL_USERS } from '../identity/principal.js';
 import { listDeadLetters, listNotifications, redriveDeadLetter } from './outbox-service.js';
 
 export const outboxRoutes: FastifyPluginAsync = async (fastify) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
-import { readsEveryNotification, type Principal } from '../../plugins/auth.js';
+import { readsEveryNotification, type Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
 

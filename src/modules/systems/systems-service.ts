@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { illegalState, notFound } from '../../lib/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
+import { readsEverything, type Principal } from '../identity/principal.js';
 import { recordEvent } from '../audit/events.js';
 
 export interface SystemRow {
@@ -48,6 +48,31 @@ async function getOwnSystem(db: Knex, actor: Principal, id: string) {
   const row: SystemRow | undefined = await db('systems').where('id', id).first();
   if (!row || row.department_code !== actor.departmentCode) throw notFound('system');
   return row;
+}
+
+/** Recorded at most once a minute per key: a busy system's calls cost no extra round trip. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ActiveKey {
+  keyId: string;
+  systemId: string;
+  departmentCode: string;
+  lastUsedAt: Date | null;
+}
+
+/** The unrevoked key whose hash matches `apiKey`, with its system (authentication reads this). */
+export async function findActiveKey(db: Knex, apiKey: string): Promise<ActiveKey | undefined> {
+  return db('system_keys as k')
+    .join('systems as s', 's.id', 'k.system_id')
+    .where('k.key_hash', sha256Hex(apiKey))
+    .whereNull('k.revoked_at')
+    .first('k.id as keyId', 's.id as systemId', 's.department_code as departmentCode', 'k.last_used_at as lastUsedAt');
+}
+
+/** Records that `key` was used at `now`, unless that was recorded less than a minute before. */
+export async function noteKeyUsed(db: Knex, key: ActiveKey, now: Date): Promise<void> {
+  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  await db('system_keys').where('id', key.keyId).update({ last_used_at: now });
 }
 
 async function issueKey(db: Knex, systemId: string) {
