@@ -1,5 +1,5 @@
 import { remindMissingCalendars } from '../src/modules/calendar/calendar-reminder.js';
-import type { JobPayloads } from '../src/modules/outbox/job-types.js';
+import type { JobPayloads } from '../src/jobs/registry.js';
 import type { JobDeps } from './deps.js';
 
 /** Reminds the platform of a missing holiday notice; at most once per year and day, whatever the ticks. */

@@ -1,5 +1,5 @@
 import { sweepGrants } from '../src/modules/grants/grants-service.js';
-import type { JobPayloads } from '../src/modules/outbox/job-types.js';
+import type { JobPayloads } from '../src/jobs/registry.js';
 import type { JobDeps } from './deps.js';
 
 /** Expires grants past their validity; sends each consumer its pre-expiry notice once. */

@@ -6,10 +6,10 @@ import { ConfigError, type RuntimeConfig } from '../src/config.js';
 import { createDb } from '../src/db.js';
 import { systemClock, type Clock } from '../src/lib/clock.js';
 import { deriveKeys } from '../src/lib/crypto.js';
-import { jobId, QUEUES, type Enqueue, type JobName } from '../src/modules/outbox/job-types.js';
-import { markDead } from './deliver-webhook.js';
+import { CONCURRENCY, jobId, QUEUES, type Enqueue, type JobName } from '../src/jobs/registry.js';
+import { markDead } from '../src/modules/outbox/webhook-delivery.js';
 import type { JobDeps } from './deps.js';
-import { CONCURRENCY, PROCESSORS } from './jobs.js';
+import { PROCESSORS } from './jobs.js';
 import { redisQueueEpoch, startOutboxRelay } from './outbox-relay.js';
 import { createQueues, QUEUE_COMMAND_TIMEOUT_MS } from './queues.js';
 

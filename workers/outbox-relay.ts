@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../src/lib/clock.js';
-import type { Enqueue } from '../src/modules/outbox/job-types.js';
+import type { Enqueue } from '../src/jobs/registry.js';
 import { relayOutbox, RELAY_BATCH_SIZE, requeueUnfinished } from '../src/modules/outbox/outbox-service.js';
 
 /**

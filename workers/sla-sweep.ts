@@ -1,5 +1,5 @@
-import type { JobPayloads } from '../src/modules/outbox/job-types.js';
-import { sweepDeadlines } from '../src/modules/supervision/deadlines-service.js';
+import type { JobPayloads } from '../src/jobs/registry.js';
+import { sweepDeadlines } from '../src/modules/applications/deadline-sweep.js';
 import type { JobDeps } from './deps.js';
 
 /** Yellow warnings and red cards (督办) for the open steps, each recorded once. */

@@ -3,7 +3,8 @@ import { notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { isParty, whereParty, type Side } from '../identity/party-filter.js';
 import type { Principal } from '../identity/principal.js';
-import { applicationsView, findView, timelineOf, type ApplicationRow, type ApplicationViewRow, type Sla, type TimelineRow } from './applications-repository.js';
+import { timelineOf, type TimelineRow } from '../timeline/application-timeline.js';
+import { applicationsView, findView, type ApplicationRow, type ApplicationViewRow, type Sla } from './applications-repository.js';
 import type { WorkflowContext } from './settings.js';
 import type { ApplicationStatus } from './state-machine.js';
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { AppError, type FieldProblem } from '../../lib/errors.js';
 import { isWeekend, provisionalYear, WorkingDayCalendar, yearOf, type CalendarYear, type IsoDay } from '../../lib/working-days.js';
 import { recordEvent, type Actor } from '../audit/events.js';
-import { openDeadlinesTouching, recomputeDeadlines } from '../supervision/deadline-recompute.js';
+import { openDeadlinesTouching, recomputeDeadlines } from '../applications/deadline-recompute.js';
 
 /** What a year without an entered notice is counted on, as GET /v1/calendar/{year} names it. */
 export const PROVISIONAL_SOURCE = '全国年节及纪念日放假办法 (2024 revision): statutory holidays only, no make-up working days; provisional until the notice is entered';

@@ -3,14 +3,13 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { grantListSchema, grantSchema, listGrantsQuery, revokeGrantBody } from '../../../schemas/grants.js';
 import { ALL_USERS } from '../identity/principal.js';
-import { workflowSettings } from '../applications/settings.js';
+import { ctx } from '../context.js';
 import { getGrant, listGrants, revokeGrant, toGrant } from './grants-service.js';
 
 const tags = ['grants'];
 
 export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
-  const settings = workflowSettings(app.config);
 
   app.get('/v1/grants', {
     config: { roles: ALL_USERS },
@@ -39,8 +38,5 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
       body: revokeGrantBody,
       response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => {
-    const ctx = { db: app.db, settings, now: app.clock(), requestId: request.id };
-    return toGrant(await revokeGrant(ctx, request.principal, request.params.id, request.body.reason));
-  });
+  }, async (request) => toGrant(await revokeGrant(ctx(request), request.params.id, request.body.reason)));
 };

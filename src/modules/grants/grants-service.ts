@@ -5,12 +5,18 @@ import { paginate, type Page } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import { isParty, whereParty, type Side } from '../identity/party-filter.js';
 import type { Principal } from '../identity/principal.js';
-import { addTimeline } from '../applications/applications-repository.js';
+import { addTimeline } from '../timeline/application-timeline.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
-import type { WorkflowContext, WorkflowSettings } from '../applications/settings.js';
+import type { Context } from '../context.js';
 
 export type GrantStatus = 'active' | 'revoked' | 'expired';
+
+/** The deployment's rule for grants (a subset of the workflow settings, from configuration). */
+export interface GrantSettings {
+  /** The consumer is told this many working days before a grant runs out. */
+  expiryNoticeWorkingDays: number;
+}
 
 export interface GrantRow {
   id: string;
@@ -118,7 +124,7 @@ async function revokeActive(
 export async function issueGrant(
   trx: Knex.Transaction,
   terms: GrantTerms,
-  opts: { actor: Actor; now: Date; settings: WorkflowSettings; calendar: WorkingDayCalendar; requestId?: string },
+  opts: { actor: Actor; now: Date; settings: GrantSettings; calendar: WorkingDayCalendar; requestId?: string },
 ): Promise<GrantRow> {
   const id = randomUUID();
   const previous: GrantRow | undefined = await trx('grants')
@@ -194,7 +200,8 @@ export async function listGrants(
 }
 
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */
-export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: string, reason: string) {
+export async function revokeGrant(ctx: Context<Principal>, id: string, reason: string) {
+  const { actor } = ctx;
   return ctx.db.transaction(async (trx) => {
     const grant: GrantRow | undefined = await trx('grants').where('id', id).forUpdate().first();
     if (!grant || !isParty(actor, grant)) throw notFound('grant');

@@ -107,6 +107,11 @@ export async function listUsers(db: Knex, actor: Principal, q: Page & { departme
   return paginate<UserRow>(users, q);
 }
 
+/** Whether the hub has a platform administrator yet (first-run set-up creates one). */
+export async function hasPlatformAdmin(db: Knex): Promise<boolean> {
+  return Boolean(await db('users').where('role', 'platform_admin').first('id'));
+}
+
 /**
  * The active user a verified token names. A federated sign-in (identity provider) reaches only
  * accounts without a local password.

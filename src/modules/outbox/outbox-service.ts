@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { readsEveryNotification, type Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
-import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
+import { jobId, type Enqueue, type JobName, type JobPayloads } from '../../jobs/registry.js';
 
 // The transactional outbox. Writers call addWebhook / addJob with the transaction of the state
 // change; the relay (workers/outbox-relay.ts) hands committed rows to BullMQ afterwards.

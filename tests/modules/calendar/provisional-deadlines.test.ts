@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { endOfDay, startOfDay } from '../../../src/lib/working-days.js';
-import { sweepDeadlines } from '../../../src/modules/supervision/deadlines-service.js';
+import { sweepDeadlines } from '../../../src/modules/applications/deadline-sweep.js';
 import { manualClock } from '../../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfDay, startOfDay } from '../../../src/lib/working-days.js';
 import { deriveKeys } from '../../../src/lib/crypto.js';
-import { sweepDeadlines } from '../../../src/modules/supervision/deadlines-service.js';
+import { sweepDeadlines } from '../../../src/modules/applications/deadline-sweep.js';
 import { slaSweep } from '../../../workers/sla-sweep.js';
 import { manualClock } from '../../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';

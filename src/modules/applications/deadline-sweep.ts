@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { recordEvent } from '../audit/events.js';
-import { addTimeline, type ApplicationRow } from '../applications/applications-repository.js';
-import { OPEN_STATUSES } from '../applications/state-machine.js';
+import { addTimeline } from '../timeline/application-timeline.js';
+import type { ApplicationRow } from './applications-repository.js';
+import { OPEN_STATUSES } from './state-machine.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 
 // 效能监督: a yellow warning (黄牌预警) when an open step is about to time out, a red card (红牌)
