@@ -22,6 +22,8 @@ export function redisQueueEpoch(redis: Redis, prefix: string): QueueEpoch {
   return {
     present: async () => (await redis.exists(key)) === 1,
     mark: async () => {
+      // Wall-clock time on purpose: the marker's value is only for a person inspecting Redis;
+      // its presence is what counts. Not a business time.
       await redis.set(key, new Date().toISOString());
     },
   };

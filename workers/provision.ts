@@ -5,6 +5,7 @@ import { provisioningState } from '../src/modules/applications/applications-repo
 import { completeProvisioning } from '../src/modules/applications/applications-service.js';
 import { getVersion } from '../src/modules/applications/published-resources.js';
 import { workflowSettings } from '../src/modules/applications/settings.js';
+import { jobContext } from '../src/modules/context.js';
 import type { JobPayloads } from '../src/jobs/registry.js';
 import type { JobDeps } from './deps.js';
 
@@ -40,7 +41,7 @@ export async function provision(payload: JobPayloads['provision'], deps: JobDeps
       throw probe.permanent ? new UnrecoverableError(failure) : new Error(failure);
     }
   }
-  const ctx = { db: deps.db, settings: workflowSettings(deps.config), now: deps.clock() };
+  const ctx = { ...jobContext(deps.db, deps.clock()), settings: workflowSettings(deps.config) };
   const result = await completeProvisioning(ctx, payload.applicationId).catch((err: unknown) => {
     // Retrying cannot bring an ended validity back; the applicant withdraws and applies again.
     if (err instanceof AppError && err.code === 'VALIDITY_EXPIRED') throw new UnrecoverableError(err.message);

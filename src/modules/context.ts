@@ -16,6 +16,9 @@ export interface Context<A extends Actor = Actor> {
   requestId?: string;
 }
 
+/** Before sign-in (issuing a token): no actor yet. */
+export type AnonymousContext = Omit<Context, 'actor'>;
+
 /** A signed-in caller's context: the route's principal, the app's clock read once. */
 export type RequestContext = Context<Principal>;
 

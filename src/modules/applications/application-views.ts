@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { isParty, whereParty, type Side } from '../identity/party-filter.js';
-import type { Principal } from '../identity/principal.js';
 import { timelineOf, type TimelineRow } from '../timeline/application-timeline.js';
 import { applicationsView, findView, type ApplicationRow, type ApplicationViewRow, type Sla } from './applications-repository.js';
 import type { WorkflowContext } from './settings.js';
@@ -77,7 +76,8 @@ async function withTimeline(db: Knex | Knex.Transaction, row: ApplicationViewRow
 }
 
 /** An application with its timeline, for one of its parties, the platform or an auditor. */
-export async function getApplication(ctx: WorkflowContext, viewer: Principal, id: string) {
+export async function getApplication(ctx: WorkflowContext, id: string) {
+  const viewer = ctx.actor;
   const row = await findView(ctx.db, id);
   // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
   if (!row || !isParty(viewer, row)) throw notFound('application');
@@ -97,7 +97,8 @@ export interface ListQuery extends Page {
 }
 
 /** Departments see applications they made or whose resource they provide; admin and auditor all. */
-export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
+export async function listApplications(ctx: WorkflowContext, q: ListQuery) {
+  const viewer = ctx.actor;
   const now = ctx.now;
   const base = applicationsView(ctx.db).modify((b) => {
     whereParty(b, viewer, q.side, 'a');
@@ -112,7 +113,8 @@ export async function listApplications(ctx: WorkflowContext, viewer: Principal, 
 }
 
 /** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */
-export async function listInbox(ctx: WorkflowContext, viewer: Principal, page: Page) {
+export async function listInbox(ctx: WorkflowContext, page: Page) {
+  const viewer = ctx.actor;
   const inbox = applicationsView(ctx.db)
     .where('a.provider_code', viewer.departmentCode)
     .andWhere('a.status', 'pending_provider')

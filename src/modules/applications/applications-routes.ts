@@ -25,6 +25,7 @@ import {
   submitApplication,
   withdrawApplication,
 } from './applications-service.js';
+import { ctx } from '../context.js';
 import { workflowSettings, type WorkflowContext } from './settings.js';
 
 const tags = ['applications'];
@@ -38,7 +39,8 @@ const TRANSITION_ERRORS = errorResponses(...AUTH_ERRORS, 404, 409);
 export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const settings = workflowSettings(app.config);
-  const context = (request: FastifyRequest): WorkflowContext => ({ db: app.db, settings, now: app.clock(), requestId: request.id });
+  // The one request context (src/modules/context.ts) plus the deployment's deadline rules.
+  const context = (request: FastifyRequest): WorkflowContext => ({ ...ctx(request), settings });
 
   app.post('/v1/applications', {
     config: { roles: DEPT_ROLES },
@@ -48,7 +50,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: submitApplicationBody,
       response: { 201: applicationDetailSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(await submitApplication(context(request), request.principal, request.body)));
+  }, async (request, reply) => reply.code(201).send(await submitApplication(context(request), request.body)));
 
   app.get('/v1/applications', {
     config: { roles: ALL_USERS },
@@ -58,7 +60,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: listApplicationsQuery,
       response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => listApplications(context(request), request.principal, request.query));
+  }, async (request) => listApplications(context(request), request.query));
 
   app.get('/v1/applications/:id', {
     config: { roles: ALL_USERS },
@@ -68,7 +70,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       params: idParamsSchema,
       response: { 200: applicationDetailSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => getApplication(context(request), request.principal, request.params.id));
+  }, async (request) => getApplication(context(request), request.params.id));
 
   app.post('/v1/applications/:id/review', {
     config: { roles: ['platform_admin'] },
@@ -79,7 +81,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: reviewBody,
       response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
     },
-  }, async (request) => reviewApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => reviewApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/decision', {
     config: { roles: ['dept_admin'] },
@@ -90,7 +92,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: decisionBody,
       response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
     },
-  }, async (request) => decideApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => decideApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/withdraw', {
     config: { roles: DEPT_ROLES },
@@ -102,7 +104,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: withdrawBody,
       response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
     },
-  }, async (request) => withdrawApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => withdrawApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/resubmit', {
     config: { roles: DEPT_ROLES },
@@ -114,7 +116,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: resubmitApplicationBody,
       response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
     },
-  }, async (request) => resubmitApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => resubmitApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/coordination', {
     config: { roles: DEPT_ROLES },
@@ -125,7 +127,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: coordinationBody,
       response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
     },
-  }, async (request) => requestCoordination(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => requestCoordination(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/coordination/decision', {
     config: { roles: ['platform_admin'] },
@@ -136,7 +138,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: coordinationDecisionBody,
       response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
     },
-  }, async (request) => decideCoordination(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => decideCoordination(context(request), request.params.id, request.body));
 
   app.get('/v1/inbox', {
     config: { roles: DEPT_ROLES },
@@ -146,5 +148,5 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: pageQuery,
       response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => listInbox(context(request), request.principal, request.query));
+  }, async (request) => listInbox(context(request), request.query));
 };

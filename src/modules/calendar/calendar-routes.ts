@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
 import { calendarYearParams, calendarYearSchema, putCalendarYearBody } from '../../../schemas/calendar.js';
+import { ctx } from '../context.js';
 import { getCalendarYear, putCalendarYear } from './calendar-service.js';
 
 const tags = ['calendar'];
@@ -30,8 +31,8 @@ export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request, reply) => {
-    const { created, year } = await putCalendarYear(app.db, request.principal, request.params.year, request.body, {
-      now: app.clock(), warningWorkingDays: app.config.WARNING_WORKING_DAYS, requestId: request.id,
+    const { created, year } = await putCalendarYear(ctx(request), request.params.year, request.body, {
+      warningWorkingDays: app.config.WARNING_WORKING_DAYS,
     });
     return reply.code(created ? 201 : 200).send(year);
   });

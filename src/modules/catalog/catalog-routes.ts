@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../../../schemas/catalog.js';
 import { publicBaseUrl } from '../../config.js';
 import { AppError } from '../../lib/errors.js';
+import { ctx } from '../context.js';
 import { ALL_USERS, DEPT_ROLES, type Principal } from '../identity/principal.js';
 import { buildDcatCatalog, catalogCsvStream, dcatEtag, etagMatches } from './catalog-export.js';
 import { searchResources } from './catalog-search.js';
@@ -34,7 +35,6 @@ import {
 } from './catalog-service.js';
 
 const tags = ['catalog'];
-const trail = (request: FastifyRequest) => ({ actor: request.principal, requestId: request.id });
 
 export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
@@ -47,7 +47,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: createResourceBody,
       response: { 201: resourceSchema, ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(await createResource(app.db, trail(request), request.body)));
+  }, async (request, reply) => reply.code(201).send(await createResource(ctx(request), request.body)));
 
   app.get('/v1/resources', {
     config: { roles: ALL_USERS },
@@ -90,7 +90,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: updateResourceBody,
       response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => updateResource(app.db, trail(request), request.params.id, request.body));
+  }, async (request) => updateResource(ctx(request), request.params.id, request.body));
 
   app.post('/v1/resources/:id/submit', {
     config: { roles: DEPT_ROLES },
@@ -100,7 +100,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       params: resourceIdParams,
       response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => submitResource(app.db, trail(request), request.params.id));
+  }, async (request) => submitResource(ctx(request), request.params.id));
 
   app.post('/v1/resources/:id/review', {
     config: { roles: ['platform_admin'] },
@@ -111,7 +111,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: reviewResourceBody,
       response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => reviewResource(app.db, trail(request), request.params.id, request.body));
+  }, async (request) => reviewResource(ctx(request), request.params.id, request.body));
 
   app.post('/v1/resources/:id/deprecate', {
     config: { roles: ['dept_admin', 'platform_admin'] },
@@ -122,7 +122,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: deprecateResourceBody,
       response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => deprecateResource(app.db, trail(request), request.params.id, request.body));
+  }, async (request) => deprecateResource(ctx(request), request.params.id, request.body));
 
   app.get('/v1/departments/:code/responsibilities', {
     config: { roles: ALL_USERS },

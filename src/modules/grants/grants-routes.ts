@@ -20,14 +20,14 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: grantListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => {
-    const { rows, total } = await listGrants(app.db, request.principal, request.query);
+    const { rows, total } = await listGrants(ctx(request), request.query);
     return { items: rows.map(toGrant), total };
   });
 
   app.get('/v1/grants/:id', {
     config: { roles: ALL_USERS },
     schema: { tags, summary: 'A grant', params: idParamsSchema, response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404) } },
-  }, async (request) => toGrant(await getGrant(app.db, request.principal, request.params.id)));
+  }, async (request) => toGrant(await getGrant(ctx(request), request.params.id)));
 
   app.post('/v1/grants/:id/revoke', {
     config: { roles: ['platform_admin', 'dept_admin'] },

@@ -8,7 +8,7 @@ import type { Principal } from '../identity/principal.js';
 import { addTimeline } from '../timeline/application-timeline.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
-import type { Context } from '../context.js';
+import type { Context, RequestContext } from '../context.js';
 
 export type GrantStatus = 'active' | 'revoked' | 'expired';
 
@@ -177,7 +177,8 @@ export async function issueGrant(
   return grant;
 }
 
-export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
+export async function getGrant(ctx: RequestContext, id: string): Promise<GrantRow> {
+  const { db, actor: viewer } = ctx;
   const row: GrantRow | undefined = await db('grants').where('id', id).first();
   // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
   if (!row || !isParty(viewer, row)) throw notFound('grant');
@@ -185,10 +186,10 @@ export async function getGrant(db: Knex, viewer: Principal, id: string): Promise
 }
 
 export async function listGrants(
-  db: Knex,
-  viewer: Principal,
+  ctx: RequestContext,
   q: Page & { status?: GrantStatus; side?: Side; applicationId?: string; systemId?: string; resourceId?: string },
 ) {
+  const { db, actor: viewer } = ctx;
   const base = db('grants').modify((b) => {
     whereParty(b, viewer, q.side);
     if (q.status) b.where('status', q.status);

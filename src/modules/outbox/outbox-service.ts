@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
-import { readsEveryNotification, type Principal } from '../identity/principal.js';
-import { recordEvent, type Actor } from '../audit/events.js';
+import { readsEveryNotification } from '../identity/principal.js';
+import { recordEvent } from '../audit/events.js';
+import type { Context, RequestContext } from '../context.js';
 import { jobId, type Enqueue, type JobName, type JobPayloads } from '../../jobs/registry.js';
 
 // The transactional outbox. Writers call addWebhook / addJob with the transaction of the state
@@ -173,7 +174,8 @@ export function toNotification(row: WebhookRow) {
 }
 
 /** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
-export async function listNotifications(db: Knex, viewer: Principal, q: Page & { type?: string }) {
+export async function listNotifications(ctx: RequestContext, q: Page & { type?: string }) {
+  const { db, actor: viewer } = ctx;
   const base = db('outbox')
     .where('kind', 'webhook')
     .modify((b) => {
@@ -197,7 +199,8 @@ export function toDeadLetter(row: OutboxRow) {
   };
 }
 
-export async function listDeadLetters(db: Knex, page: Page) {
+export async function listDeadLetters(ctx: Context, page: Page) {
+  const { db } = ctx;
   const dead = db('outbox').where('status', 'dead').orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]);
   const { rows, total } = await paginate<OutboxRow>(dead, page);
   return { items: rows.map(toDeadLetter), total };
@@ -208,7 +211,8 @@ export async function listDeadLetters(db: Knex, page: Page) {
  * department sees the same Idempotency-Key; the job id gets a redrive suffix because BullMQ still
  * holds the failed job under the old one.
  */
-export async function redriveDeadLetter(db: Knex, actor: Actor, id: string, now: Date, requestId?: string) {
+export async function redriveDeadLetter(ctx: Context, id: string) {
+  const { db, actor, requestId, now } = ctx;
   return db.transaction(async (trx) => {
     const row: OutboxRow | undefined = await trx('outbox').where('id', id).forUpdate().first();
     if (!row || row.kind !== 'webhook') throw notFound('dead letter');

@@ -3,6 +3,7 @@ import { illegalState, notFound } from '../../lib/errors.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { readsEverything, type Principal } from '../identity/principal.js';
 import { recordEvent } from '../audit/events.js';
+import type { RequestContext } from '../context.js';
 
 export interface SystemRow {
   id: string;
@@ -37,7 +38,8 @@ export const toKey = (row: KeyRow) => ({
 });
 
 /** Reading: another department's system is as unknown as a missing one (a 403 would confirm it exists). */
-export async function getSystem(db: Knex, actor: Principal, id: string): Promise<SystemRow> {
+export async function getSystem(ctx: RequestContext, id: string): Promise<SystemRow> {
+  const { db, actor } = ctx;
   const row: SystemRow | undefined = await db('systems').where('id', id).first();
   if (!row || (!readsEverything(actor) && row.department_code !== actor.departmentCode)) throw notFound('system');
   return row;
@@ -83,7 +85,8 @@ async function issueKey(db: Knex, systemId: string) {
   return { id: row.id as string, keyPrefix: row.key_prefix as string, createdAt: (row.created_at as Date).toISOString(), apiKey };
 }
 
-export async function createSystem(db: Knex, actor: Principal, input: { name: string; description?: string }, requestId?: string) {
+export async function createSystem(ctx: RequestContext, input: { name: string; description?: string }) {
+  const { db, actor, requestId } = ctx;
   return db.transaction(async (trx) => {
     const [row] = await trx('systems')
       .insert({ department_code: actor.departmentCode, name: input.name, description: input.description ?? null })
@@ -94,7 +97,8 @@ export async function createSystem(db: Knex, actor: Principal, input: { name: st
   });
 }
 
-export async function listSystems(db: Knex, actor: Principal) {
+export async function listSystems(ctx: RequestContext) {
+  const { db, actor } = ctx;
   const rows: SystemRow[] = await db('systems')
     .modify((q) => { if (!readsEverything(actor)) q.where('department_code', actor.departmentCode); })
     .orderBy('created_at');
@@ -102,7 +106,8 @@ export async function listSystems(db: Knex, actor: Principal) {
 }
 
 /** Rotation: a new key works at once; the old one keeps working until it is revoked. */
-export async function addKey(db: Knex, actor: Principal, systemId: string, requestId?: string) {
+export async function addKey(ctx: RequestContext, systemId: string) {
+  const { db, actor, requestId } = ctx;
   await getOwnSystem(db, actor, systemId);
   return db.transaction(async (trx) => {
     const key = await issueKey(trx, systemId);
@@ -111,8 +116,9 @@ export async function addKey(db: Knex, actor: Principal, systemId: string, reque
   });
 }
 
-export async function listKeys(db: Knex, actor: Principal, systemId: string) {
-  await getSystem(db, actor, systemId);
+export async function listKeys(ctx: RequestContext, systemId: string) {
+  const { db } = ctx;
+  await getSystem(ctx, systemId);
   const rows: KeyRow[] = await db('system_keys').where('system_id', systemId).orderBy('created_at');
   return rows.map(toKey);
 }
@@ -122,14 +128,15 @@ export async function listKeys(db: Knex, actor: Principal, systemId: string) {
  * department's admin revokes, and so may the platform admin (incident response: a leaked key
  * must not wait for its department).
  */
-export async function revokeKey(db: Knex, actor: Principal, systemId: string, keyId: string, requestId?: string) {
-  if (actor.role === 'platform_admin') await getSystem(db, actor, systemId);
+export async function revokeKey(ctx: RequestContext, systemId: string, keyId: string) {
+  const { db, actor, requestId } = ctx;
+  if (actor.role === 'platform_admin') await getSystem(ctx, systemId);
   else await getOwnSystem(db, actor, systemId);
   await db.transaction(async (trx) => {
     const key: KeyRow | undefined = await trx('system_keys').where({ id: keyId, system_id: systemId }).forUpdate().first();
     if (!key) throw notFound('key');
     if (key.revoked_at) throw illegalState('the key', 'revoked', 'revoke');
-    await trx('system_keys').where('id', keyId).update({ revoked_at: trx.fn.now() });
+    await trx('system_keys').where('id', keyId).update({ revoked_at: ctx.now });
     await recordEvent(trx, { actor, requestId, entityType: 'system', entityId: systemId, action: 'system.key_revoked', details: { keyId } });
   });
 }
