@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { cursorQuerySchema, cursorReplyProperties, pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const applicationStatusSchema = {
   type: 'string',
@@ -171,8 +171,8 @@ export const applicationDetailSchema = {
 
 export const applicationListSchema = {
   type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: applicationSchema }, total: { type: 'integer' } },
+  required: ['items'],
+  properties: { items: { type: 'array', items: applicationSchema }, ...cursorReplyProperties },
 } as const;
 
 export const listApplicationsQuery = {
@@ -184,6 +184,7 @@ export const listApplicationsQuery = {
     sla: slaSchema,
     resourceId: uuidSchema,
     ...pageQuerySchema,
+    ...cursorQuerySchema,
   },
 } as const;
 

@@ -64,6 +64,20 @@ export const pageQuerySchema = {
   offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
 } as const;
 
+// Keyset paging for the lists that grow without bound (src/lib/paginate.ts keysetPaginate).
+export const cursorQuerySchema = {
+  cursor: {
+    type: 'string', minLength: 1, maxLength: 512,
+    description: 'nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset.',
+  },
+} as const;
+
+/** Reply fields of a keyset-paged list: total only on offset pages (legacy), nextCursor always. */
+export const cursorReplyProperties = {
+  total: { type: 'integer', description: 'rows the list pages through; only on offset pages (requests without cursor)' },
+  nextCursor: { type: ['string', 'null'], description: 'pass as cursor for the next page; null on the last page' },
+} as const;
+
 export const idParamsSchema = {
   type: 'object',
   required: ['id'],

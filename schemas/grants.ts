@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { cursorQuerySchema, cursorReplyProperties, pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const grantStatusSchema = { type: 'string', enum: ['active', 'revoked', 'expired'] } as const;
 
@@ -34,8 +34,8 @@ export const grantSchema = {
 
 export const grantListSchema = {
   type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: grantSchema }, total: { type: 'integer' } },
+  required: ['items'],
+  properties: { items: { type: 'array', items: grantSchema }, ...cursorReplyProperties },
 } as const;
 
 export const listGrantsQuery = {
@@ -48,6 +48,7 @@ export const listGrantsQuery = {
     systemId: uuidSchema,
     resourceId: uuidSchema,
     ...pageQuerySchema,
+    ...cursorQuerySchema,
   },
 } as const;
 

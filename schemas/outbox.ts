@@ -1,4 +1,4 @@
-import { pageQuerySchema, timestampSchema, uuidSchema } from './common.js';
+import { cursorQuerySchema, cursorReplyProperties, pageQuerySchema, timestampSchema, uuidSchema } from './common.js';
 
 const messageData = {
   type: 'object',
@@ -30,14 +30,14 @@ export const notificationSchema = {
 
 export const notificationListSchema = {
   type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: notificationSchema }, total: { type: 'integer' } },
+  required: ['items'],
+  properties: { items: { type: 'array', items: notificationSchema }, ...cursorReplyProperties },
 } as const;
 
 export const listNotificationsQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { type: { type: 'string', maxLength: 64 }, ...pageQuerySchema },
+  properties: { type: { type: 'string', maxLength: 64 }, ...pageQuerySchema, ...cursorQuerySchema },
 } as const;
 
 export const deadLetterSchema = {

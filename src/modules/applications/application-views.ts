@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { notFound } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
+import { keysetPaginate, paginate, type CursorPage, type Page, type SortColumn } from '../../lib/paginate.js';
 import { isParty, whereParty, type Side } from '../identity/party-filter.js';
 import { timelineOf, type TimelineRow } from '../timeline/application-timeline.js';
 import { applicationsView, findView, type ApplicationRow, type ApplicationViewRow, type Sla } from './applications-repository.js';
@@ -89,12 +89,16 @@ export async function applicationDetail(db: Knex | Knex.Transaction, id: string,
   return withTimeline(db, (await findView(db, id))!, now);
 }
 
-export interface ListQuery extends Page {
+export interface ListQuery extends CursorPage {
+  offset?: number;
   status?: ApplicationStatus;
   side?: Side;
   sla?: Sla;
   resourceId?: string;
 }
+
+/** Newest first; the id breaks ties (a keyset needs a unique order). */
+const APPLICATION_ORDER: SortColumn[] = [{ column: 'a.submitted_at', order: 'desc', type: 'timestamp' }, { column: 'a.id', order: 'asc', type: 'uuid' }];
 
 /** Departments see applications they made or whose resource they provide; admin and auditor all. */
 export async function listApplications(ctx: WorkflowContext, q: ListQuery) {
@@ -108,8 +112,8 @@ export async function listApplications(ctx: WorkflowContext, q: ListQuery) {
     else if (q.sla === 'warning') b.where('a.due_at', '>=', now).andWhere('a.warn_at', '<=', now);
     else if (q.sla === 'on_time') b.where('a.warn_at', '>', now);
   });
-  const { rows, total } = await paginate<ApplicationViewRow>(base.orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]), q);
-  return { items: rows.map((r) => toApplication(r, now)), total };
+  const { rows, ...page } = await keysetPaginate<ApplicationViewRow>(base, q, APPLICATION_ORDER);
+  return { items: rows.map((r) => toApplication(r, now)), ...page };
 }
 
 /** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */

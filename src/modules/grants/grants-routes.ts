@@ -20,8 +20,8 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: grantListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => {
-    const { rows, total } = await listGrants(ctx(request), request.query);
-    return { items: rows.map(toGrant), total };
+    const { rows, ...page } = await listGrants(ctx(request), request.query);
+    return { items: rows.map(toGrant), ...page };
   });
 
   app.get('/v1/grants/:id', {

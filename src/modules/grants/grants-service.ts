@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
+import { keysetPaginate, type CursorPage, type SortColumn } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import { isParty, whereParty, type Side } from '../identity/party-filter.js';
 import type { Principal } from '../identity/principal.js';
@@ -185,19 +185,22 @@ export async function getGrant(ctx: RequestContext, id: string): Promise<GrantRo
   return row;
 }
 
+/** Newest first; the id breaks ties (a keyset needs a unique order). */
+const GRANT_ORDER: SortColumn[] = [{ column: 'created_at', order: 'desc', type: 'timestamp' }, { column: 'id', order: 'asc', type: 'uuid' }];
+
 export async function listGrants(
   ctx: RequestContext,
-  q: Page & { status?: GrantStatus; side?: Side; applicationId?: string; systemId?: string; resourceId?: string },
+  q: CursorPage & { offset?: number; status?: GrantStatus; side?: Side; applicationId?: string; systemId?: string; resourceId?: string },
 ) {
   const { db, actor: viewer } = ctx;
-  const base = db('grants').modify((b) => {
+  const base = db('grants').select('grants.*').modify((b) => {
     whereParty(b, viewer, q.side);
     if (q.status) b.where('status', q.status);
     if (q.applicationId) b.where('application_id', q.applicationId);
     if (q.systemId) b.where('system_id', q.systemId);
     if (q.resourceId) b.where('resource_id', q.resourceId);
   });
-  return paginate<GrantRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
+  return keysetPaginate<GrantRow>(base, q, GRANT_ORDER);
 }
 
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
+import { keysetPaginate, paginate, type CursorPage, type Page, type SortColumn } from '../../lib/paginate.js';
 import { readsEveryNotification } from '../identity/principal.js';
 import { recordEvent } from '../audit/events.js';
 import type { Context, RequestContext } from '../context.js';
@@ -173,17 +173,21 @@ export function toNotification(row: WebhookRow) {
   };
 }
 
+/** Newest first; the id breaks ties (a keyset needs a unique order). */
+const NOTIFICATION_ORDER: SortColumn[] = [{ column: 'created_at', order: 'desc', type: 'timestamp' }, { column: 'id', order: 'asc', type: 'uuid' }];
+
 /** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
-export async function listNotifications(ctx: RequestContext, q: Page & { type?: string }) {
+export async function listNotifications(ctx: RequestContext, q: CursorPage & { offset?: number; type?: string }) {
   const { db, actor: viewer } = ctx;
   const base = db('outbox')
+    .select('outbox.*')
     .where('kind', 'webhook')
     .modify((b) => {
       if (!readsEveryNotification(viewer)) b.where('department_code', viewer.departmentCode);
       if (q.type) b.where('type', q.type);
     });
-  const { rows, total } = await paginate<WebhookRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
-  return { items: rows.map(toNotification), total };
+  const { rows, ...page } = await keysetPaginate<WebhookRow>(base, q, NOTIFICATION_ORDER);
+  return { items: rows.map(toNotification), ...page };
 }
 
 export function toDeadLetter(row: OutboxRow) {
