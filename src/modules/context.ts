@@ -32,6 +32,9 @@ export function requestContext(request: FastifyRequest): RequestContext {
 }
 export { requestContext as ctx };
 
+/** The scheduler's sweeps: every change they make is recorded as the scheduler's. */
+export const schedulerContext = (db: Knex, now: Date): Context => jobContext(db, now, { kind: 'scheduler' });
+
 /** The context of one job run: the scheduler's or worker's actor, the process clock read once. */
 export function jobContext(db: Knex, now: Date, actor: Actor = { kind: 'worker' }): Context {
   return { db, actor, now };

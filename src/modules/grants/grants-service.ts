@@ -227,7 +227,8 @@ export async function revokeGrant(ctx: Context<Principal>, id: string, reason: s
  * pre-expiry notice once. Conditions in the UPDATEs make it idempotent and safe to run on
  * several replicas at once: a row is claimed by exactly one statement.
  */
-export async function sweepGrants(db: Knex, now: Date) {
+export async function sweepGrants(ctx: Context) {
+  const { db, now, actor } = ctx;
   return db.transaction(async (trx) => {
     const expired: GrantRow[] = await trx('grants')
       .where('status', 'active')
@@ -235,7 +236,7 @@ export async function sweepGrants(db: Knex, now: Date) {
       .update({ status: 'expired', expired_at: now, updated_at: now })
       .returning('*');
     for (const g of expired) {
-      await recordEvent(trx, { actor: { kind: 'scheduler' }, entityType: 'grant', entityId: g.id, action: 'grant.expire', details: { applicationId: g.application_id } });
+      await recordEvent(trx, { actor, entityType: 'grant', entityId: g.id, action: 'grant.expire', details: { applicationId: g.application_id } });
       await addWebhook(trx, {
         type: 'grant.expired', departmentCode: g.consumer_code, grantId: g.id, applicationId: g.application_id,
         data: { grantId: g.id, applicationId: g.application_id, status: 'expired', validTo: g.valid_to.toISOString() }, now,
@@ -249,7 +250,7 @@ export async function sweepGrants(db: Knex, now: Date) {
       .update({ expiry_notified_at: now, updated_at: now })
       .returning('*');
     for (const g of noticed) {
-      await recordEvent(trx, { actor: { kind: 'scheduler' }, entityType: 'grant', entityId: g.id, action: 'grant.expiry_notice', details: { applicationId: g.application_id } });
+      await recordEvent(trx, { actor, entityType: 'grant', entityId: g.id, action: 'grant.expiry_notice', details: { applicationId: g.application_id } });
       await addWebhook(trx, {
         type: 'grant.expiring', departmentCode: g.consumer_code, grantId: g.id, applicationId: g.application_id,
         data: { grantId: g.id, applicationId: g.application_id, validTo: g.valid_to.toISOString() }, now,
