@@ -24,7 +24,8 @@ export type RequestContext = Context<Principal>;
 
 /**
  * The context of one request, for route handlers (`ctx(request)`). The clock is read once here,
- * so every rule of one request sees the same instant.
+ * so every rule of one request sees the same instant. On a public route without sign-in the
+ * actor is request.principal's null, as before; the services of those routes allow for it.
  */
 export function requestContext(request: FastifyRequest): RequestContext {
   const app = request.server;

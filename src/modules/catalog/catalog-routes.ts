@@ -58,7 +58,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: searchResourcesQuery,
       response: { 200: searchResultSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => searchResources(app.db, request.principal, request.query));
+  }, async (request) => searchResources(ctx(request), request.query));
 
   app.get('/v1/resources/:id', {
     config: { roles: ALL_USERS },
@@ -69,7 +69,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: getResourceQuery,
       response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => getResource(app.db, request.principal, request.params.id, request.query.version));
+  }, async (request) => getResource(ctx(request), request.params.id, request.query.version));
 
   app.get('/v1/resources/:id/versions', {
     config: { roles: ALL_USERS },
@@ -79,7 +79,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       params: resourceIdParams,
       response: { 200: versionListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => listVersions(app.db, request.principal, request.params.id));
+  }, async (request) => listVersions(ctx(request), request.params.id));
 
   app.patch('/v1/resources/:id', {
     config: { roles: DEPT_ROLES },
@@ -132,7 +132,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       params: responsibilityParams,
       response: { 200: responsibilityListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => listResponsibilities(app.db, request.principal, request.params.code));
+  }, async (request) => listResponsibilities(ctx(request), request.params.code));
 
   app.get('/v1/catalog/export', {
     // Public for the open-data DCAT document; the CSV needs a signed-in user.

@@ -5,6 +5,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Knex } from 'knex';
 import { invalidField } from '../../lib/errors.js';
+import type { RequestContext } from '../context.js';
 import { readsEverything, type Principal } from '../identity/principal.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
@@ -218,7 +219,8 @@ export function searchQueries(db: Knex, viewer: Principal, query: SearchQuery) {
   return { itemsQuery, facetQuery };
 }
 
-export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
+export async function searchResources(ctx: RequestContext, query: SearchQuery) {
+  const { db, actor: viewer } = ctx;
   const { itemsQuery, facetQuery } = searchQueries(db, viewer, query);
   const [items, facetRows] = await Promise.all([itemsQuery, facetQuery]);
   const counts = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;

@@ -355,7 +355,8 @@ function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer:
  * One version of a resource: by default the published one, or the latest for those who see
  * drafts when nothing is published yet. Versions that were never published are 404 to others.
  */
-export async function getResource(db: Knex, viewer: Principal, idOrCode: string, version?: number) {
+export async function getResource(ctx: RequestContext, idOrCode: string, version?: number) {
+  const { db, actor: viewer } = ctx;
   const r = await visibleResource(db, viewer, idOrCode);
   const wanted = version ?? r.published_version ?? r.latest_version;
   const shown = await loadView(db, viewer, r, wanted);
@@ -363,7 +364,8 @@ export async function getResource(db: Knex, viewer: Principal, idOrCode: string,
   return shown;
 }
 
-export async function listVersions(db: Knex, viewer: Principal, idOrCode: string) {
+export async function listVersions(ctx: RequestContext, idOrCode: string) {
+  const { db, actor: viewer } = ctx;
   const r = await visibleResource(db, viewer, idOrCode);
   const insider = seesUnpublished(viewer, r.provider_code);
   const rows: VersionRow[] = await db('resource_versions')
@@ -387,7 +389,8 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
 }
 
 /** 共享责任清单: the resources a department provides, how often each is updated, who answers for it. */
-export async function listResponsibilities(db: Knex, viewer: Principal, departmentCode: string) {
+export async function listResponsibilities(ctx: RequestContext, departmentCode: string) {
+  const { db, actor: viewer } = ctx;
   const department: { code: string; name: string } | undefined = await db('departments').where('code', departmentCode).first('code', 'name');
   if (!department) throw notFound(`department ${departmentCode}`);
   const rows: (Pick<VersionRow, 'name' | 'share_type' | 'share_method' | 'update_cycle' | 'contact' | 'published_at' | 'updated_at'>
