@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { HubKeys } from '../lib/crypto.js';
 import { AppError } from '../lib/errors.js';
 import { createAuthenticator } from '../modules/identity/authenticate.js';
+import { findActiveKey, noteKeyUsed } from '../modules/systems/systems-service.js';
 import type { Principal, Role } from '../modules/identity/principal.js';
 
 // Re-exported for callers outside src/modules (tests, the CLI); modules import identity directly.
@@ -34,7 +35,7 @@ declare module 'fastify' {
  */
 export default fp<{ config: Config; keys: HubKeys }>(
   async (app, { config, keys }) => {
-    const authenticator = await createAuthenticator({ db: app.db, config, keys });
+    const authenticator = await createAuthenticator({ db: app.db, config, keys, apiKeys: { findActiveKey, noteKeyUsed } });
 
     app.addHook('onRoute', (route) => {
       const c = route.config as { roles?: readonly Role[]; public?: boolean; optionalAuth?: boolean } | undefined;

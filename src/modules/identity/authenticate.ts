@@ -3,7 +3,6 @@ import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVer
 import type { Config } from '../../config.js';
 import { AppError } from '../../lib/errors.js';
 import type { HubKeys } from '../../lib/crypto.js';
-import { findActiveKey, noteKeyUsed } from '../systems/systems-service.js';
 import type { Principal } from './principal.js';
 import { findSignInUser } from './users-service.js';
 
@@ -20,6 +19,24 @@ export interface Authenticator {
 
 export const API_KEY_PREFIX = 'shk_';
 
+/** An unrevoked API key and the system it belongs to. */
+export interface ActiveKey {
+  keyId: string;
+  systemId: string;
+  departmentCode: string;
+  lastUsedAt: Date | null;
+}
+
+/**
+ * Where API keys live: the systems module owns system_keys and implements this; the auth plugin
+ * wires it in. Identity only states what it needs, so systems (which reads identity's policy)
+ * and identity do not import each other.
+ */
+export interface ApiKeyStore {
+  findActiveKey(db: Knex, apiKey: string): Promise<ActiveKey | undefined>;
+  noteKeyUsed(db: Knex, key: ActiveKey, now: Date): Promise<void>;
+}
+
 /**
  * A hub-issued token ends when its user's password changes: refused when it was issued (iat,
  * whole seconds) before users.password_changed_at. Compared at second resolution, as iat is: a
@@ -34,15 +51,15 @@ export function assertTokenStillValid(user: { passwordChangedAt: Date | null }, 
 }
 
 /** An API key's system, recording its use (at most once a minute: see noteKeyUsed). */
-export async function resolveApiKey(db: Knex, apiKey: string, now: Date): Promise<Principal> {
-  const key = await findActiveKey(db, apiKey);
+export async function resolveApiKey(db: Knex, store: ApiKeyStore, apiKey: string, now: Date): Promise<Principal> {
+  const key = await store.findActiveKey(db, apiKey);
   if (!key) throw new AppError('INVALID_CREDENTIALS', 'the API key is unknown or revoked');
-  await noteKeyUsed(db, key, now);
+  await store.noteKeyUsed(db, key, now);
   return { kind: 'system', role: 'system', systemId: key.systemId, keyId: key.keyId, departmentCode: key.departmentCode };
 }
 
-export async function createAuthenticator(deps: { db: Knex; config: Config; keys: HubKeys }): Promise<Authenticator> {
-  const { db, config, keys } = deps;
+export async function createAuthenticator(deps: { db: Knex; config: Config; keys: HubKeys; apiKeys: ApiKeyStore }): Promise<Authenticator> {
+  const { db, config, keys, apiKeys } = deps;
   const verifyExternalToken = await externalKeyResolver(config);
 
   async function hubIdentity(token: string) {
@@ -78,7 +95,7 @@ export async function createAuthenticator(deps: { db: Knex; config: Config; keys
   }
 
   return {
-    authenticate: (credential, now) => (credential.startsWith(API_KEY_PREFIX) ? resolveApiKey(db, credential, now) : resolveToken(credential)),
+    authenticate: (credential, now) => (credential.startsWith(API_KEY_PREFIX) ? resolveApiKey(db, apiKeys, credential, now) : resolveToken(credential)),
   };
 }
 

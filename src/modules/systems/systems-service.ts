@@ -4,6 +4,7 @@ import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { readsEverything, type Principal } from '../identity/principal.js';
 import { recordEvent } from '../audit/events.js';
 import type { RequestContext } from '../context.js';
+import type { ActiveKey } from '../identity/authenticate.js';
 
 export interface SystemRow {
   id: string;
@@ -54,13 +55,6 @@ async function getOwnSystem(db: Knex, actor: Principal, id: string) {
 
 /** Recorded at most once a minute per key: a busy system's calls cost no extra round trip. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
-
-export interface ActiveKey {
-  keyId: string;
-  systemId: string;
-  departmentCode: string;
-  lastUsedAt: Date | null;
-}
 
 /** The unrevoked key whose hash matches `apiKey`, with its system (authentication reads this). */
 export async function findActiveKey(db: Knex, apiKey: string): Promise<ActiveKey | undefined> {
