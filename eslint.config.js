@@ -15,4 +15,17 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli.ts', 'tests/bench/**'], rules: { 'no-console': 'off' } },
+  // The module rule (src/modules/README.md): modules are the domain; HTTP adapters and the app
+  // depend on them, never the other way round.
+  {
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '(^|/)(plugins/|app\\.js$|server\\.js$)',
+          message: 'a module must not import from src/plugins/ or src/app.ts (see src/modules/README.md)',
+        }],
+      }],
+    },
+  },
 );

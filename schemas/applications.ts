@@ -1,4 +1,4 @@
-import { listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { cursorQuery, listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 /** Every status of an application (the state machine: src/modules/applications/state-machine.ts). */
 export const APPLICATION_STATUSES = [
@@ -178,7 +178,7 @@ export const applicationDetailSchema = {
   properties: { ...applicationSchema.properties, timeline: { type: 'array', items: ref(timelineEntrySchema) } },
 } as const;
 
-export const applicationListSchema = listOf(ref(applicationSchema));
+export const applicationListSchema = listOf(ref(applicationSchema), { total: 'optional', nextCursor: true });
 
 export const listApplicationsQuery = queryOf({
   status: { type: 'string', enum: APPLICATION_STATUSES },
@@ -186,6 +186,10 @@ export const listApplicationsQuery = queryOf({
   sla: slaSchema,
   resourceId: uuidSchema,
   ...pageQuery,
+  cursor: cursorQuery.cursor,
 });
+
+/** The inbox is bounded by what waits for a decision: offset pages with a total. */
+export const inboxListSchema = listOf(ref(applicationSchema));
 
 export const inboxQuery = queryOf(pageQuery);

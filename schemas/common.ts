@@ -100,7 +100,10 @@ export const pageQuery = {
  */
 export const cursorQuery = {
   limit: pageQuery.limit,
-  cursor: { type: 'string', minLength: 1, maxLength: 512, description: 'the nextCursor of the previous page; omitted for the first page' },
+  cursor: {
+    type: 'string', minLength: 1, maxLength: 512,
+    description: 'nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset.',
+  },
 } as const;
 
 /** A query string schema of the given properties, with no others allowed. */
@@ -112,10 +115,11 @@ const nextCursorSchema = {
   description: 'opaque cursor of the next page (send it as ?cursor=); null on the last page',
 } as const;
 
-type ListOptions = { total?: boolean; nextCursor?: boolean };
+/** `total: 'optional'`: counted on offset pages only (keyset lists keep offset for old clients). */
+type ListOptions = { total?: boolean | 'optional'; nextCursor?: boolean };
 type ListOf<I, O extends ListOptions> = {
   readonly type: 'object';
-  readonly required: readonly ['items', ...(O['total'] extends false ? [] : ['total']), ...(O['nextCursor'] extends true ? ['nextCursor'] : [])];
+  readonly required: readonly ['items', ...(O['total'] extends false | 'optional' ? [] : ['total']), ...(O['nextCursor'] extends true ? ['nextCursor'] : [])];
   readonly properties: { readonly items: { readonly type: 'array'; readonly items: I } }
     & (O['total'] extends false ? unknown : { readonly total: { readonly type: 'integer' } })
     & (O['nextCursor'] extends true ? { readonly nextCursor: typeof nextCursorSchema } : unknown);
@@ -127,10 +131,11 @@ type ListOf<I, O extends ListOptions> = {
  */
 export function listOf<const I, const O extends ListOptions = { total: true }>(items: I, options?: O): ListOf<I, O> {
   const total = options?.total !== false;
+  const totalRequired = total && options?.total !== 'optional';
   const cursor = options?.nextCursor === true;
   return {
     type: 'object',
-    required: ['items', ...(total ? ['total'] : []), ...(cursor ? ['nextCursor'] : [])],
+    required: ['items', ...(totalRequired ? ['total'] : []), ...(cursor ? ['nextCursor'] : [])],
     properties: {
       items: { type: 'array', items },
       ...(total ? { total: { type: 'integer' } } : {}),

@@ -1,5 +1,5 @@
 import { APPLICATION_SIDES } from './applications.js';
-import { listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { cursorQuery, listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const GRANT_STATUSES = ['active', 'revoked', 'expired'] as const;
 
@@ -36,7 +36,7 @@ export const grantSchema = {
   },
 } as const;
 
-export const grantListSchema = listOf(ref(grantSchema));
+export const grantListSchema = listOf(ref(grantSchema), { total: 'optional', nextCursor: true });
 
 export const listGrantsQuery = queryOf({
   status: { type: 'string', enum: GRANT_STATUSES },
@@ -45,6 +45,7 @@ export const listGrantsQuery = queryOf({
   systemId: uuidSchema,
   resourceId: uuidSchema,
   ...pageQuery,
+  cursor: cursorQuery.cursor,
 });
 
 export const revokeGrantBody = {

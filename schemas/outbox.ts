@@ -1,4 +1,4 @@
-import { listOf, pageQuery, queryOf, ref, timestampSchema, uuidSchema } from './common.js';
+import { cursorQuery, listOf, pageQuery, queryOf, ref, timestampSchema, uuidSchema } from './common.js';
 
 const messageData = {
   type: 'object',
@@ -31,9 +31,9 @@ export const notificationSchema = {
   },
 } as const;
 
-export const notificationListSchema = listOf(ref(notificationSchema));
+export const notificationListSchema = listOf(ref(notificationSchema), { total: 'optional', nextCursor: true });
 
-export const listNotificationsQuery = queryOf({ type: { type: 'string', maxLength: 64 }, ...pageQuery });
+export const listNotificationsQuery = queryOf({ type: { type: 'string', maxLength: 64 }, ...pageQuery, cursor: cursorQuery.cursor });
 
 export const deadLetterSchema = {
   $id: 'DeadLetter',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from './config.js';
+import type { RuntimeConfig } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { AppError } from './lib/errors.js';
@@ -16,8 +16,8 @@ import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { MODULES } from './modules/index.js';
 
-/** Configuration after start-up has resolved the embedded services and the master secret. */
-export type RuntimeConfig = Config & { DATABASE_URL: string; REDIS_URL: string; SHAREHUB_SECRET_KEY: string };
+// Re-exported for existing importers (server, tests); it lives in config.ts.
+export type { RuntimeConfig } from './config.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

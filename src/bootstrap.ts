@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { RuntimeConfig } from './app.js';
-import { ConfigError } from './config.js';
+import { ConfigError, type RuntimeConfig } from './config.js';
 import { deriveKeys, hmacSm3Hex } from './lib/crypto.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
-import { createUser } from './modules/identity/users-service.js';
+import { createUser, hasPlatformAdmin } from './modules/identity/users-service.js';
 
 export const FIRST_ADMIN_USERNAME = 'admin';
 
@@ -16,8 +15,7 @@ export const FIRST_ADMIN_USERNAME = 'admin';
 export async function bootstrap(db: Knex, config: RuntimeConfig): Promise<{ adminCreated: boolean; generatedPassword?: string }> {
   const keys = deriveKeys(config.SHAREHUB_SECRET_KEY);
   const platform = await ensurePlatformDepartment(db, keys, config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
-  const admin = await db('users').where('role', 'platform_admin').first('id');
-  if (admin) return { adminCreated: false };
+  if (await hasPlatformAdmin(db)) return { adminCreated: false };
   const generatedPassword = config.SHAREHUB_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
   await createUser(db, 'cli', {
     username: FIRST_ADMIN_USERNAME,

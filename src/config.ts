@@ -81,6 +81,13 @@ export function previousSecretKeys(config: Pick<Config, 'SHAREHUB_PREVIOUS_SECRE
 }
 
 /**
+ * Configuration after start-up has resolved the embedded services and the master secret. Every
+ * process (api, worker, scheduler) runs on it; it lives here, not in app.ts, so the worker does
+ * not depend on the HTTP app.
+ */
+export type RuntimeConfig = Config & { DATABASE_URL: string; REDIS_URL: string; SHAREHUB_SECRET_KEY: string };
+
+/**
  * PUBLIC_BASE_URL without a trailing slash, or http://HOST:PORT. Public documents take their
  * links from here, never from a request's Host header: the client chooses that, and a cache in
  * front of the hub would hand its links to everyone.

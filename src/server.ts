@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type RuntimeConfig } from './app.js';
+import { buildApp } from './app.js';
+import type { RuntimeConfig } from './config.js';
 
 /** Builds the app and listens; the caller owns shutdown (see cli.ts). */
 export async function startServer(config: RuntimeConfig, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<FastifyInstance> {

@@ -1,12 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
-import type { Knex } from 'knex';
 import { outboundFailure, outboundRequest } from '../src/lib/outbound-target.js';
 import { SIGNATURE_HEADER, signWebhook } from '../src/lib/webhook-signature.js';
-import { recordEvent } from '../src/modules/audit/events.js';
-import { addTimeline } from '../src/modules/applications/applications-repository.js';
 import { webhookTarget } from '../src/modules/departments/departments-service.js';
-import type { JobPayloads } from '../src/modules/outbox/job-types.js';
-import { webhookEnvelope, type OutboxRow } from '../src/modules/outbox/outbox-service.js';
+import type { JobPayloads } from '../src/jobs/registry.js';
+import { webhookEnvelope } from '../src/modules/outbox/outbox-service.js';
+import { countFailedAttempt, findMessage, markDead, markDelivered, markNoWebhook } from '../src/modules/outbox/webhook-delivery.js';
 import type { JobDeps } from './deps.js';
 
 // A 4xx means the department's endpoint refuses this message and will keep refusing it: retrying
@@ -29,46 +27,6 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   }
 }
 
-async function markDelivered(db: Knex, row: OutboxRow, now: Date, status: number) {
-  await db.transaction(async (trx) => {
-    const updated = await trx('outbox')
-      .where('id', row.id)
-      .whereNot('status', 'delivered')
-      .update({ status: 'delivered', attempts: trx.raw('attempts + 1'), delivered_at: now, last_error: null, updated_at: now });
-    // The push itself is a step of the application's trace: when the provider had it.
-    if (updated && row.type === 'application.pending_provider' && row.application_id) {
-      await addTimeline(trx, {
-        applicationId: row.application_id, at: now, action: 'delivered', actor: { kind: 'worker' },
-        details: { messageId: row.id, httpStatus: status },
-      });
-      await recordEvent(trx, {
-        actor: { kind: 'worker' }, entityType: 'application', entityId: row.application_id, action: 'application.delivered',
-        details: { messageId: row.id, departmentCode: row.department_code, attempts: row.attempts + 1 },
-      });
-    }
-  });
-}
-
-/**
- * Dead-letters a message that will not be delivered; listed for platform admins to redrive.
- * Idempotent. Without `error` the last attempt's (coarse) error stays as the reason.
- */
-export async function markDead(db: Knex, outboxId: string, now: Date, error?: string) {
-  await db.transaction(async (trx) => {
-    const [row] = await trx('outbox')
-      .where('id', outboxId)
-      .whereIn('status', ['pending', 'queued'])
-      .update({ status: 'dead', dead_at: now, last_error: error ?? trx.raw("coalesce(last_error, 'retries exhausted')"), updated_at: now })
-      .returning(['id', 'type', 'department_code', 'attempts', 'last_error']);
-    if (row) {
-      await recordEvent(trx, {
-        actor: { kind: 'worker' }, entityType: 'message', entityId: outboxId, action: 'message.dead_letter', outcome: 'failure',
-        reason: row.last_error, details: { type: row.type, departmentCode: row.department_code, attempts: row.attempts },
-      });
-    }
-  });
-}
-
 /**
  * Signs and POSTs one outbox message to its department's webhook. The message id is the
  * Idempotency-Key, so a department receiving a retry of something it already processed can
@@ -76,14 +34,14 @@ export async function markDead(db: Knex, outboxId: string, now: Date, error?: st
  * job and the relay queued it again; when it runs out the message is dead-lettered.
  */
 export async function deliverWebhook(payload: JobPayloads['deliver-webhook'], deps: JobDeps) {
-  const row: OutboxRow | undefined = await deps.db('outbox').where('id', payload.outboxId).first();
+  const row = await findMessage(deps.db, payload.outboxId);
   if (!row || row.kind !== 'webhook' || !row.department_code) throw new UnrecoverableError(`no webhook message ${payload.outboxId}`);
   if (row.status === 'delivered' || row.status === 'no_webhook' || row.status === 'dead') return { skipped: row.status };
 
   const target = await webhookTarget(deps.db, deps.keys, row.department_code);
   if (!target) {
     // Nothing to send to: the department reads its notifications and inbox instead.
-    await deps.db('outbox').where('id', row.id).whereIn('status', ['pending', 'queued']).update({ status: 'no_webhook', updated_at: deps.clock() });
+    await markNoWebhook(deps.db, row.id, deps.clock());
     return { skipped: 'no_webhook' };
   }
 
@@ -104,11 +62,7 @@ export async function deliverWebhook(payload: JobPayloads['deliver-webhook'], de
     return { delivered: true };
   }
 
-  const [counted] = await deps.db('outbox')
-    .where('id', row.id)
-    .update({ attempts: deps.db.raw('attempts + 1'), last_error: attempt.error, updated_at: deps.clock() })
-    .returning('attempts');
-  const attempts = Number(counted?.attempts ?? row.attempts + 1);
+  const attempts = await countFailedAttempt(deps.db, row, attempt.error, deps.clock());
   deps.log.warn({ outboxId: row.id, type: row.type, attempts, error: attempt.error, code: attempt.code }, 'webhook delivery failed');
   if (attempt.permanent || attempts >= deps.config.WEBHOOK_MAX_ATTEMPTS) {
     await markDead(deps.db, row.id, deps.clock(), attempt.error);

@@ -1,10 +1,11 @@
 import { sweepGrants } from '../src/modules/grants/grants-service.js';
-import type { JobPayloads } from '../src/modules/outbox/job-types.js';
+import type { JobPayloads } from '../src/jobs/registry.js';
+import { schedulerContext } from '../src/modules/context.js';
 import type { JobDeps } from './deps.js';
 
 /** Expires grants past their validity; sends each consumer its pre-expiry notice once. */
 export async function grantSweep(payload: JobPayloads['grant-sweep'], deps: JobDeps) {
-  const { expired, noticed } = await sweepGrants(deps.db, deps.clock());
+  const { expired, noticed } = await sweepGrants(schedulerContext(deps.db, deps.clock()));
   if (expired.length || noticed.length) deps.log.info({ window: payload.window, expired: expired.length, noticed: noticed.length }, 'grant sweep');
   return { expired: expired.length, noticed: noticed.length };
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../src/lib/clock.js';
-import type { Enqueue } from '../src/modules/outbox/job-types.js';
+import type { Enqueue } from '../src/jobs/registry.js';
 import { relayOutbox, RELAY_BATCH_SIZE, requeueUnfinished } from '../src/modules/outbox/outbox-service.js';
 
 /**
@@ -22,6 +22,8 @@ export function redisQueueEpoch(redis: Redis, prefix: string): QueueEpoch {
   return {
     present: async () => (await redis.exists(key)) === 1,
     mark: async () => {
+      // Wall-clock time on purpose: the marker's value is only for a person inspecting Redis;
+      // its presence is what counts. Not a business time.
       await redis.set(key, new Date().toISOString());
     },
   };

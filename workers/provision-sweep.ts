@@ -1,4 +1,5 @@
-import { jobId, type JobPayloads } from '../src/modules/outbox/job-types.js';
+import { jobId, type JobPayloads } from '../src/jobs/registry.js';
+import { idsInProvisioning } from '../src/modules/applications/applications-repository.js';
 import type { JobDeps } from './deps.js';
 
 /**
@@ -8,7 +9,7 @@ import type { JobDeps } from './deps.js';
  */
 export async function provisionSweep(payload: JobPayloads['provision-sweep'], deps: JobDeps) {
   const hour = payload.window.slice(0, 10);
-  const rows: { id: string }[] = await deps.db('applications').where('status', 'provisioning').select('id');
-  for (const { id } of rows) await deps.enqueue('provision', { applicationId: id }, jobId('provision', id, hour));
-  return { enqueued: rows.length };
+  const ids = await idsInProvisioning(deps.db);
+  for (const id of ids) await deps.enqueue('provision', { applicationId: id }, jobId('provision', id, hour));
+  return { enqueued: ids.length };
 }

@@ -1,10 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import { AppError } from '../src/lib/errors.js';
 import { outboundFailure, outboundRequest } from '../src/lib/outbound-target.js';
+import { provisioningState } from '../src/modules/applications/applications-repository.js';
 import { completeProvisioning } from '../src/modules/applications/applications-service.js';
 import { getVersion } from '../src/modules/applications/published-resources.js';
 import { workflowSettings } from '../src/modules/applications/settings.js';
-import type { JobPayloads } from '../src/modules/outbox/job-types.js';
+import { jobContext } from '../src/modules/context.js';
+import type { JobPayloads } from '../src/jobs/registry.js';
 import type { JobDeps } from './deps.js';
 
 /** Whether the provider's endpoint answers at all; a 5xx or no answer means "not yet". */
@@ -25,9 +27,9 @@ export async function probeEndpoint(url: string, deps: Pick<JobDeps, 'config'>):
  * and this job is retried (and re-enqueued hourly by the provision sweep).
  */
 export async function provision(payload: JobPayloads['provision'], deps: JobDeps) {
-  const app = await deps.db('applications').where('id', payload.applicationId).first('status', 'resource_id', 'resource_version');
+  const app = await provisioningState(deps.db, payload.applicationId);
   if (!app) throw new UnrecoverableError(`no application ${payload.applicationId}`);
-  if (app.status !== 'provisioning') return { skipped: app.status as string };
+  if (app.status !== 'provisioning') return { skipped: app.status };
   const version = await getVersion(deps.db, app.resource_id, app.resource_version);
   if (version.delivery.mode === 'provider_api') {
     const probe = await probeEndpoint(version.delivery.endpoint, deps);
@@ -39,7 +41,7 @@ export async function provision(payload: JobPayloads['provision'], deps: JobDeps
       throw probe.permanent ? new UnrecoverableError(failure) : new Error(failure);
     }
   }
-  const ctx = { db: deps.db, settings: workflowSettings(deps.config), now: deps.clock() };
+  const ctx = { ...jobContext(deps.db, deps.clock()), settings: workflowSettings(deps.config) };
   const result = await completeProvisioning(ctx, payload.applicationId).catch((err: unknown) => {
     // Retrying cannot bring an ended validity back; the applicant withdraws and applies again.
     if (err instanceof AppError && err.code === 'VALIDITY_EXPIRED') throw new UnrecoverableError(err.message);

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RuntimeConfig } from '../src/app.js';
-import { QUEUE_OF, QUEUES, type Enqueue, type QueueName } from '../src/modules/outbox/job-types.js';
-import { jobOptions } from './jobs.js';
+import type { RuntimeConfig } from '../src/config.js';
+import { jobOptions, QUEUE_OF, QUEUES, type Enqueue, type QueueName } from '../src/jobs/registry.js';
 
 export interface Queues {
   queues: Record<QueueName, Queue>;

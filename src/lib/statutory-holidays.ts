@@ -1,5 +1,7 @@
 import { LunarDay, SolarTerm } from 'tyme4ts';
-import type { IsoDay } from './working-days.js';
+
+/** A calendar day in Asia/Shanghai, `YYYY-MM-DD`. */
+export type IsoDay = string;
 
 // 全国年节及纪念日放假办法 (2024 revision, in force 2025): the holidays every year has whatever the
 // State Council General Office's notice adds to them (bridge days, make-up working days). Until

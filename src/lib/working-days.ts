@@ -9,10 +9,10 @@
 // since 1991, so the fixed offset +08:00 is exact for every date this hub handles; no time-zone
 // database is needed.
 
-import { statutoryHolidays } from './statutory-holidays.js';
+import { statutoryHolidays, type IsoDay } from './statutory-holidays.js';
 
-/** A calendar day in Asia/Shanghai, `YYYY-MM-DD`. */
-export type IsoDay = string;
+// IsoDay is declared beside the statutory holidays (which need it) so the two files import one way only.
+export type { IsoDay };
 
 export interface CalendarYear {
   year: number;

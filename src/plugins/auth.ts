@@ -1,32 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { AppError } from '../lib/errors.js';
-import { assertTokenStillValid } from '../modules/identity/sessions.js';
-import { sha256Hex } from '../lib/crypto.js';
 import type { Config } from '../config.js';
 import type { HubKeys } from '../lib/crypto.js';
+import { AppError } from '../lib/errors.js';
+import { createAuthenticator } from '../modules/identity/authenticate.js';
+import { findActiveKey, noteKeyUsed } from '../modules/systems/systems-service.js';
+import type { Principal, Role } from '../modules/identity/principal.js';
 
-export type UserRole = 'platform_admin' | 'auditor' | 'dept_admin' | 'dept_operator';
-/** What a route may allow: the four user roles, or a department's client system. */
-export type Role = UserRole | 'system';
-
-export const USER_ROLES: readonly UserRole[] = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'];
-export const DEPT_ROLES: readonly UserRole[] = ['dept_admin', 'dept_operator'];
-export const ALL_USERS: readonly Role[] = USER_ROLES;
-
-export type Principal =
-  | { kind: 'user'; role: UserRole; userId: string; username: string; departmentCode: string }
-  | { kind: 'system'; role: 'system'; systemId: string; keyId: string; departmentCode: string };
-
-/** Platform admins and auditors read every department's records; everyone else their own department's. */
-export const readsEverything = (p: Principal) => p.role === 'platform_admin' || p.role === 'auditor';
-
-/**
- * Only auditors read every department's notifications: the platform's admins read their own
- * department's, like any department (三员分立: supervision of the messages is the auditor's).
- */
-export const readsEveryNotification = (p: Principal) => p.role === 'auditor';
+// Re-exported for callers outside src/modules (tests, the CLI); modules import identity directly.
+export { ALL_USERS, DEPT_ROLES, USER_ROLES, readsEverything, readsEveryNotification } from '../modules/identity/principal.js';
+export type { Principal, Role, UserRole } from '../modules/identity/principal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,8 +28,6 @@ declare module 'fastify' {
   }
 }
 
-const LAST_USED_RESOLUTION_MS = 60_000;
-
 /**
  * Deny by default: every route in the scope this plugin is registered in must state the roles
  * it allows (config.roles) or be explicitly public; a route that states neither fails start-up.
@@ -54,7 +35,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 export default fp<{ config: Config; keys: HubKeys }>(
   async (app, { config, keys }) => {
-    const verifyExternalToken = await externalKeyResolver(config);
+    const authenticator = await createAuthenticator({ db: app.db, config, keys, apiKeys: { findActiveKey, noteKeyUsed } });
 
     app.addHook('onRoute', (route) => {
       const c = route.config as { roles?: readonly Role[]; public?: boolean; optionalAuth?: boolean } | undefined;
@@ -87,85 +68,13 @@ export default fp<{ config: Config; keys: HubKeys }>(
       }
     });
 
+    // The header's syntax is HTTP's business and stays here; what the credential means is identity's.
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       const header = request.headers.authorization;
       const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
       if (!token) throw new AppError('UNAUTHENTICATED', 'send Authorization: Bearer <token or API key>');
-      return token.startsWith('shk_') ? systemPrincipal(token) : userPrincipal(token);
-    }
-
-    async function systemPrincipal(apiKey: string): Promise<Principal> {
-      const row = await app.db('system_keys as k')
-        .join('systems as s', 's.id', 'k.system_id')
-        .where('k.key_hash', sha256Hex(apiKey))
-        .whereNull('k.revoked_at')
-        .first('k.id as keyId', 's.id as systemId', 's.department_code as departmentCode', 'k.last_used_at as lastUsedAt');
-      if (!row) throw new AppError('INVALID_CREDENTIALS', 'the API key is unknown or revoked');
-      // Recorded at most once a minute per key: a busy system's calls cost no extra round trip.
-      const lastUsed = row.lastUsedAt as Date | null;
-      if (!lastUsed || Date.now() - lastUsed.getTime() >= LAST_USED_RESOLUTION_MS) {
-        await app.db('system_keys').where('id', row.keyId).update({ last_used_at: app.db.fn.now() });
-      }
-      return { kind: 'system', role: 'system', systemId: row.systemId, keyId: row.keyId, departmentCode: row.departmentCode };
-    }
-
-    async function userPrincipal(token: string): Promise<Principal> {
-      const identity = (await hubIdentity(token)) ?? (await externalIdentity(token));
-      if (!identity) throw new AppError('INVALID_CREDENTIALS', 'the token is invalid or expired');
-      // The token authenticates; the hub's own user record decides role and department. A
-      // provider's token reaches only accounts made for federated sign-in (no local password), so
-      // an identity-provider account that happens to be called 'admin' is not the hub's admin.
-      const user = await app.db('users')
-        .where({ username: identity.username, status: 'active' })
-        .modify((q) => { if (identity.federated) q.whereNull('password_hash'); })
-        .first('id', 'username', 'role', 'department_code as departmentCode', 'password_changed_at as passwordChangedAt');
-      if (!user) throw new AppError('INVALID_CREDENTIALS', 'the token names no active user of this hub');
-      if (!identity.federated) assertTokenStillValid(user, identity.issuedAt);
-      return { kind: 'user', role: user.role, userId: user.id, username: user.username, departmentCode: user.departmentCode };
-    }
-
-    async function hubIdentity(token: string) {
-      try {
-        const { payload } = await jwtVerify(token, keys.jwt, { issuer: config.JWT_ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-        return { username: payload.sub!, federated: false, issuedAt: payload.iat };
-      } catch {
-        return undefined;
-      }
-    }
-
-    async function externalIdentity(token: string) {
-      if (!verifyExternalToken) return undefined;
-      try {
-        const payload = await verifyExternalToken(token);
-        const claim = payload[config.IDP_USERNAME_CLAIM];
-        return typeof claim === 'string' ? { username: claim, federated: true, issuedAt: payload.iat } : undefined;
-      } catch {
-        return undefined;
-      }
+      return authenticator.authenticate(token, app.clock());
     }
   },
   { name: 'auth', dependencies: ['db'] },
 );
-
-/** An external identity provider's keys, from a JWKS URL or a configured public key. */
-async function externalKeyResolver(config: Config): Promise<((token: string) => Promise<JWTPayload>) | undefined> {
-  // Asymmetric algorithms only: an HS256 token "signed" with the public key must never pass.
-  const options = { issuer: config.IDP_ISSUER, audience: config.IDP_AUDIENCE, requiredClaims: ['exp'] };
-  if (config.IDP_JWKS_URL) {
-    const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.IDP_JWKS_URL));
-    return async (token) => (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] })).payload;
-  }
-  if (config.IDP_PUBLIC_KEY) {
-    const pem = config.IDP_PUBLIC_KEY.replaceAll('\\n', '\n');
-    for (const alg of ['RS256', 'ES256', 'EdDSA']) {
-      try {
-        const key = await importSPKI(pem, alg);
-        return async (token) => (await jwtVerify(token, key, { ...options, algorithms: [alg] })).payload;
-      } catch {
-        // try the next algorithm family
-      }
-    }
-    throw new Error('IDP_PUBLIC_KEY is not an RSA, EC P-256 or Ed25519 public key');
-  }
-  return undefined;
-}

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config, type RuntimeConfig } from '../config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startLocalRedis } from './local-redis.js';
 import type { ServiceCrash } from './guarded-child.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
-import type { RuntimeConfig } from '../app.js';
 
 export interface Services {
   config: RuntimeConfig;

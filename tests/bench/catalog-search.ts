@@ -164,7 +164,7 @@ async function run(db: Db) {
   const viewer: Principal = { kind: 'user', role: 'dept_operator', userId: '00000000-0000-4000-8000-000000000000', username: 'bench', departmentCode: departments[0]! };
   const admin: Principal = { ...viewer, role: 'platform_admin' };
   const cases = workload(departments, QUERIES);
-  for (const c of workload(departments, WARMUP_QUERIES)) await searchResources(db, viewer, { ...c.query, limit: 20, offset: 0 });
+  for (const c of workload(departments, WARMUP_QUERIES)) await searchResources({ db, actor: viewer, now: new Date() }, { ...c.query, limit: 20, offset: 0 });
 
   const byLabel = new Map<string, number[]>();
   const all: number[] = [];
@@ -172,7 +172,7 @@ async function run(db: Db) {
   const totals = new Map<string, number[]>();
   for (const [i, c] of cases.entries()) {
     let started = performance.now();
-    const result = await searchResources(db, i % 4 === 3 ? admin : viewer, { ...c.query, limit: 20, offset: i % 5 === 4 ? 40 : 0 });
+    const result = await searchResources({ db, actor: i % 4 === 3 ? admin : viewer, now: new Date() }, { ...c.query, limit: 20, offset: i % 5 === 4 ? 40 : 0 });
     const ms = performance.now() - started;
     all.push(ms);
     (byLabel.get(c.label) ?? byLabel.set(c.label, []).get(c.label)!).push(ms);

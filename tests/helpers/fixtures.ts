@@ -57,6 +57,7 @@ export async function makeUser(ctx: TestContext, role: UserRole, departmentCode?
 }
 
 export async function makeSystem(ctx: TestContext, departmentCode: string) {
-  const system = await createSystem(ctx.db, { kind: 'user', role: 'dept_admin', userId: '', username: '', departmentCode }, { name: uniqueName('审批系统') });
+  const actor = { kind: 'user', role: 'dept_admin', userId: '', username: '', departmentCode } as const;
+  const system = await createSystem({ db: ctx.db, actor, now: new Date() }, { name: uniqueName('审批系统') });
   return { id: system.id, departmentCode, apiKey: system.key.apiKey, keyId: system.key.id, headers: bearer(system.key.apiKey) };
 }

@@ -100,7 +100,7 @@ export async function makeResource(ctx: TestContext, opts: ResourceOptions) {
     delivery: loopbackEndpoint ? { mode: 'provider_api', endpoint: PLACEHOLDER_ENDPOINT } : delivery,
     contact: { name: '测试联系人', phone: '0571-87000000' },
   });
-  const resource = await createResource(ctx.db, { actor: owner }, body);
+  const resource = await createResource({ db: ctx.db, actor: owner, now: new Date() }, body);
   const result = { id: resource.id, code: resource.code };
 
   if (loopbackEndpoint) {
@@ -113,10 +113,10 @@ export async function makeResource(ctx: TestContext, opts: ResourceOptions) {
   }
 
   if (status === 'draft') return result;
-  await submitResource(ctx.db, { actor: owner }, resource.id);
+  await submitResource({ db: ctx.db, actor: owner, now: new Date() }, resource.id);
   if (status === 'pending_review') return result;
-  await reviewResource(ctx.db, { actor: await platformAdmin(ctx) }, resource.id, { decision: 'publish' });
-  if (status === 'deprecated') await deprecateResource(ctx.db, { actor: owner }, resource.id, { reason: '测试：停止提供' });
+  await reviewResource({ db: ctx.db, actor: await platformAdmin(ctx), now: new Date() }, resource.id, { decision: 'publish' });
+  if (status === 'deprecated') await deprecateResource({ db: ctx.db, actor: owner, now: new Date() }, resource.id, { reason: '测试：停止提供' });
   return result;
 }
 
@@ -145,7 +145,7 @@ export async function republish(ctx: TestContext, resourceId: string, revision: 
   const { provider_code: providerCode }: { provider_code: string } = await ctx.db('resources').where('id', resourceId).first('provider_code');
   const owner = await departmentAdmin(ctx, providerCode);
   const { shareType, itemKeys, controlParams } = revision;
-  const draft = await updateResource(ctx.db, { actor: owner }, resourceId, {
+  const draft = await updateResource({ db: ctx.db, actor: owner, now: new Date() }, resourceId, {
     ...(itemKeys ? { dataItems: DATA_ITEMS.filter((i) => itemKeys.includes(i.key)) } : {}),
     ...(shareType ? {
       shareType,
@@ -154,7 +154,7 @@ export async function republish(ctx: TestContext, resourceId: string, revision: 
     } : {}),
     ...(controlParams ? { controlParams: controlParams.map((name, i) => ({ key: `param${i + 1}`, name })) } : {}),
   });
-  await submitResource(ctx.db, { actor: owner }, resourceId);
-  await reviewResource(ctx.db, { actor: await platformAdmin(ctx) }, resourceId, { decision: 'publish' });
+  await submitResource({ db: ctx.db, actor: owner, now: new Date() }, resourceId);
+  await reviewResource({ db: ctx.db, actor: await platformAdmin(ctx), now: new Date() }, resourceId, { decision: 'publish' });
   return draft.version;
 }

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, bearer, login, makeUser } from '../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
-import { assertTokenStillValid } from '../../src/modules/identity/sessions.js';
+import { assertTokenStillValid } from '../../src/modules/identity/authenticate.js';
 
 // Needs src/plugins/auth.ts userPrincipal to call assertTokenStillValid (see the function).
 describe('a password change ends older sessions', () => {

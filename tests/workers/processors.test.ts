@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { verifyWebhookSignature } from '../../src/lib/webhook-signature.js';
-import type { Enqueue, JobName } from '../../src/modules/outbox/job-types.js';
+import type { Enqueue, JobName } from '../../src/jobs/registry.js';
 import { relayOutbox } from '../../src/modules/outbox/outbox-service.js';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { deliverWebhook } from '../../workers/deliver-webhook.js';

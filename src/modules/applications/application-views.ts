@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { notFound } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
-import { applicationsView, findView, timelineOf, type ApplicationRow, type ApplicationViewRow, type Sla, type TimelineRow } from './applications-repository.js';
+import { keysetPaginate, paginate, type CursorPage, type Page, type SortColumn } from '../../lib/paginate.js';
+import { isParty, whereParty, type Side } from '../identity/party-filter.js';
+import { timelineOf, type TimelineRow } from '../timeline/application-timeline.js';
+import { applicationsView, findView, type ApplicationRow, type ApplicationViewRow, type Sla } from './applications-repository.js';
 import type { WorkflowContext } from './settings.js';
 import type { ApplicationStatus } from './state-machine.js';
 
@@ -69,17 +70,14 @@ export function toTimelineEntry(row: TimelineRow) {
   };
 }
 
-/** Who sees an application: its two departments, the platform and the auditor. */
-export const isParty = (viewer: Principal, row: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>) =>
-  readsEverything(viewer) || viewer.departmentCode === row.consumer_code || viewer.departmentCode === row.provider_code;
-
 async function withTimeline(db: Knex | Knex.Transaction, row: ApplicationViewRow, now: Date) {
   const timeline = await timelineOf(db, row.id);
   return { ...toApplication(row, now), timeline: timeline.map(toTimelineEntry) };
 }
 
 /** An application with its timeline, for one of its parties, the platform or an auditor. */
-export async function getApplication(ctx: WorkflowContext, viewer: Principal, id: string) {
+export async function getApplication(ctx: WorkflowContext, id: string) {
+  const viewer = ctx.actor;
   const row = await findView(ctx.db, id);
   // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
   if (!row || !isParty(viewer, row)) throw notFound('application');
@@ -91,35 +89,36 @@ export async function applicationDetail(db: Knex | Knex.Transaction, id: string,
   return withTimeline(db, (await findView(db, id))!, now);
 }
 
-export interface ListQuery extends Page {
+export interface ListQuery extends CursorPage {
+  offset?: number;
   status?: ApplicationStatus;
-  side?: 'consumer' | 'provider' | 'all';
+  side?: Side;
   sla?: Sla;
   resourceId?: string;
 }
 
+/** Newest first; the id breaks ties (a keyset needs a unique order). */
+const APPLICATION_ORDER: SortColumn[] = [{ column: 'a.submitted_at', order: 'desc', type: 'timestamp' }, { column: 'a.id', order: 'asc', type: 'uuid' }];
+
 /** Departments see applications they made or whose resource they provide; admin and auditor all. */
-export async function listApplications(ctx: WorkflowContext, viewer: Principal, q: ListQuery) {
+export async function listApplications(ctx: WorkflowContext, q: ListQuery) {
+  const viewer = ctx.actor;
   const now = ctx.now;
   const base = applicationsView(ctx.db).modify((b) => {
-    if (!readsEverything(viewer)) {
-      const dept = viewer.departmentCode;
-      if (q.side === 'consumer') b.where('a.consumer_code', dept);
-      else if (q.side === 'provider') b.where('a.provider_code', dept);
-      else b.where((w) => w.where('a.consumer_code', dept).orWhere('a.provider_code', dept));
-    }
+    whereParty(b, viewer, q.side, 'a');
     if (q.status) b.where('a.status', q.status);
     if (q.resourceId) b.where('a.resource_id', q.resourceId);
     if (q.sla === 'overdue') b.where('a.due_at', '<', now);
     else if (q.sla === 'warning') b.where('a.due_at', '>=', now).andWhere('a.warn_at', '<=', now);
     else if (q.sla === 'on_time') b.where('a.warn_at', '>', now);
   });
-  const { rows, total } = await paginate<ApplicationViewRow>(base.orderBy([{ column: 'a.submitted_at', order: 'desc' }, { column: 'a.id' }]), q);
-  return { items: rows.map((r) => toApplication(r, now)), total };
+  const { rows, ...page } = await keysetPaginate<ApplicationViewRow>(base, q, APPLICATION_ORDER);
+  return { items: rows.map((r) => toApplication(r, now)), ...page };
 }
 
 /** 收件箱: Route B applications waiting for the caller's department, the most urgent first. */
-export async function listInbox(ctx: WorkflowContext, viewer: Principal, page: Page) {
+export async function listInbox(ctx: WorkflowContext, page: Page) {
+  const viewer = ctx.actor;
   const inbox = applicationsView(ctx.db)
     .where('a.provider_code', viewer.departmentCode)
     .andWhere('a.status', 'pending_provider')

@@ -7,6 +7,7 @@ import {
   coordinationBody,
   coordinationDecisionBody,
   decisionBody,
+  inboxListSchema,
   inboxQuery,
   listApplicationsQuery,
   resubmitApplicationBody,
@@ -14,7 +15,7 @@ import {
   submitApplicationBody,
   withdrawBody,
 } from '../../../schemas/applications.js';
-import { ALL_USERS, DEPT_ROLES } from '../../plugins/auth.js';
+import { ALL_USERS, DEPT_ROLES } from '../identity/principal.js';
 import { getApplication, listApplications, listInbox } from './application-views.js';
 import {
   decideApplication,
@@ -25,6 +26,7 @@ import {
   submitApplication,
   withdrawApplication,
 } from './applications-service.js';
+import { ctx } from '../context.js';
 import { workflowSettings, type WorkflowContext } from './settings.js';
 
 const tags = ['applications'];
@@ -38,7 +40,8 @@ const TRANSITION_ERRORS = errorResponses(...AUTH_ERRORS, 404, 409);
 export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const settings = workflowSettings(app.config);
-  const context = (request: FastifyRequest): WorkflowContext => ({ db: app.db, settings, now: app.clock(), requestId: request.id });
+  // The one request context (src/modules/context.ts) plus the deployment's deadline rules.
+  const context = (request: FastifyRequest): WorkflowContext => ({ ...ctx(request), settings });
 
   app.post('/v1/applications', {
     config: { roles: DEPT_ROLES },
@@ -49,7 +52,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: submitApplicationBody,
       response: { 201: ref(applicationDetailSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(await submitApplication(context(request), request.principal, request.body)));
+  }, async (request, reply) => reply.code(201).send(await submitApplication(context(request), request.body)));
 
   app.get('/v1/applications', {
     config: { roles: ALL_USERS },
@@ -60,7 +63,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: listApplicationsQuery,
       response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => listApplications(context(request), request.principal, request.query));
+  }, async (request) => listApplications(context(request), request.query));
 
   app.get('/v1/applications/:id', {
     config: { roles: ALL_USERS },
@@ -71,7 +74,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       params: idParamsSchema,
       response: { 200: ref(applicationDetailSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => getApplication(context(request), request.principal, request.params.id));
+  }, async (request) => getApplication(context(request), request.params.id));
 
   app.post('/v1/applications/:id/review', {
     config: { roles: ['platform_admin'] },
@@ -83,7 +86,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: reviewBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => reviewApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => reviewApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/decision', {
     config: { roles: ['dept_admin'] },
@@ -95,7 +98,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: decisionBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => decideApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => decideApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/withdraw', {
     config: { roles: DEPT_ROLES },
@@ -108,7 +111,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: withdrawBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => withdrawApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => withdrawApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/resubmit', {
     config: { roles: DEPT_ROLES },
@@ -121,7 +124,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: resubmitApplicationBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => resubmitApplication(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => resubmitApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/coordination', {
     config: { roles: DEPT_ROLES },
@@ -133,7 +136,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: coordinationBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => requestCoordination(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => requestCoordination(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/coordination/decision', {
     config: { roles: ['platform_admin'] },
@@ -145,7 +148,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: coordinationDecisionBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => decideCoordination(context(request), request.principal, request.params.id, request.body));
+  }, async (request) => decideCoordination(context(request), request.params.id, request.body));
 
   app.get('/v1/inbox', {
     config: { roles: DEPT_ROLES },
@@ -154,7 +157,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       tags,
       summary: "Route B applications waiting for the caller's department, with deadline and colour, most urgent first",
       querystring: inboxQuery,
-      response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
+      response: { 200: inboxListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => listInbox(context(request), request.principal, request.query));
+  }, async (request) => listInbox(context(request), request.query));
 };

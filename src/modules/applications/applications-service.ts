@@ -1,15 +1,17 @@
 import type { Knex } from 'knex';
 import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import type { WorkingDayCalendar } from '../../lib/working-days.js';
-import type { Principal } from '../../plugins/auth.js';
+import type { Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { issueGrant } from '../grants/grants-service.js';
-import { jobId } from '../outbox/job-types.js';
+import { jobId } from '../../jobs/registry.js';
 import { addJob, addWebhook, type WebhookType } from '../outbox/outbox-service.js';
 import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, type Narrowing, type NewApplication } from './application-terms.js';
-import { applicationDetail, isParty } from './application-views.js';
-import { addTimeline, lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
+import { isParty } from '../identity/party-filter.js';
+import { applicationDetail } from './application-views.js';
+import { addTimeline } from '../timeline/application-timeline.js';
+import { lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
 import { routeOf } from './routing.js';
 import type { WorkflowContext, WorkflowSettings } from './settings.js';
@@ -129,7 +131,7 @@ function workingDaysFor(step: Step, s: WorkflowSettings): number | undefined {
 }
 
 /** The step an application enters with `status`: who must act and by when. */
-function enterStep(status: ApplicationStatus, app: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>, env: StepEnv, ctx: WorkflowContext) {
+function enterStep(status: ApplicationStatus, app: Pick<ApplicationRow, 'consumer_code' | 'provider_code'>, env: StepEnv, ctx: WorkflowContext<Actor>) {
   const step = STEP_OF[status];
   const noDeadline = { due_at: null, due_provisional: false, due_working_days: null, warn_at: null, sla: null };
   if (!step) return { step: null, responsible_code: null, step_started_at: null, ...noDeadline };
@@ -165,7 +167,7 @@ interface Move {
  * and the audit event, all in the caller's transaction. `app` was read under the row lock
  * (lockApplication), so its status is the current one.
  */
-async function move(trx: Knex.Transaction, ctx: WorkflowContext, env: StepEnv, app: ApplicationRow, m: Move): Promise<ApplicationRow> {
+async function move(trx: Knex.Transaction, ctx: WorkflowContext<Actor>, env: StepEnv, app: ApplicationRow, m: Move): Promise<ApplicationRow> {
   assertTransition(m.action, app.status, m.to);
   const next = enterStep(m.to, app, env, ctx);
   const [row] = await trx('applications')
@@ -204,7 +206,7 @@ async function move(trx: Knex.Transaction, ctx: WorkflowContext, env: StepEnv, a
 }
 
 /** Tells a department about an application, through the outbox: ids and decisions only. */
-function notify(trx: Knex.Transaction, ctx: WorkflowContext, type: WebhookType, departmentCode: string, app: ApplicationRow, extra: Record<string, unknown> = {}) {
+function notify(trx: Knex.Transaction, ctx: WorkflowContext<Actor>, type: WebhookType, departmentCode: string, app: ApplicationRow, extra: Record<string, unknown> = {}) {
   return addWebhook(trx, {
     type,
     departmentCode,
@@ -237,10 +239,10 @@ async function load(trx: Knex.Transaction, id: string, actor: Principal): Promis
 
 
 /** The application after the use case's change, as the API shows it: read in the same transaction. */
-const finish = (trx: Knex.Transaction, ctx: WorkflowContext, id: string) => applicationDetail(trx, id, ctx.now);
+const finish = (trx: Knex.Transaction, ctx: WorkflowContext<Actor>, id: string) => applicationDetail(trx, id, ctx.now);
 
 /** Runs a use case in one transaction; a race on the one-open index is the same 409 as the check. */
-async function inTransaction<T>(ctx: WorkflowContext, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+async function inTransaction<T>(ctx: WorkflowContext<Actor>, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   try {
     return await ctx.db.transaction(work);
   } catch (err) {
@@ -253,7 +255,8 @@ async function inTransaction<T>(ctx: WorkflowContext, work: (trx: Knex.Transacti
 // Use cases
 
 /** 统一受理: a department applies; the platform's review deadline starts now. */
-export async function submitApplication(ctx: WorkflowContext, actor: Principal, input: NewApplication) {
+export async function submitApplication(ctx: WorkflowContext, input: NewApplication) {
+  const { actor } = ctx;
   const consumer = actor.departmentCode;
   return inTransaction(ctx, async (trx) => {
     // Checked inside the transaction that inserts, with the resource held: a deprecation racing
@@ -299,7 +302,8 @@ export async function submitApplication(ctx: WorkflowContext, actor: Principal, 
 }
 
 /** The applicant corrects a returned application; a new review deadline starts. */
-export async function resubmitApplication(ctx: WorkflowContext, actor: Principal, id: string, changes: Partial<ApplicationTerms>) {
+export async function resubmitApplication(ctx: WorkflowContext, id: string, changes: Partial<ApplicationTerms>) {
+  const { actor } = ctx;
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
@@ -346,10 +350,10 @@ export async function resubmitApplication(ctx: WorkflowContext, actor: Principal
  */
 export async function reviewApplication(
   ctx: WorkflowContext,
-  actor: Principal,
   id: string,
   input: { decision: 'accept' | 'reject' | 'return'; reason?: string },
 ) {
+  const { actor } = ctx;
   if (input.decision !== 'accept' && !input.reason?.trim()) throw invalidField('/body/reason', `is required to ${input.decision} an application`);
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
@@ -411,7 +415,7 @@ export async function reviewApplication(
 /** Issues the grant and moves the application to granted, in the caller's transaction. */
 async function grantApplication(
   trx: Knex.Transaction,
-  ctx: WorkflowContext,
+  ctx: WorkflowContext<Actor>,
   env: StepEnv,
   app: ApplicationRow,
   m: {
@@ -471,7 +475,8 @@ async function grantApplication(
 }
 
 /** Route A, provider-served: called by the provision job once the endpoint answers. Idempotent. */
-export async function completeProvisioning(ctx: WorkflowContext, id: string, actor: Actor = { kind: 'worker' }): Promise<'granted' | 'not_provisioning'> {
+export async function completeProvisioning(ctx: WorkflowContext<Actor>, id: string): Promise<'granted' | 'not_provisioning'> {
+  const { actor } = ctx;
   return ctx.db.transaction(async (trx) => {
     const app = await lockApplication(trx, id);
     if (!app || app.status !== 'provisioning') return 'not_provisioning';
@@ -483,10 +488,10 @@ export async function completeProvisioning(ctx: WorkflowContext, id: string, act
 /** Route B: the providing department's admin approves (possibly narrowing) or denies with a reason. */
 export async function decideApplication(
   ctx: WorkflowContext,
-  actor: Principal,
   id: string,
   input: { decision: 'approve' | 'deny'; reason?: string } & Narrowing,
 ) {
+  const { actor } = ctx;
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
     if (app.provider_code !== actor.departmentCode) throw otherDepartment('the resource of this application');
@@ -551,7 +556,8 @@ async function grantableVersion(trx: Knex.Transaction, app: ApplicationRow, outc
 }
 
 /** After a denial the applicant may ask the platform to coordinate (协调), once. */
-export async function requestCoordination(ctx: WorkflowContext, actor: Principal, id: string, input: { reason: string }) {
+export async function requestCoordination(ctx: WorkflowContext, id: string, input: { reason: string }) {
+  const { actor } = ctx;
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');
@@ -571,10 +577,10 @@ export async function requestCoordination(ctx: WorkflowContext, actor: Principal
 /** The platform's coordination outcome: grant (possibly narrowed) or deny with a reason. */
 export async function decideCoordination(
   ctx: WorkflowContext,
-  actor: Principal,
   id: string,
   input: { decision: 'grant' | 'deny'; reason?: string } & Narrowing,
 ) {
+  const { actor } = ctx;
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
     const outcome = input.decision === 'grant' ? 'coordination_grant' : 'coordination_deny';
@@ -584,7 +590,8 @@ export async function decideCoordination(
 }
 
 /** The applicant withdraws an open application; a provider already asked is told. */
-export async function withdrawApplication(ctx: WorkflowContext, actor: Principal, id: string, input: { reason?: string }) {
+export async function withdrawApplication(ctx: WorkflowContext, id: string, input: { reason?: string }) {
+  const { actor } = ctx;
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
     if (app.consumer_code !== actor.departmentCode) throw otherDepartment('the application');

@@ -1,5 +1,7 @@
-import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
+import type { Actor } from '../audit/events.js';
+import type { Context } from '../context.js';
+import type { Principal } from '../identity/principal.js';
 
 /** The deployment's deadline rules (DOMAIN.md §1), read from configuration. */
 export interface WorkflowSettings {
@@ -28,10 +30,5 @@ export const workflowSettings = (c: Config): WorkflowSettings => ({
   maxValidityDays: c.GRANT_MAX_VALIDITY_DAYS,
 });
 
-/** What a use case runs with: where, under which rules, at what time, for which request. */
-export interface WorkflowContext {
-  db: Knex;
-  settings: WorkflowSettings;
-  now: Date;
-  requestId?: string;
-}
+/** The workflow's use cases run with the one Context plus the deployment's deadline rules. */
+export type WorkflowContext<A extends Actor = Principal> = Context<A> & { settings: WorkflowSettings };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Principal } from '../../plugins/auth.js';
+import type { Principal } from '../identity/principal.js';
 
 export type Actor = Principal | { kind: 'scheduler' | 'worker' | 'cli' };
 

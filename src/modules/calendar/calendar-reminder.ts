@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Context } from '../context.js';
 import { shanghaiDay, yearOf } from '../../lib/working-days.js';
 import { platformDepartmentCode } from '../applications/applications-repository.js';
 import { addWebhook } from '../outbox/outbox-service.js';
@@ -22,7 +23,8 @@ export async function missingYears(db: Knex | Knex.Transaction, now: Date): Prom
 }
 
 /** One notification per missing year per day to the platform; returns the years reminded of now. */
-export async function remindMissingCalendars(db: Knex, now: Date): Promise<number[]> {
+export async function remindMissingCalendars(ctx: Context): Promise<number[]> {
+  const { db, now } = ctx;
   return db.transaction(async (trx) => {
     const day = shanghaiDay(now);
     const reminded: number[] = [];

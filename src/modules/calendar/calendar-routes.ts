@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { calendarYearParams, calendarYearSchema, putCalendarYearBody } from '../../../schemas/calendar.js';
+import { ctx } from '../context.js';
 import { getCalendarYear, putCalendarYear } from './calendar-service.js';
 
 const tags = ['calendar'];
@@ -32,8 +33,8 @@ export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: ref(calendarYearSchema), 201: ref(calendarYearSchema), ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request, reply) => {
-    const { created, year } = await putCalendarYear(app.db, request.principal, request.params.year, request.body, {
-      now: app.clock(), warningWorkingDays: app.config.WARNING_WORKING_DAYS, requestId: request.id,
+    const { created, year } = await putCalendarYear(ctx(request), request.params.year, request.body, {
+      warningWorkingDays: app.config.WARNING_WORKING_DAYS,
     });
     return reply.code(created ? 201 : 200).send(year);
   });

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { AppError, type FieldProblem } from '../../lib/errors.js';
 import { isWeekend, provisionalYear, WorkingDayCalendar, yearOf, type CalendarYear, type IsoDay } from '../../lib/working-days.js';
-import { recordEvent, type Actor } from '../audit/events.js';
-import { openDeadlinesTouching, recomputeDeadlines } from '../supervision/deadline-recompute.js';
+import type { Context } from '../context.js';
+import { recordEvent } from '../audit/events.js';
+import { openDeadlinesTouching, recomputeDeadlines } from '../applications/deadline-recompute.js';
 
 /** What a year without an entered notice is counted on, as GET /v1/calendar/{year} names it. */
 export const PROVISIONAL_SOURCE = '全国年节及纪念日放假办法 (2024 revision): statutory holidays only, no make-up working days; provisional until the notice is entered';
@@ -64,12 +65,13 @@ export function calendarProblems(year: number, holidays: readonly IsoDay[], make
  * recomputes every open deadline that counts days of that year (supervision/deadline-recompute).
  */
 export async function putCalendarYear(
-  db: Knex,
-  actor: Actor,
+  ctx: Context,
   year: number,
   input: { holidays: string[]; makeupWorkdays: string[]; source?: string },
-  opts: { now: Date; warningWorkingDays: number; requestId?: string },
+  rules: { warningWorkingDays: number },
 ) {
+  const { db, actor } = ctx;
+  const opts = { now: ctx.now, warningWorkingDays: rules.warningWorkingDays, requestId: ctx.requestId };
   const problems = calendarProblems(year, input.holidays, input.makeupWorkdays);
   if (problems.length) {
     throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), { errors: problems });
@@ -89,7 +91,7 @@ export async function putCalendarYear(
         holidays: JSON.stringify([...input.holidays].sort()),
         makeup_workdays: JSON.stringify([...input.makeupWorkdays].sort()),
         source: input.source ?? null,
-        updated_at: trx.fn.now(),
+        updated_at: opts.now,
         updated_by: 'userId' in actor ? actor.userId : null,
       })
       .onConflict('year')

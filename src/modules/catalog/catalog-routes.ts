@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
@@ -19,7 +19,8 @@ import {
 } from '../../../schemas/catalog.js';
 import { publicBaseUrl } from '../../config.js';
 import { AppError } from '../../lib/errors.js';
-import { ALL_USERS, DEPT_ROLES, type Principal } from '../../plugins/auth.js';
+import { ctx } from '../context.js';
+import { ALL_USERS, DEPT_ROLES, type Principal } from '../identity/principal.js';
 import { buildDcatCatalog, catalogCsvStream, dcatEtag, etagMatches } from './catalog-export.js';
 import { searchResources } from './catalog-search.js';
 import {
@@ -34,7 +35,6 @@ import {
 } from './catalog-service.js';
 
 const tags = ['catalog'];
-const trail = (request: FastifyRequest) => ({ actor: request.principal, requestId: request.id });
 
 export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
@@ -48,7 +48,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: createResourceBody,
       response: { 201: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(await createResource(app.db, trail(request), request.body)));
+  }, async (request, reply) => reply.code(201).send(await createResource(ctx(request), request.body)));
 
   app.get('/v1/resources', {
     config: { roles: ALL_USERS },
@@ -60,7 +60,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: searchResourcesQuery,
       response: { 200: searchResultSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => searchResources(app.db, request.principal, request.query));
+  }, async (request) => searchResources(ctx(request), request.query));
 
   app.get('/v1/resources/:id', {
     config: { roles: ALL_USERS },
@@ -72,7 +72,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: getResourceQuery,
       response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => getResource(app.db, request.principal, request.params.id, request.query.version));
+  }, async (request) => getResource(ctx(request), request.params.id, request.query.version));
 
   app.get('/v1/resources/:id/versions', {
     config: { roles: ALL_USERS },
@@ -83,7 +83,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       params: resourceIdParams,
       response: { 200: versionListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => listVersions(app.db, request.principal, request.params.id));
+  }, async (request) => listVersions(ctx(request), request.params.id));
 
   app.patch('/v1/resources/:id', {
     config: { roles: DEPT_ROLES },
@@ -95,7 +95,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: updateResourceBody,
       response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => updateResource(app.db, trail(request), request.params.id, request.body));
+  }, async (request) => updateResource(ctx(request), request.params.id, request.body));
 
   app.post('/v1/resources/:id/submit', {
     config: { roles: DEPT_ROLES },
@@ -106,7 +106,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       params: resourceIdParams,
       response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => submitResource(app.db, trail(request), request.params.id));
+  }, async (request) => submitResource(ctx(request), request.params.id));
 
   app.post('/v1/resources/:id/review', {
     config: { roles: ['platform_admin'] },
@@ -118,7 +118,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: reviewResourceBody,
       response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => reviewResource(app.db, trail(request), request.params.id, request.body));
+  }, async (request) => reviewResource(ctx(request), request.params.id, request.body));
 
   app.post('/v1/resources/:id/deprecate', {
     config: { roles: ['dept_admin', 'platform_admin'] },
@@ -130,7 +130,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       body: deprecateResourceBody,
       response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => deprecateResource(app.db, trail(request), request.params.id, request.body));
+  }, async (request) => deprecateResource(ctx(request), request.params.id, request.body));
 
   app.get('/v1/departments/:code/responsibilities', {
     config: { roles: ALL_USERS },
@@ -141,7 +141,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
       params: responsibilityParams,
       response: { 200: responsibilityListSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => listResponsibilities(app.db, request.principal, request.params.code));
+  }, async (request) => listResponsibilities(ctx(request), request.params.code));
 
   app.get('/v1/catalog/export', {
     // Public for the open-data DCAT document; the CSV needs a signed-in user.

@@ -5,7 +5,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { Knex } from 'knex';
 import { invalidField } from '../../lib/errors.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
+import type { RequestContext } from '../context.js';
+import { readsEverything, type Principal } from '../identity/principal.js';
 import type { ResourceRow, VersionRow } from './catalog-rows.js';
 import type { ResourceMetadata } from './resource-validation.js';
 import { RESOURCE_FORMATS, RESOURCE_STATUSES, SHARE_METHODS, SUBJECT_TYPES, type searchResourcesQuery } from '../../../schemas/catalog.js';
@@ -272,7 +273,8 @@ type ItemRow = Pick<ResourceRow, 'id' | 'code' | 'provider_code' | 'status'>
 /** A facet count: exactly one of p (provider), c (category prefix) and f (facet code) is set. */
 type FacetRow = { p: string | null; c: number | null; f: number | null; n: number };
 
-export async function searchResources(db: Knex, viewer: Principal, query: SearchQuery) {
+export async function searchResources(ctx: RequestContext, query: SearchQuery) {
+  const { db, actor: viewer } = ctx;
   const { itemsQuery, facetQuery } = searchQueries(db, viewer, query);
   let items: ItemRow[];
   let facetRows: FacetRow[];

@@ -8,17 +8,25 @@
 // rejected version returns to draft with its review reason kept.
 import type { Knex } from 'knex';
 import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
-import type { Principal } from '../../plugins/auth.js';
+import type { Principal } from '../identity/principal.js';
+import type { RequestContext } from '../context.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 import { seesUnpublished, syncSearchRow } from './catalog-search.js';
 import { categoryOf, checkResource, type ResourceMetadata } from './resource-validation.js';
 
-/** Who acts and under which request, for the trail. */
+/**
+ * Who acts, under which request and when: a use case's Context, or the CLI import's trail. The
+ * import (a batch outside any request) gives no `now` and is stamped with its transaction's time.
+ */
 export interface Trail {
   actor: Actor;
   requestId?: string;
+  now?: Date;
 }
+
+/** The instant a change is stamped with: the context's clock; the transaction's for the CLI import. */
+const stampOf = (trx: Knex.Transaction, trail: Trail) => trail.now ?? trx.fn.now();
 
 type Patch = Partial<Omit<ResourceMetadata, 'categoryCode'>>;
 export type NewResource = Omit<ResourceMetadata, 'categoryCode' | 'formatSubtype' | 'shareConditions' | 'legalBasis' | 'openConditions' | 'subjectKey' | 'delivery'> & {
@@ -98,13 +106,15 @@ function assertNotDeprecated(r: ResourceRow, action: string) {
   if (r.status === 'deprecated') throw illegalState(describe(r), 'deprecated', action);
 }
 
-async function touch(trx: Knex.Transaction, r: ResourceRow, changes: Partial<ResourceRow> = {}) {
-  await trx('resources').where('id', r.id).update({ ...changes, updated_at: trx.fn.now() });
+async function touch(trx: Knex.Transaction, trail: Trail, r: ResourceRow, changes: Partial<ResourceRow> = {}) {
+  await trx('resources').where('id', r.id).update({ ...changes, updated_at: stampOf(trx, trail) });
 }
 
 // ── changes ───────────────────────────────────────────────────────────────────────────────
 
-export async function createResource(db: Knex, trail: Trail & { actor: Principal }, input: NewResource) {
+export async function createResource(ctx: RequestContext, input: NewResource) {
+  const { db } = ctx;
+  const trail = ctx;
   const meta = newMetadata(input);
   assertValid(input.code, meta);
   return db.transaction(async (trx) => {
@@ -133,7 +143,9 @@ function applyPatch(meta: ResourceMetadata, patch: Patch): ResourceMetadata {
  * Edits the resource's draft. On a published resource without an open revision this drafts
  * version n+1 from the published one; the published version keeps serving meanwhile.
  */
-export async function updateResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string, patch: Patch) {
+export async function updateResource(ctx: RequestContext, idOrCode: string, patch: Patch) {
+  const { db } = ctx;
+  const trail = ctx;
   return db.transaction(async (trx) => {
     const r = await ownResource(trx, trail.actor, idOrCode);
     assertNotDeprecated(r, 'edit');
@@ -144,14 +156,14 @@ export async function updateResource(db: Knex, trail: Trail & { actor: Principal
 
     let version = latest.version;
     if (latest.status === 'draft') {
-      await trx('resource_versions').where({ resource_id: r.id, version }).update({ ...metadataToColumns(meta), updated_at: trx.fn.now() });
-      await touch(trx, r);
+      await trx('resource_versions').where({ resource_id: r.id, version }).update({ ...metadataToColumns(meta), updated_at: stampOf(trx, trail) });
+      await touch(trx, trail, r);
     } else {
       version = latest.version + 1;
       await trx('resource_versions').insert({
         resource_id: r.id, version, status: 'draft', ...metadataToColumns(meta), created_by: userIdOf(trail.actor),
       });
-      await touch(trx, r, { latest_version: version });
+      await touch(trx, trail, r, { latest_version: version });
     }
     await recordEvent(trx, {
       actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: version,
@@ -163,15 +175,17 @@ export async function updateResource(db: Knex, trail: Trail & { actor: Principal
   });
 }
 
-export async function submitResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string) {
+export async function submitResource(ctx: RequestContext, idOrCode: string) {
+  const { db } = ctx;
+  const trail = ctx;
   return db.transaction(async (trx) => {
     const r = await ownResource(trx, trail.actor, idOrCode);
     assertNotDeprecated(r, 'submit');
     const latest = (await loadVersion(trx, r.id, r.latest_version))!;
     if (latest.status !== 'draft') throw illegalState(describe(r, latest.version), latest.status, 'submit');
     await trx('resource_versions').where({ resource_id: r.id, version: latest.version })
-      .update({ status: 'pending_review', submitted_at: trx.fn.now(), updated_at: trx.fn.now() });
-    await touch(trx, r, r.status === 'draft' ? { status: 'pending_review' } : {});
+      .update({ status: 'pending_review', submitted_at: stampOf(trx, trail), updated_at: stampOf(trx, trail) });
+    await touch(trx, trail, r, r.status === 'draft' ? { status: 'pending_review' } : {});
     await recordEvent(trx, {
       actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: latest.version,
       action: 'resource.submitted', details: { code: r.code },
@@ -183,11 +197,12 @@ export async function submitResource(db: Knex, trail: Trail & { actor: Principal
 
 /** The platform's review (发布审核) of the version in review: publish it, or send it back to draft with a reason. */
 export async function reviewResource(
-  db: Knex,
-  trail: Trail & { actor: Principal },
+  ctx: RequestContext,
   idOrCode: string,
   input: { decision: 'publish' | 'reject'; reason?: string },
 ) {
+  const { db } = ctx;
+  const trail = ctx;
   if (input.decision === 'reject' && !input.reason?.trim()) throw invalidField('/body/reason', 'is required when rejecting');
   return db.transaction(async (trx) => {
     const r = await visibleResource(trx, trail.actor, idOrCode, true);
@@ -198,9 +213,9 @@ export async function reviewResource(
       await publishVersion(trx, trail, r, latest.version, { reason: input.reason ?? null });
     } else {
       await trx('resource_versions').where({ resource_id: r.id, version: latest.version }).update({
-        status: 'draft', review_reason: input.reason, reviewed_at: trx.fn.now(), reviewed_by: userIdOf(trail.actor), updated_at: trx.fn.now(),
+        status: 'draft', review_reason: input.reason, reviewed_at: stampOf(trx, trail), reviewed_by: userIdOf(trail.actor), updated_at: stampOf(trx, trail),
       });
-      await touch(trx, r, r.status === 'pending_review' ? { status: 'draft' } : {});
+      await touch(trx, trail, r, r.status === 'pending_review' ? { status: 'draft' } : {});
       await recordEvent(trx, {
         actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: latest.version,
         action: 'resource.rejected', reason: input.reason, details: { code: r.code },
@@ -228,19 +243,19 @@ export async function publishVersion(
   const superseded: { version: number }[] = await trx('resource_versions')
     .where({ resource_id: r.id, status: 'published' })
     .whereNot('version', version)
-    .update({ status: 'superseded', updated_at: trx.fn.now() })
+    .update({ status: 'superseded', updated_at: stampOf(trx, trail) })
     .returning('version');
   await trx('resource_versions').where({ resource_id: r.id, version }).update({
     status: 'published',
     review_reason: opts.reason ?? null,
-    reviewed_at: trx.fn.now(),
+    reviewed_at: stampOf(trx, trail),
     reviewed_by: userIdOf(trail.actor),
-    published_at: trx.fn.now(),
+    published_at: stampOf(trx, trail),
     // 发布日期 is a date in China's time zone, whatever the server's.
     publish_date: opts.publishDate ?? trx.raw(`(now() at time zone 'Asia/Shanghai')::date`),
-    updated_at: trx.fn.now(),
+    updated_at: stampOf(trx, trail),
   });
-  await touch(trx, r, { status: 'published', published_version: version, latest_version: Math.max(version, r.latest_version) });
+  await touch(trx, trail, r, { status: 'published', published_version: version, latest_version: Math.max(version, r.latest_version) });
   await recordEvent(trx, {
     actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: version,
     action: 'resource.published', reason: opts.reason ?? null,
@@ -251,7 +266,9 @@ export async function publishVersion(
 const DEPRECATED_REVIEW_REASON = 'resource deprecated';
 
 /** Stops new applications; existing grants run to their expiry. */
-export async function deprecateResource(db: Knex, trail: Trail & { actor: Principal }, idOrCode: string, input: { reason: string }) {
+export async function deprecateResource(ctx: RequestContext, idOrCode: string, input: { reason: string }) {
+  const { db } = ctx;
+  const trail = ctx;
   return db.transaction(async (trx) => {
     const r = await visibleResource(trx, trail.actor, idOrCode, true);
     if (trail.actor.role !== 'platform_admin' && r.provider_code !== trail.actor.departmentCode) throw otherDepartment('the resource');
@@ -262,9 +279,9 @@ export async function deprecateResource(db: Knex, trail: Trail & { actor: Princi
     const returned = latest.status === 'pending_review' ? latest.version : undefined;
     if (returned !== undefined) {
       await trx('resource_versions').where({ resource_id: r.id, version: returned })
-        .update({ status: 'draft', review_reason: DEPRECATED_REVIEW_REASON, updated_at: trx.fn.now() });
+        .update({ status: 'draft', review_reason: DEPRECATED_REVIEW_REASON, updated_at: stampOf(trx, trail) });
     }
-    await touch(trx, r, { status: 'deprecated' });
+    await touch(trx, trail, r, { status: 'deprecated' });
     await recordEvent(trx, {
       actor: trail.actor, requestId: trail.requestId, entityType: 'resource', entityId: r.id, entityVersion: r.published_version ?? undefined,
       action: 'resource.deprecated', reason: input.reason,
@@ -338,7 +355,8 @@ function toResource(r: ResourceRow, v: VersionRow, providerName: string, viewer:
  * One version of a resource: by default the published one, or the latest for those who see
  * drafts when nothing is published yet. Versions that were never published are 404 to others.
  */
-export async function getResource(db: Knex, viewer: Principal, idOrCode: string, version?: number) {
+export async function getResource(ctx: RequestContext, idOrCode: string, version?: number) {
+  const { db, actor: viewer } = ctx;
   const r = await visibleResource(db, viewer, idOrCode);
   const wanted = version ?? r.published_version ?? r.latest_version;
   const shown = await loadView(db, viewer, r, wanted);
@@ -346,7 +364,8 @@ export async function getResource(db: Knex, viewer: Principal, idOrCode: string,
   return shown;
 }
 
-export async function listVersions(db: Knex, viewer: Principal, idOrCode: string) {
+export async function listVersions(ctx: RequestContext, idOrCode: string) {
+  const { db, actor: viewer } = ctx;
   const r = await visibleResource(db, viewer, idOrCode);
   const insider = seesUnpublished(viewer, r.provider_code);
   const rows: VersionRow[] = await db('resource_versions')
@@ -370,7 +389,8 @@ export async function listVersions(db: Knex, viewer: Principal, idOrCode: string
 }
 
 /** 共享责任清单: the resources a department provides, how often each is updated, who answers for it. */
-export async function listResponsibilities(db: Knex, viewer: Principal, departmentCode: string) {
+export async function listResponsibilities(ctx: RequestContext, departmentCode: string) {
+  const { db, actor: viewer } = ctx;
   const department: { code: string; name: string } | undefined = await db('departments').where('code', departmentCode).first('code', 'name');
   if (!department) throw notFound(`department ${departmentCode}`);
   const rows: (Pick<VersionRow, 'name' | 'share_type' | 'share_method' | 'update_cycle' | 'contact' | 'published_at' | 'updated_at'>

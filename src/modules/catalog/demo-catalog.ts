@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import type { RuntimeConfig } from '../../app.js';
+import type { RuntimeConfig } from '../../config.js';
 import type { Db } from '../../db.js';
 import { deriveKeys } from '../../lib/crypto.js';
 import { importDemoCatalogIfEmpty } from './catalog-import.js';

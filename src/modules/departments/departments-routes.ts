@@ -11,7 +11,8 @@ import {
   departmentSchema,
   updateDepartmentBody,
 } from '../../../schemas/departments.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ctx } from '../context.js';
+import { ALL_USERS } from '../identity/principal.js';
 import { createDepartment, getDepartment, listDepartments, toDepartment, updateDepartment } from './departments-service.js';
 
 const tags = ['departments'];
@@ -69,7 +70,7 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: ref(createdDepartmentSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => {
-    const { row, webhookSecret } = await updateDepartment(app.db, app.keys, request.principal, request.params.code, request.body, request.id);
+    const { row, webhookSecret } = await updateDepartment(ctx(request), app.keys, request.params.code, request.body);
     return { ...toDepartment(row, request.principal), ...(webhookSecret ? { webhookSecret } : {}) };
   });
 };

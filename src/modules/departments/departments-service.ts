@@ -3,7 +3,8 @@ import { AppError, invalidField, notFound, otherDepartment } from '../../lib/err
 import { checkUscc } from '../../lib/identifiers.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { randomToken, seal, unseal, type HubKeys } from '../../lib/crypto.js';
-import type { Principal } from '../../plugins/auth.js';
+import type { RequestContext } from '../context.js';
+import type { Principal } from '../identity/principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 
 export interface DepartmentRow {
@@ -100,13 +101,12 @@ export async function listDepartments(db: Knex, page: Page) {
 }
 
 export async function updateDepartment(
-  db: Knex,
+  ctx: RequestContext,
   keys: HubKeys,
-  principal: Principal,
   code: string,
   patch: { name?: string; webhookUrl?: string | null; rotateWebhookSecret?: boolean },
-  requestId?: string,
 ) {
+  const { db, actor: principal, requestId } = ctx;
   if (principal.role !== 'platform_admin' && principal.departmentCode !== code) throw otherDepartment('the department');
   if (patch.name !== undefined && principal.role !== 'platform_admin') {
     throw invalidField('/body/name', 'only the platform administrator renames a department');
@@ -120,7 +120,7 @@ export async function updateDepartment(
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.webhookUrl !== undefined ? { webhook_url: patch.webhookUrl } : {}),
         ...(webhookSecret ? { webhook_secret_sealed: seal(keys, webhookSecret) } : {}),
-        updated_at: trx.fn.now(),
+        updated_at: ctx.now,
       })
       .returning('*');
     await recordEvent(trx, {

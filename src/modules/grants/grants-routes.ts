@@ -2,15 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { grantListSchema, grantSchema, listGrantsQuery, revokeGrantBody } from '../../../schemas/grants.js';
-import { ALL_USERS } from '../../plugins/auth.js';
-import { workflowSettings } from '../applications/settings.js';
+import { ALL_USERS } from '../identity/principal.js';
+import { ctx } from '../context.js';
 import { getGrant, listGrants, revokeGrant, toGrant } from './grants-service.js';
 
 const tags = ['grants'];
 
 export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
-  const settings = workflowSettings(app.config);
 
   app.get('/v1/grants', {
     config: { roles: ALL_USERS },
@@ -22,14 +21,14 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: grantListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => {
-    const { rows, total } = await listGrants(app.db, request.principal, request.query);
-    return { items: rows.map(toGrant), total };
+    const { rows, ...page } = await listGrants(ctx(request), request.query);
+    return { items: rows.map(toGrant), ...page };
   });
 
   app.get('/v1/grants/:id', {
     config: { roles: ALL_USERS },
     schema: { operationId: 'getGrant', tags, summary: 'A grant', params: idParamsSchema, response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404) } },
-  }, async (request) => toGrant(await getGrant(app.db, request.principal, request.params.id)));
+  }, async (request) => toGrant(await getGrant(ctx(request), request.params.id)));
 
   app.post('/v1/grants/:id/revoke', {
     config: { roles: ['platform_admin', 'dept_admin'] },
@@ -41,8 +40,5 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
       body: revokeGrantBody,
       response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => {
-    const ctx = { db: app.db, settings, now: app.clock(), requestId: request.id };
-    return toGrant(await revokeGrant(ctx, request.principal, request.params.id, request.body.reason));
-  });
+  }, async (request) => toGrant(await revokeGrant(ctx(request), request.params.id, request.body.reason)));
 };

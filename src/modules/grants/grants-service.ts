@@ -2,15 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { GRANT_STATUSES } from '../../../schemas/grants.js';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
+import { keysetPaginate, type CursorPage, type SortColumn } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
-import { readsEverything, type Principal } from '../../plugins/auth.js';
-import { addTimeline } from '../applications/applications-repository.js';
+import { isParty, whereParty, type Side } from '../identity/party-filter.js';
+import type { Principal } from '../identity/principal.js';
+import { addTimeline } from '../timeline/application-timeline.js';
 import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
-import type { WorkflowContext, WorkflowSettings } from '../applications/settings.js';
+import type { Context, RequestContext } from '../context.js';
 
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+/** The deployment's rule for grants (a subset of the workflow settings, from configuration). */
+export interface GrantSettings {
+  /** The consumer is told this many working days before a grant runs out. */
+  expiryNoticeWorkingDays: number;
+}
 
 export interface GrantRow {
   id: string;
@@ -118,7 +125,7 @@ async function revokeActive(
 export async function issueGrant(
   trx: Knex.Transaction,
   terms: GrantTerms,
-  opts: { actor: Actor; now: Date; settings: WorkflowSettings; calendar: WorkingDayCalendar; requestId?: string },
+  opts: { actor: Actor; now: Date; settings: GrantSettings; calendar: WorkingDayCalendar; requestId?: string },
 ): Promise<GrantRow> {
   const id = randomUUID();
   const previous: GrantRow | undefined = await trx('grants')
@@ -171,39 +178,35 @@ export async function issueGrant(
   return grant;
 }
 
-/** Who sees a grant: its two departments, the platform and the auditor. */
-const isParty = (viewer: Principal, row: Pick<GrantRow, 'consumer_code' | 'provider_code'>) =>
-  readsEverything(viewer) || viewer.departmentCode === row.consumer_code || viewer.departmentCode === row.provider_code;
-
-export async function getGrant(db: Knex, viewer: Principal, id: string): Promise<GrantRow> {
+export async function getGrant(ctx: RequestContext, id: string): Promise<GrantRow> {
+  const { db, actor: viewer } = ctx;
   const row: GrantRow | undefined = await db('grants').where('id', id).first();
   // Anyone else is answered as for an unknown id: a 403 would confirm that the id exists.
   if (!row || !isParty(viewer, row)) throw notFound('grant');
   return row;
 }
 
+/** Newest first; the id breaks ties (a keyset needs a unique order). */
+const GRANT_ORDER: SortColumn[] = [{ column: 'created_at', order: 'desc', type: 'timestamp' }, { column: 'id', order: 'asc', type: 'uuid' }];
+
 export async function listGrants(
-  db: Knex,
-  viewer: Principal,
-  q: Page & { status?: GrantStatus; side?: 'consumer' | 'provider' | 'all'; applicationId?: string; systemId?: string; resourceId?: string },
+  ctx: RequestContext,
+  q: CursorPage & { offset?: number; status?: GrantStatus; side?: Side; applicationId?: string; systemId?: string; resourceId?: string },
 ) {
-  const base = db('grants').modify((b) => {
-    if (!readsEverything(viewer)) {
-      const dept = viewer.departmentCode;
-      if (q.side === 'consumer') b.where('consumer_code', dept);
-      else if (q.side === 'provider') b.where('provider_code', dept);
-      else b.where((w) => w.where('consumer_code', dept).orWhere('provider_code', dept));
-    }
+  const { db, actor: viewer } = ctx;
+  const base = db('grants').select('grants.*').modify((b) => {
+    whereParty(b, viewer, q.side);
     if (q.status) b.where('status', q.status);
     if (q.applicationId) b.where('application_id', q.applicationId);
     if (q.systemId) b.where('system_id', q.systemId);
     if (q.resourceId) b.where('resource_id', q.resourceId);
   });
-  return paginate<GrantRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
+  return keysetPaginate<GrantRow>(base, q, GRANT_ORDER);
 }
 
 /** Revocation by the providing department's admin or the platform; the data path checks status on every call. */
-export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: string, reason: string) {
+export async function revokeGrant(ctx: Context<Principal>, id: string, reason: string) {
+  const { actor } = ctx;
   return ctx.db.transaction(async (trx) => {
     const grant: GrantRow | undefined = await trx('grants').where('id', id).forUpdate().first();
     if (!grant || !isParty(actor, grant)) throw notFound('grant');
@@ -225,7 +228,8 @@ export async function revokeGrant(ctx: WorkflowContext, actor: Principal, id: st
  * pre-expiry notice once. Conditions in the UPDATEs make it idempotent and safe to run on
  * several replicas at once: a row is claimed by exactly one statement.
  */
-export async function sweepGrants(db: Knex, now: Date) {
+export async function sweepGrants(ctx: Context) {
+  const { db, now, actor } = ctx;
   return db.transaction(async (trx) => {
     const expired: GrantRow[] = await trx('grants')
       .where('status', 'active')
@@ -233,7 +237,7 @@ export async function sweepGrants(db: Knex, now: Date) {
       .update({ status: 'expired', expired_at: now, updated_at: now })
       .returning('*');
     for (const g of expired) {
-      await recordEvent(trx, { actor: { kind: 'scheduler' }, entityType: 'grant', entityId: g.id, action: 'grant.expire', details: { applicationId: g.application_id } });
+      await recordEvent(trx, { actor, entityType: 'grant', entityId: g.id, action: 'grant.expire', details: { applicationId: g.application_id } });
       await addWebhook(trx, {
         type: 'grant.expired', departmentCode: g.consumer_code, grantId: g.id, applicationId: g.application_id,
         data: { grantId: g.id, applicationId: g.application_id, status: 'expired', validTo: g.valid_to.toISOString() }, now,
@@ -247,7 +251,7 @@ export async function sweepGrants(db: Knex, now: Date) {
       .update({ expiry_notified_at: now, updated_at: now })
       .returning('*');
     for (const g of noticed) {
-      await recordEvent(trx, { actor: { kind: 'scheduler' }, entityType: 'grant', entityId: g.id, action: 'grant.expiry_notice', details: { applicationId: g.application_id } });
+      await recordEvent(trx, { actor, entityType: 'grant', entityId: g.id, action: 'grant.expiry_notice', details: { applicationId: g.application_id } });
       await addWebhook(trx, {
         type: 'grant.expiring', departmentCode: g.consumer_code, grantId: g.id, applicationId: g.application_id,
         data: { grantId: g.id, applicationId: g.application_id, validTo: g.valid_to.toISOString() }, now,

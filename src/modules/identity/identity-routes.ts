@@ -12,7 +12,8 @@ import {
   userListSchema,
   userSchema,
 } from '../../../schemas/identity.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ALL_USERS } from './principal.js';
+import { ctx } from '../context.js';
 import { changeOwnPassword, createUser, getUser, issueToken, listUsers, toUser, updateUser } from './users-service.js';
 
 const tags = ['identity'];
@@ -33,7 +34,7 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => {
     const { username, password } = request.body;
-    return issueToken(app.db, app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password, request.id);
+    return issueToken(ctx(request), app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password);
   });
 
   app.get('/v1/me', {
@@ -51,7 +52,7 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 204: { type: 'null' }, ...errorResponses(...AUTH_ERRORS, 429) },
     },
   }, async (request, reply) => {
-    await changeOwnPassword(app.db, request.principal, request.body, request.id);
+    await changeOwnPassword(ctx(request), request.body);
     return reply.code(204).send(null);
   });
 
@@ -79,14 +80,14 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
   }, async (request) => {
-    const { rows, total } = await listUsers(app.db, request.principal, request.query);
+    const { rows, total } = await listUsers(ctx(request), request.query);
     return { items: rows.map(toUser), total };
   });
 
   app.get('/v1/users/:id', {
     config: { roles: [...USER_MANAGERS, 'auditor'] },
     schema: { operationId: 'getUser', tags, summary: 'Get a user', params: idParamsSchema, response: { 200: ref(userSchema), ...errorResponses(...AUTH_ERRORS, 404) } },
-  }, async (request) => toUser(await getUser(app.db, request.principal, request.params.id)));
+  }, async (request) => toUser(await getUser(ctx(request), request.params.id)));
 
   app.patch('/v1/users/:id', {
     config: { roles: USER_MANAGERS },
@@ -98,5 +99,5 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
       body: updateUserBody,
       response: { 200: ref(userSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => toUser(await updateUser(app.db, request.principal, request.params.id, request.body, request.id)));
+  }, async (request) => toUser(await updateUser(ctx(request), request.params.id, request.body)));
 };

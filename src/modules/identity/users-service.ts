@@ -3,8 +3,9 @@ import { SignJWT } from 'jose';
 import { AppError, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
-import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from '../../plugins/auth.js';
+import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from './principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
+import type { AnonymousContext, RequestContext } from '../context.js';
 
 export interface UserRow {
   id: string;
@@ -90,7 +91,8 @@ export async function createUser(
   });
 }
 
-export async function getUser(db: Knex, actor: Principal, id: string) {
+export async function getUser(ctx: RequestContext, id: string) {
+  const { db, actor } = ctx;
   const row: UserRow | undefined = await db('users').where('id', id).first();
   if (!row) throw notFound('user');
   // Another department's user is as unknown as a missing one: a 403 would confirm it exists.
@@ -98,7 +100,8 @@ export async function getUser(db: Knex, actor: Principal, id: string) {
   return row;
 }
 
-export async function listUsers(db: Knex, actor: Principal, q: Page & { departmentCode?: string }) {
+export async function listUsers(ctx: RequestContext, q: Page & { departmentCode?: string }) {
+  const { db, actor } = ctx;
   const scoped = readsEverything(actor) ? q.departmentCode : actor.departmentCode;
   if (q.departmentCode && scoped !== q.departmentCode) throw otherDepartment('the requested department');
   const users = db('users')
@@ -107,28 +110,44 @@ export async function listUsers(db: Knex, actor: Principal, q: Page & { departme
   return paginate<UserRow>(users, q);
 }
 
+/** Whether the hub has a platform administrator yet (first-run set-up creates one). */
+export async function hasPlatformAdmin(db: Knex): Promise<boolean> {
+  return Boolean(await db('users').where('role', 'platform_admin').first('id'));
+}
+
+/**
+ * The active user a verified token names. A federated sign-in (identity provider) reaches only
+ * accounts without a local password.
+ */
+export async function findSignInUser(db: Knex, username: string, opts: { federated: boolean }): Promise<UserRow | undefined> {
+  return db('users')
+    .where({ username, status: 'active' })
+    .modify((q) => { if (opts.federated) q.whereNull('password_hash'); })
+    .first();
+}
+
 /** The columns a password change sets: the new hash, and the instant older sessions end. */
-const newPasswordColumns = async (db: Knex, password: string) => ({
+const newPasswordColumns = async (password: string, now: Date) => ({
   password_hash: await hashPassword(password),
-  password_changed_at: db.fn.now(),
+  // Compared with a token's iat (issueToken stamps it from the same clock): sessions end here.
+  password_changed_at: now,
   failed_logins: 0,
   last_failed_login_at: null,
   locked_until: null,
 });
 
 export async function updateUser(
-  db: Knex,
-  actor: Principal,
+  ctx: RequestContext,
   id: string,
   patch: { displayName?: string; password?: string; status?: 'active' | 'disabled' },
-  requestId?: string,
 ) {
+  const { db, actor, requestId } = ctx;
   const row: UserRow | undefined = await db('users').where('id', id).first();
   // Another department's user is as unknown as a missing one, as on reads (getUser).
   if (!row || (!readsEverything(actor) && row.department_code !== actor.departmentCode)) throw notFound('user');
   // Strictly lower privilege only: nobody reaches their own account (or a peer's) here.
   assertMayManage(actor, row);
-  const password = patch.password !== undefined ? await newPasswordColumns(db, patch.password) : {};
+  const password = patch.password !== undefined ? await newPasswordColumns(patch.password, ctx.now) : {};
   return db.transaction(async (trx) => {
     const [updated] = await trx('users')
       .where('id', id)
@@ -136,7 +155,7 @@ export async function updateUser(
         ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
         ...(patch.status !== undefined ? { status: patch.status } : {}),
         ...password,
-        updated_at: trx.fn.now(),
+        updated_at: ctx.now,
       })
       .returning('*');
     // Which fields changed, never their values (a password above all).
@@ -147,26 +166,25 @@ export async function updateUser(
 
 /** Any signed-in user changes their own password, proving they know the current one. */
 export async function changeOwnPassword(
-  db: Knex,
-  actor: Principal,
+  ctx: RequestContext,
   input: { currentPassword: string; newPassword: string },
-  requestId?: string,
 ) {
+  const { db, actor, requestId } = ctx;
   if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'only users have passwords');
   const row: UserRow | undefined = await db('users').where({ id: actor.userId }).first();
   if (!row) throw notFound('user');
   // The current password is guessed here as at sign-in, so the same lockout applies.
-  if (isLocked(row)) throw lockedError();
+  if (isLocked(row, ctx.now)) throw lockedError();
   const ok = await verifyPassword(input.currentPassword, row.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!ok) {
-    await countFailedLogin(db, row.id);
+    await countFailedLogin(db, row.id, ctx.now);
     await recordEvent(db, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed', outcome: 'failure', reason: 'wrong current password' });
     throw invalidField('/body/currentPassword', 'is not your current password');
   }
   if (input.newPassword === input.currentPassword) throw invalidField('/body/newPassword', 'must differ from the current password');
-  const password = await newPasswordColumns(db, input.newPassword);
+  const password = await newPasswordColumns(input.newPassword, ctx.now);
   await db.transaction(async (trx) => {
-    await trx('users').where('id', row.id).update({ ...password, updated_at: trx.fn.now() });
+    await trx('users').where('id', row.id).update({ ...password, updated_at: ctx.now });
     await recordEvent(trx, { actor, requestId, entityType: 'user', entityId: row.id, action: 'user.password_changed' });
   });
 }
@@ -182,7 +200,7 @@ const UNIDENTIFIED_CALLER = { kind: 'user' } as unknown as Actor;
 const principalOf = (row: UserRow): Principal =>
   ({ kind: 'user', role: row.role, userId: row.id, username: row.username, departmentCode: row.department_code });
 
-const isLocked = (row: UserRow) => row.locked_until !== null && row.locked_until.getTime() > Date.now();
+const isLocked = (row: UserRow, now: Date) => row.locked_until !== null && row.locked_until.getTime() > now.getTime();
 
 const lockedError = () =>
   new AppError('RATE_LIMITED', `too many wrong passwords: try again in up to ${LOGIN_LOCKOUT_MINUTES} minutes`);
@@ -191,13 +209,14 @@ const lockedError = () =>
  * Counts one wrong password against the user, in one statement so concurrent attempts all
  * count; the MAX_FAILED_LOGINS-th within the window locks the account for LOGIN_LOCKOUT_MINUTES.
  */
-async function countFailedLogin(db: Knex, userId: string) {
-  const inWindow = `last_failed_login_at > now() - make_interval(mins => ${LOGIN_FAILURE_WINDOW_MINUTES})`;
+async function countFailedLogin(db: Knex, userId: string, now: Date) {
+  // `now` is bound (not the database's now()): the lockout runs on the request's clock.
+  const inWindow = `last_failed_login_at > ?::timestamptz - make_interval(mins => ${LOGIN_FAILURE_WINDOW_MINUTES})`;
   const next = `(case when ${inWindow} then failed_logins + 1 else 1 end)`;
   await db('users').where('id', userId).update({
-    failed_logins: db.raw(`case when ${next} >= ? then 0 else ${next} end`, [MAX_FAILED_LOGINS]),
-    locked_until: db.raw(`case when ${next} >= ? then now() + make_interval(mins => ${LOGIN_LOCKOUT_MINUTES}) else locked_until end`, [MAX_FAILED_LOGINS]),
-    last_failed_login_at: db.fn.now(),
+    failed_logins: db.raw(`case when ${next} >= ? then 0 else ${next} end`, [now, MAX_FAILED_LOGINS, now]),
+    locked_until: db.raw(`case when ${next} >= ? then ?::timestamptz + make_interval(mins => ${LOGIN_LOCKOUT_MINUTES}) else locked_until end`, [now, MAX_FAILED_LOGINS, now]),
+    last_failed_login_at: now,
   });
 }
 
@@ -207,13 +226,13 @@ async function countFailedLogin(db: Knex, userId: string) {
  * refuses sign-in for LOGIN_LOCKOUT_MINUTES (429), a successful sign-in resets the count.
  */
 export async function issueToken(
-  db: Knex,
+  ctx: AnonymousContext,
   jwtKey: Uint8Array,
   opts: { issuer: string; ttlSeconds: number },
   username: string,
   password: string,
-  requestId?: string,
 ) {
+  const { db, requestId, now } = ctx;
   const row: UserRow | undefined = await db('users').where({ username }).first();
   const fail = async (reason: string, error: AppError) => {
     // An unknown username is not stored: it may be a password typed in the wrong field.
@@ -223,12 +242,12 @@ export async function issueToken(
     return error;
   };
   const invalid = () => new AppError('INVALID_CREDENTIALS', 'wrong username or password, or the account is disabled');
-  if (row && isLocked(row)) throw await fail('locked', lockedError());
+  if (row && isLocked(row, now)) throw await fail('locked', lockedError());
   // Hash even for an unknown user, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!row) throw await fail('unknown user', invalid());
   if (!ok) {
-    await countFailedLogin(db, row.id);
+    await countFailedLogin(db, row.id, now);
     throw await fail('wrong password', invalid());
   }
   if (row.status !== 'active') throw await fail('disabled', invalid());
@@ -240,7 +259,9 @@ export async function issueToken(
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(row.username)
     .setIssuer(opts.issuer)
-    .setIssuedAt()
+    // iat from the request's clock, as password_changed_at is: the session rule compares the two.
+    // exp stays wall-clock time + TTL: jose checks it against the wall clock (infrastructure).
+    .setIssuedAt(now)
     .setExpirationTime(`${opts.ttlSeconds}s`)
     .sign(jwtKey);
   return { accessToken, tokenType: 'Bearer' as const, expiresIn: opts.ttlSeconds };

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { deadLetterListSchema, listDeadLettersQuery, listNotificationsQuery, notificationListSchema, notificationSchema } from '../../../schemas/outbox.js';
-import { ALL_USERS } from '../../plugins/auth.js';
+import { ALL_USERS } from '../identity/principal.js';
+import { ctx } from '../context.js';
 import { listDeadLetters, listNotifications, redriveDeadLetter } from './outbox-service.js';
 
 export const outboxRoutes: FastifyPluginAsync = async (fastify) => {
@@ -17,7 +18,7 @@ export const outboxRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: listNotificationsQuery,
       response: { 200: notificationListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => listNotifications(app.db, request.principal, request.query));
+  }, async (request) => listNotifications(ctx(request), request.query));
 
   app.get('/v1/admin/dead-letters', {
     config: { roles: ['platform_admin', 'auditor'] },
@@ -28,7 +29,7 @@ export const outboxRoutes: FastifyPluginAsync = async (fastify) => {
       querystring: listDeadLettersQuery,
       response: { 200: deadLetterListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => listDeadLetters(app.db, request.query));
+  }, async (request) => listDeadLetters(ctx(request), request.query));
 
   app.post('/v1/admin/dead-letters/:id/redrive', {
     config: { roles: ['platform_admin'] },
@@ -39,5 +40,5 @@ export const outboxRoutes: FastifyPluginAsync = async (fastify) => {
       params: idParamsSchema,
       response: { 202: ref(notificationSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request, reply) => reply.code(202).send(await redriveDeadLetter(app.db, request.principal, request.params.id, app.clock(), request.id)));
+  }, async (request, reply) => reply.code(202).send(await redriveDeadLetter(ctx(request), request.params.id)));
 };

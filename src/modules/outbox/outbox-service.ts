@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../../lib/errors.js';
-import { paginate, type Page } from '../../lib/paginate.js';
-import { readsEveryNotification, type Principal } from '../../plugins/auth.js';
-import { recordEvent, type Actor } from '../audit/events.js';
-import { jobId, type Enqueue, type JobName, type JobPayloads } from './job-types.js';
+import { keysetPaginate, paginate, type CursorPage, type Page, type SortColumn } from '../../lib/paginate.js';
+import { readsEveryNotification } from '../identity/principal.js';
+import { recordEvent } from '../audit/events.js';
+import type { Context, RequestContext } from '../context.js';
+import { jobId, type Enqueue, type JobName, type JobPayloads } from '../../jobs/registry.js';
 
 // The transactional outbox. Writers call addWebhook / addJob with the transaction of the state
 // change; the relay (workers/outbox-relay.ts) hands committed rows to BullMQ afterwards.
@@ -172,16 +173,21 @@ export function toNotification(row: WebhookRow) {
   };
 }
 
+/** Newest first; the id breaks ties (a keyset needs a unique order). */
+const NOTIFICATION_ORDER: SortColumn[] = [{ column: 'created_at', order: 'desc', type: 'timestamp' }, { column: 'id', order: 'asc', type: 'uuid' }];
+
 /** A department's messages (deadline warnings, red cards, decisions, pushes), newest first. */
-export async function listNotifications(db: Knex, viewer: Principal, q: Page & { type?: string }) {
+export async function listNotifications(ctx: RequestContext, q: CursorPage & { offset?: number; type?: string }) {
+  const { db, actor: viewer } = ctx;
   const base = db('outbox')
+    .select('outbox.*')
     .where('kind', 'webhook')
     .modify((b) => {
       if (!readsEveryNotification(viewer)) b.where('department_code', viewer.departmentCode);
       if (q.type) b.where('type', q.type);
     });
-  const { rows, total } = await paginate<WebhookRow>(base.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]), q);
-  return { items: rows.map(toNotification), total };
+  const { rows, ...page } = await keysetPaginate<WebhookRow>(base, q, NOTIFICATION_ORDER);
+  return { items: rows.map(toNotification), ...page };
 }
 
 export function toDeadLetter(row: OutboxRow) {
@@ -197,7 +203,8 @@ export function toDeadLetter(row: OutboxRow) {
   };
 }
 
-export async function listDeadLetters(db: Knex, page: Page) {
+export async function listDeadLetters(ctx: Context, page: Page) {
+  const { db } = ctx;
   const dead = db('outbox').where('status', 'dead').orderBy([{ column: 'dead_at', order: 'desc' }, { column: 'id' }]);
   const { rows, total } = await paginate<OutboxRow>(dead, page);
   return { items: rows.map(toDeadLetter), total };
@@ -208,7 +215,8 @@ export async function listDeadLetters(db: Knex, page: Page) {
  * department sees the same Idempotency-Key; the job id gets a redrive suffix because BullMQ still
  * holds the failed job under the old one.
  */
-export async function redriveDeadLetter(db: Knex, actor: Actor, id: string, now: Date, requestId?: string) {
+export async function redriveDeadLetter(ctx: Context, id: string) {
+  const { db, actor, requestId, now } = ctx;
   return db.transaction(async (trx) => {
     const row: OutboxRow | undefined = await trx('outbox').where('id', id).forUpdate().first();
     if (!row || row.kind !== 'webhook') throw notFound('dead letter');

@@ -3,6 +3,7 @@ import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schem
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { apiKeyListSchema, createdSystemSchema, createSystemBody, issuedKeySchema, keyParams, systemListSchema, systemSchema } from '../../../schemas/systems.js';
 import { addKey, createSystem, getSystem, listKeys, listSystems, revokeKey, toSystem } from './systems-service.js';
+import { ctx } from '../context.js';
 
 const tags = ['systems'];
 const READERS = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] as const;
@@ -19,7 +20,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
       body: createSystemBody,
       response: { 201: ref(createdSystemSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(await createSystem(app.db, request.principal, request.body, request.id)));
+  }, async (request, reply) => reply.code(201).send(await createSystem(ctx(request), request.body)));
 
   app.get('/v1/systems', {
     config: { roles: READERS },
@@ -32,12 +33,12 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
         ...errorResponses(...AUTH_ERRORS),
       },
     },
-  }, async (request) => ({ items: (await listSystems(app.db, request.principal)).map(toSystem) }));
+  }, async (request) => ({ items: (await listSystems(ctx(request))).map(toSystem) }));
 
   app.get('/v1/systems/:id', {
     config: { roles: READERS },
     schema: { operationId: 'getSystem', tags, summary: 'Get a client system', params: idParamsSchema, response: { 200: ref(systemSchema), ...errorResponses(...AUTH_ERRORS, 404) } },
-  }, async (request) => toSystem(await getSystem(app.db, request.principal, request.params.id)));
+  }, async (request) => toSystem(await getSystem(ctx(request), request.params.id)));
 
   app.get('/v1/systems/:id/keys', {
     config: { roles: READERS },
@@ -51,7 +52,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
         ...errorResponses(...AUTH_ERRORS, 404),
       },
     },
-  }, async (request) => ({ items: await listKeys(app.db, request.principal, request.params.id) }));
+  }, async (request) => ({ items: await listKeys(ctx(request), request.params.id) }));
 
   app.post('/v1/systems/:id/keys', {
     config: { roles: ['dept_admin'] },
@@ -62,7 +63,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
       params: idParamsSchema,
       response: { 201: ref(issuedKeySchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request, reply) => reply.code(201).send(await addKey(app.db, request.principal, request.params.id, request.id)));
+  }, async (request, reply) => reply.code(201).send(await addKey(ctx(request), request.params.id)));
 
   app.delete('/v1/systems/:id/keys/:keyId', {
     config: { roles: ['dept_admin', 'platform_admin'] },
@@ -74,7 +75,7 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 204: { type: 'null' }, ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request, reply) => {
-    await revokeKey(app.db, request.principal, request.params.id, request.params.keyId, request.id);
+    await revokeKey(ctx(request), request.params.id, request.params.keyId);
     return reply.code(204).send(null);
   });
 };

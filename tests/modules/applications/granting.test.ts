@@ -75,7 +75,7 @@ describe('issuing grants', () => {
     const a = await submit(w, providerApi.id, clock(), SHORT);
     expect((await ok(await actions.accept(w, a.id))).status).toBe('provisioning');
     afterValidity();
-    const wf = { db: ctx.db, settings: workflowSettings(ctx.config), now: clock() };
+    const wf = { db: ctx.db, settings: workflowSettings(ctx.config), now: clock(), actor: { kind: 'worker' as const } };
     await expect(completeProvisioning(wf, a.id)).rejects.toMatchObject({ code: 'VALIDITY_EXPIRED' });
     expect((await detail(a.id)).status).toBe('provisioning');
   });

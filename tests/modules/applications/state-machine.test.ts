@@ -91,7 +91,7 @@ describe('application state machine', () => {
       expect(app).toMatchObject({ status: 'provisioning', route: 'A', step: 'provision', responsibleDepartment: ctx.config.PLATFORM_DEPARTMENT_CODE, sla: 'on_time' });
       const job = await ctx.db('outbox').where({ application_id: id, kind: 'job' }).first();
       expect(job).toMatchObject({ job_name: 'provision', job_id: `provision-${id}`, status: 'pending' });
-      const wf = { db: ctx.db, settings: workflowSettings(ctx.config), now: clock() };
+      const wf = { db: ctx.db, settings: workflowSettings(ctx.config), now: clock(), actor: { kind: 'worker' as const } };
       expect(await completeProvisioning(wf, id)).toBe('granted');
       expect(await completeProvisioning(wf, id)).toBe('not_provisioning');
       expect(await status(id)).toBe('granted');

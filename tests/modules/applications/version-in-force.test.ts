@@ -121,7 +121,7 @@ describe('routing and granting on the resource version in force', () => {
       expect(await ok(await actions.accept(w, app.id))).toMatchObject({ status: 'provisioning', route: 'A', resourceVersion: 2 });
       // The acceptance decided on version 2; a revision while the endpoint is awaited does not reopen it.
       await republish(ctx, resource.id, { itemKeys: ['id_number', 'name'] });
-      expect(await completeProvisioning({ db: ctx.db, settings: workflowSettings(ctx.config), now: clock() }, app.id)).toBe('granted');
+      expect(await completeProvisioning({ db: ctx.db, settings: workflowSettings(ctx.config), now: clock(), actor: { kind: 'worker' } }, app.id)).toBe('granted');
       expect(await grantsOf(app.id)).toMatchObject([{ resource_version: 2 }]);
     });
   });

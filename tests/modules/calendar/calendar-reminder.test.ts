@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/lib/crypto.js';
 import { remindMissingCalendars } from '../../../src/modules/calendar/calendar-reminder.js';
+import { schedulerContext } from '../../../src/modules/context.js';
 import { calendarReminder } from '../../../workers/calendar-reminder.js';
 import type { JobDeps } from '../../../workers/deps.js';
 import { manualClock } from '../../helpers/clock.js';
@@ -31,7 +32,7 @@ describe('reminder to enter next year’s holiday notice', () => {
 
   it('says nothing before 1 November', async () => {
     clock.set('2026-10-31T23:59:59'); // 15:59:59 UTC: still October in Shanghai
-    expect(await remindMissingCalendars(ctx.db, clock())).toEqual([]);
+    expect(await remindMissingCalendars(schedulerContext(ctx.db, clock()))).toEqual([]);
     expect(await remindersSeenBy(w.admin)).toEqual([]);
   });
 
@@ -47,16 +48,16 @@ describe('reminder to enter next year’s holiday notice', () => {
 
   it('reminds at most once a day, however many sweeps run, concurrently or not', async () => {
     clock.set('2026-11-01T15:00:00');
-    const runs = await Promise.all([1, 2, 3].map(() => remindMissingCalendars(ctx.db, clock())));
+    const runs = await Promise.all([1, 2, 3].map(() => remindMissingCalendars(schedulerContext(ctx.db, clock()))));
     expect(runs.flat()).toEqual([]);
     clock.set('2026-11-01T23:59:59.999');
-    expect(await remindMissingCalendars(ctx.db, clock())).toEqual([]);
+    expect(await remindMissingCalendars(schedulerContext(ctx.db, clock()))).toEqual([]);
     expect(await remindersSeenBy(w.admin)).toHaveLength(1);
   });
 
   it('reminds again the next day, once', async () => {
     clock.set('2026-11-02T08:00:00');
-    const runs = await Promise.all([1, 2].map(() => remindMissingCalendars(ctx.db, clock())));
+    const runs = await Promise.all([1, 2].map(() => remindMissingCalendars(schedulerContext(ctx.db, clock()))));
     expect(runs.flat()).toEqual([2027]);
     expect(await remindersSeenBy(w.admin)).toHaveLength(2);
   });
@@ -65,16 +66,16 @@ describe('reminder to enter next year’s holiday notice', () => {
     await ok(await call(w, 'PUT', '/v1/calendar/2027', w.admin, { holidays: ['2027-01-01'], makeupWorkdays: [] }), 201);
     for (const day of ['2026-11-03T08:00:00', '2026-12-31T23:00:00', '2027-06-01T08:00:00']) {
       clock.set(day);
-      expect(await remindMissingCalendars(ctx.db, clock())).toEqual([]);
+      expect(await remindMissingCalendars(schedulerContext(ctx.db, clock()))).toEqual([]);
     }
     expect(await remindersSeenBy(w.admin)).toHaveLength(2);
   });
 
   it('names a year already under way without its notice, every day, and next year too from 1 November', async () => {
     clock.set('2028-03-01T09:00:00');
-    expect(await remindMissingCalendars(ctx.db, clock())).toEqual([2028]);
+    expect(await remindMissingCalendars(schedulerContext(ctx.db, clock()))).toEqual([2028]);
     clock.set('2028-11-01T09:00:00');
-    expect(await remindMissingCalendars(ctx.db, clock())).toEqual([2028, 2029]);
+    expect(await remindMissingCalendars(schedulerContext(ctx.db, clock()))).toEqual([2028, 2029]);
     expect((await remindersSeenBy(w.admin)).slice(0, 3).map((n) => n.data.year).sort()).toEqual([2028, 2028, 2029]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { endOfDay, startOfDay } from '../../../src/lib/working-days.js';
-import { sweepDeadlines } from '../../../src/modules/supervision/deadlines-service.js';
+import { sweepDeadlines } from '../../../src/modules/applications/deadline-sweep.js';
+import { schedulerContext } from '../../../src/modules/context.js';
 import { manualClock } from '../../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
@@ -86,7 +87,7 @@ describe('deadlines over a year without its holiday notice', () => {
     const late = await submit(w, conditional.id, clock()); // review: 01-04, 05, 06 → due 2027-01-06, provisional
     expect(late).toMatchObject({ dueAt: endOfDay('2027-01-06').toISOString(), dueProvisional: true });
     clock.set('2027-01-07T10:00:00');
-    await sweepDeadlines(ctx!.db, clock()); // the late review gets its red card
+    await sweepDeadlines(schedulerContext(ctx!.db, clock())); // the late review gets its red card
 
     // Notice B makes Monday 01-04 a holiday: the open deadline moves a day later; the missed review
     // would move to 01-07 — in the future — but stays missed.

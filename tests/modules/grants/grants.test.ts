@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfDay } from '../../../src/lib/working-days.js';
 import { sweepGrants } from '../../../src/modules/grants/grants-service.js';
+import { schedulerContext } from '../../../src/modules/context.js';
 import { manualClock } from '../../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
@@ -49,21 +50,21 @@ describe('grants', () => {
     const notices = () => ctx.db('outbox').where({ grant_id: grant.id, type: 'grant.expiring' }).count({ n: '*' }).first().then((r) => Number(r?.n));
 
     clock.set('2026-06-14T23:59:59');
-    expect((await sweepGrants(ctx.db, clock())).noticed).not.toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).noticed).not.toContain(grant.id);
     clock.set('2026-06-15T00:00:00');
-    expect((await sweepGrants(ctx.db, clock())).noticed).toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).noticed).toContain(grant.id);
     clock.set('2026-06-20T00:00:00');
-    expect((await sweepGrants(ctx.db, clock())).noticed).not.toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).noticed).not.toContain(grant.id);
     expect(await notices()).toBe(1);
     const note = await ctx.db('outbox').where({ grant_id: grant.id, type: 'grant.expiring' }).first();
     expect(note).toMatchObject({ department_code: w.consumer.code, data: { grantId: grant.id, applicationId: grant.applicationId, validTo: grant.validTo } });
 
     clock.set('2026-06-30T23:59:59.998');
-    expect((await sweepGrants(ctx.db, clock())).expired).not.toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).expired).not.toContain(grant.id);
     clock.set('2026-06-30T23:59:59.999');
-    expect((await sweepGrants(ctx.db, clock())).expired).toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).expired).toContain(grant.id);
     expect(await ok(await call(w, 'GET', `/v1/grants/${grant.id}`, w.consumer.admin))).toMatchObject({ status: 'expired', expiredAt: clock().toISOString() });
-    expect((await sweepGrants(ctx.db, clock())).expired).not.toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).expired).not.toContain(grant.id);
     expect(await ctx.db('events').where({ entity_type: 'grant', entity_id: grant.id }).orderBy('id').pluck('action'))
       .toEqual(['grant.issue', 'grant.expiry_notice', 'grant.expire']);
     expect(await ctx.db('outbox').where({ grant_id: grant.id, type: 'grant.expired', department_code: w.consumer.code }).first()).toBeTruthy();
@@ -90,7 +91,7 @@ describe('grants', () => {
     });
     // a revoked grant does not expire later
     clock.set('2027-01-01T00:00:00');
-    expect((await sweepGrants(ctx.db, clock())).expired).not.toContain(grant.id);
+    expect((await sweepGrants(schedulerContext(ctx.db, clock()))).expired).not.toContain(grant.id);
   });
 
   it('is revoked by the platform, and both departments are told; an expired grant cannot be revoked', async () => {
@@ -100,7 +101,7 @@ describe('grants', () => {
       .toEqual([w.consumer.code, w.provider.code].sort());
     const short = await grantUntil('2026-04-30T00:00:00+08:00');
     clock.set('2026-05-01T00:00:00');
-    await sweepGrants(ctx.db, clock());
+    await sweepGrants(schedulerContext(ctx.db, clock()));
     const res = await call(w, 'POST', `/v1/grants/${short.id}/revoke`, w.admin, { reason: 'x' });
     expect(res.statusCode).toBe(409);
     expect(res.json().currentState).toBe('expired');

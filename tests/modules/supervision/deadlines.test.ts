@@ -2,7 +2,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfDay, startOfDay } from '../../../src/lib/working-days.js';
 import { deriveKeys } from '../../../src/lib/crypto.js';
-import { sweepDeadlines } from '../../../src/modules/supervision/deadlines-service.js';
+import { sweepDeadlines } from '../../../src/modules/applications/deadline-sweep.js';
+import { schedulerContext } from '../../../src/modules/context.js';
 import { slaSweep } from '../../../workers/sla-sweep.js';
 import { manualClock } from '../../helpers/clock.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
@@ -29,7 +30,7 @@ describe('deadlines, yellow warnings and red cards', () => {
   const get = async (id: string) => ok(await call(w, 'GET', `/v1/applications/${id}`, w.consumer.admin));
   const sweepAt = (local: string | Date) => {
     clock.set(local);
-    return sweepDeadlines(ctx.db, clock());
+    return sweepDeadlines(schedulerContext(ctx.db, clock()));
   };
 
   describe('due dates', () => {
@@ -167,7 +168,7 @@ describe('deadlines, yellow warnings and red cards', () => {
       clock.set('2026-05-11T10:00:00'); // Monday
       const batch = await Promise.all(Array.from({ length: 3 }, () => submit(w, conditional.id, clock())));
       clock.set('2026-05-20T10:00:00');
-      const results = await Promise.all(Array.from({ length: 4 }, () => sweepDeadlines(ctx.db, clock())));
+      const results = await Promise.all(Array.from({ length: 4 }, () => sweepDeadlines(schedulerContext(ctx.db, clock()))));
       for (const a of batch) {
         expect(results.filter((r) => r.overdue.includes(a.id))).toHaveLength(1);
         expect(await ctx.db('events').where({ entity_id: a.id, action: 'application.supervise' }).count({ n: '*' }).first()).toEqual({ n: 1 });

@@ -1,15 +1,15 @@
 import type { Knex } from 'knex';
 import { recordEvent } from '../audit/events.js';
-import { addTimeline, type ApplicationRow } from '../applications/applications-repository.js';
-import { OPEN_STATUSES } from '../applications/state-machine.js';
+import type { Context } from '../context.js';
+import { addTimeline } from '../timeline/application-timeline.js';
+import type { ApplicationRow } from './applications-repository.js';
+import { OPEN_STATUSES } from './state-machine.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 
 // 效能监督: a yellow warning (黄牌预警) when an open step is about to time out, a red card (红牌)
 // and supervision (督办) once it has. Each colour is recorded once per step: the UPDATE's own
 // condition (sla <> 'overdue', sla = 'on_time') claims a row for exactly one sweep, so ticks on
 // several replicas, or a tick run twice, record nothing twice.
-
-const SCHEDULER = { kind: 'scheduler' } as const;
 
 async function mark(trx: Knex.Transaction, now: Date, colour: 'warning' | 'overdue'): Promise<ApplicationRow[]> {
   return trx('applications')
@@ -24,7 +24,8 @@ async function mark(trx: Knex.Transaction, now: Date, colour: 'warning' | 'overd
     .returning('*');
 }
 
-export async function sweepDeadlines(db: Knex, now: Date): Promise<{ warned: string[]; overdue: string[] }> {
+export async function sweepDeadlines(ctx: Context): Promise<{ warned: string[]; overdue: string[] }> {
+  const { db, now, actor } = ctx;
   return db.transaction(async (trx) => {
     const overdue = await mark(trx, now, 'overdue');
     const warned = await mark(trx, now, 'warning');
@@ -35,7 +36,7 @@ export async function sweepDeadlines(db: Knex, now: Date): Promise<{ warned: str
           applicationId: app.id,
           at: now,
           action,
-          actor: SCHEDULER,
+          actor,
           decision: colour === 'overdue' ? 'red_card' : 'yellow_card',
           step: app.step,
           dueAt: app.due_at,
@@ -43,7 +44,7 @@ export async function sweepDeadlines(db: Knex, now: Date): Promise<{ warned: str
           details: { responsibleDepartment: app.responsible_code },
         });
         await recordEvent(trx, {
-          actor: SCHEDULER,
+          actor,
           entityType: 'application',
           entityId: app.id,
           entityVersion: app.resource_version,

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { endOfDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
 import { recordEvent, type Actor } from '../audit/events.js';
-import { addTimeline, type ApplicationRow } from '../applications/applications-repository.js';
-import { OPEN_STATUSES } from '../applications/state-machine.js';
+import { addTimeline } from '../timeline/application-timeline.js';
+import type { ApplicationRow } from './applications-repository.js';
+import { OPEN_STATUSES } from './state-machine.js';
 
 // When a year's holiday notice is entered or changed, the open deadlines that count days of that
 // year are counted again from the event that started them (step_started_at), the same number of
