@@ -15,6 +15,7 @@ import * as m20261122002400 from './20261122002400_create_outbox.js';
 import * as m20261122003000 from './20261122003000_add_grants_one_active.js';
 import * as m20261122005000 from './20261122005000_users_sessions_and_lockout.js';
 import * as m20261122006000 from './20261122006000_create_hub_settings.js';
+import * as m20261129101900 from './20261129101900_create_resource_search_facets_index.js';
 import * as m20261129130100 from './20261129130100_add_due_provisional_to_applications.js';
 import * as m20261129130200 from './20261129130200_add_due_working_days_to_applications.js';
 import * as m20261129130300 from './20261129130300_add_provisional_to_application_timeline.js';
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122003000_add_grants_one_active': m20261122003000,
   '20261122005000_users_sessions_and_lockout': m20261122005000,
   '20261122006000_create_hub_settings': m20261122006000,
+  '20261129101900_create_resource_search_facets_index': m20261129101900,
   '20261129130100_add_due_provisional_to_applications': m20261129130100,
   '20261129130200_add_due_working_days_to_applications': m20261129130200,
   '20261129130300_add_provisional_to_application_timeline': m20261129130300,

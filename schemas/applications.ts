@@ -1,11 +1,16 @@
-import { cursorQuerySchema, cursorReplyProperties, pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { cursorQuery, cursorReplyProperties, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
-export const applicationStatusSchema = {
-  type: 'string',
-  enum: ['pending_review', 'returned', 'rejected', 'provisioning', 'pending_provider', 'granted', 'denied', 'in_coordination', 'withdrawn'],
-} as const;
+/** Every status of an application (the state machine: src/modules/applications/state-machine.ts). */
+export const APPLICATION_STATUSES = [
+  'pending_review', 'returned', 'rejected', 'provisioning', 'pending_provider', 'granted', 'denied', 'in_coordination', 'withdrawn',
+] as const;
+export const SLA_COLOURS = ['on_time', 'warning', 'overdue'] as const;
+export const APPLICATION_STEPS = ['review', 'correction', 'provision', 'provider_decision', 'coordination'] as const;
+export const APPLICATION_SIDES = ['consumer', 'provider', 'all'] as const;
 
-export const slaSchema = { type: 'string', enum: ['on_time', 'warning', 'overdue'], description: 'on_time, warning (黄牌预警) or overdue (红牌)' } as const;
+export const applicationStatusSchema = { $id: 'ApplicationStatus', type: 'string', enum: APPLICATION_STATUSES } as const;
+
+export const slaSchema = { type: 'string', enum: SLA_COLOURS, description: 'on_time, warning (黄牌预警) or overdue (红牌)' } as const;
 
 const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -98,13 +103,14 @@ export const coordinationBody = {
 } as const;
 
 export const applicationSchema = {
+  $id: 'Application',
   type: 'object',
   required: ['id', 'status', 'route', 'resourceId', 'resourceCode', 'resourceName', 'resourceVersion', 'providerCode', 'consumerCode',
     'systemId', 'fields', 'purpose', 'legalBasis', 'serviceItemCode', 'validFrom', 'validTo', 'expectedDailyCalls', 'decidedFields',
     'decidedValidTo', 'conditions', 'grantId', 'step', 'responsibleDepartment', 'stepStartedAt', 'dueAt', 'dueProvisional', 'sla', 'submittedAt', 'updatedAt'],
   properties: {
     id: uuidSchema,
-    status: applicationStatusSchema,
+    status: ref(applicationStatusSchema),
     route: { type: ['string', 'null'], enum: ['A', 'B', null], description: 'A: the platform serves; B: the provider decides' },
     resourceId: uuidSchema,
     resourceCode: { type: 'string' },
@@ -124,7 +130,7 @@ export const applicationSchema = {
     decidedValidTo: nullableTimestamp,
     conditions: nullableString,
     grantId: { type: ['string', 'null'], format: 'uuid' },
-    step: { type: ['string', 'null'], enum: ['review', 'correction', 'provision', 'provider_decision', 'coordination', null] },
+    step: { type: ['string', 'null'], enum: [...APPLICATION_STEPS, null] },
     responsibleDepartment: { type: ['string', 'null'], description: 'the department that must act next' },
     stepStartedAt: nullableTimestamp,
     dueAt: { ...nullableTimestamp, description: 'deadline of the open step: the close of its last working day, Asia/Shanghai' },
@@ -133,13 +139,14 @@ export const applicationSchema = {
       description: "true when dueAt counts a day of a year whose holiday notice is not entered yet: it was computed on that year's " +
         'statutory holidays alone and is recomputed when the notice is entered (PUT /v1/calendar/{year}); null without a deadline',
     },
-    sla: { type: ['string', 'null'], enum: ['on_time', 'warning', 'overdue', null] },
+    sla: { type: ['string', 'null'], enum: [...SLA_COLOURS, null] },
     submittedAt: timestampSchema,
     updatedAt: timestampSchema,
   },
 } as const;
 
 export const timelineEntrySchema = {
+  $id: 'TimelineEntry',
   type: 'object',
   required: ['at', 'action', 'fromStatus', 'toStatus', 'actor', 'decision', 'reason', 'step', 'dueAt', 'dueProvisional', 'deadlineMet', 'nextDueAt', 'nextDueProvisional'],
   properties: {
@@ -163,33 +170,28 @@ export const timelineEntrySchema = {
   },
 } as const;
 
+/** An application with the timeline of its steps. */
 export const applicationDetailSchema = {
+  $id: 'ApplicationDetail',
   type: 'object',
   required: [...applicationSchema.required, 'timeline'],
-  properties: { ...applicationSchema.properties, timeline: { type: 'array', items: timelineEntrySchema } },
+  properties: { ...applicationSchema.properties, timeline: { type: 'array', items: ref(timelineEntrySchema) } },
 } as const;
 
+/** Keyset-paged (GET /v1/applications): total only on offset pages; the inbox sends items and total. */
 export const applicationListSchema = {
   type: 'object',
   required: ['items'],
-  properties: { items: { type: 'array', items: applicationSchema }, ...cursorReplyProperties },
+  properties: { items: { type: 'array', items: ref(applicationSchema) }, ...cursorReplyProperties },
 } as const;
 
-export const listApplicationsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: applicationStatusSchema,
-    side: { type: 'string', enum: ['consumer', 'provider', 'all'], default: 'all', description: "a department's own applications, those for its resources, or both" },
-    sla: slaSchema,
-    resourceId: uuidSchema,
-    ...pageQuerySchema,
-    ...cursorQuerySchema,
-  },
-} as const;
+export const listApplicationsQuery = queryOf({
+  status: { type: 'string', enum: APPLICATION_STATUSES },
+  side: { type: 'string', enum: APPLICATION_SIDES, default: 'all', description: "a department's own applications, those for its resources, or both" },
+  sla: slaSchema,
+  resourceId: uuidSchema,
+  ...pageQuery,
+  cursor: cursorQuery.cursor,
+});
 
-export const pageQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: pageQuerySchema,
-} as const;
+export const inboxQuery = queryOf(pageQuery);

@@ -10,6 +10,7 @@ export const calendarYearParams = {
 } as const;
 
 export const calendarYearSchema = {
+  $id: 'CalendarYear',
   type: 'object',
   required: ['year', 'provisional', 'holidays', 'makeupWorkdays', 'workingDays', 'source', 'updatedAt'],
   properties: {

@@ -1,7 +1,7 @@
 // The resource catalog (政务信息资源目录): metadata of DOMAIN.md §3 plus the hub's own attributes.
 // Cross-field rules (unique item keys, legal basis for share types 2 and 3, subject key, delivery
 // endpoint, …) are checked in src/modules/catalog/resource-validation.ts, which names each field.
-import { textSchema as plainTextSchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { ref, textSchema as plainTextSchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 /** 信息资源代码: 分类码/顺序码. 分类码 = 类 (1 基础, 2 主题, 3 部门) + 项 (2 digits) + 目 (3 digits) + 细目 (0–12 digits). */
 export const RESOURCE_CODE_PATTERN = '^[1-3][0-9]{2}[0-9]{3}[0-9]{0,12}/[0-9]{1,10}$';
@@ -21,6 +21,18 @@ export const UPDATE_CYCLES = ['realtime', 'daily', 'weekly', 'monthly', 'quarter
 export const SUBJECT_TYPES = ['person', 'legal_entity', 'none'] as const;
 export const RESOURCE_STATUSES = ['draft', 'pending_review', 'published', 'deprecated'] as const;
 export const VERSION_STATUSES = ['draft', 'pending_review', 'published', 'superseded'] as const;
+/** What a search may ask of the newest version (a superseded version is never the newest). */
+export const SEARCHABLE_VERSION_STATUSES = ['draft', 'pending_review', 'published'] as const satisfies readonly (typeof VERSION_STATUSES)[number][];
+export const SHARE_TYPES = [1, 2, 3] as const;
+export const DELIVERY_MODES = ['hosted', 'provider_api'] as const;
+
+export const resourceStatusSchema = {
+  $id: 'ResourceStatus',
+  type: 'string',
+  enum: RESOURCE_STATUSES,
+  description: 'life cycle of the resource; applications are accepted while published',
+} as const;
+export const versionStatusSchema = { $id: 'VersionStatus', type: 'string', enum: VERSION_STATUSES } as const;
 
 export const resourceCodeSchema = {
   type: 'string',
@@ -61,6 +73,9 @@ export const dataItemSchema = {
   },
 } as const;
 
+/** The data item as a named component of responses; request bodies (and catalog files) inline the shape. */
+export const dataItemComponent = { $id: 'DataItem', ...dataItemSchema } as const;
+
 export const controlParamSchema = {
   type: 'object',
   description: '管控参数: a parameter the service interface requires on every call (e.g. an authorisation letter number); any makes applications Route B',
@@ -73,13 +88,15 @@ export const controlParamSchema = {
   },
 } as const;
 
+export const controlParamComponent = { $id: 'ControlParam', ...controlParamSchema } as const;
+
 export const deliverySchema = {
   type: 'object',
   description: 'how the hub serves the data: "hosted" (the provider loads records into the hub) or "provider_api" (the hub forwards to the endpoint)',
   required: ['mode'],
   additionalProperties: false,
   properties: {
-    mode: { type: 'string', enum: ['hosted', 'provider_api'] },
+    mode: { type: 'string', enum: DELIVERY_MODES },
     endpoint: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'required for provider_api, absent for hosted' },
   },
 } as const;
@@ -106,7 +123,7 @@ const formatSchema = {
 const formatSubtypeSchema = { ...visibleTextSchema(100), description: 'sub-type, e.g. OFD, XLSX, PostgreSQL, JSON' } as const;
 const shareTypeSchema = {
   type: 'integer',
-  enum: [1, 2, 3],
+  enum: SHARE_TYPES,
   description: '共享类型: 1 无条件共享 unconditional, 2 有条件共享 conditional, 3 不予共享 not shared',
 } as const;
 const textSchema = (description: string) => ({ ...visibleTextSchema(4000), description }) as const;
@@ -143,6 +160,9 @@ const metadataProperties = {
   delivery: deliverySchema,
   contact: contactSchema,
 } as const;
+
+/** The fields of ResourceMetadata (src/modules/catalog/resource-validation.ts): the stated metadata and its category. */
+export type MetadataField = keyof typeof metadataProperties | 'categoryCode';
 
 const METADATA_REQUIRED = ['name', 'summary', 'format', 'dataItems', 'shareType', 'shareMethod', 'updateCycle', 'subjectType', 'delivery', 'contact'] as const;
 
@@ -240,6 +260,7 @@ const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as c
  * shown to the owning department and the platform only.
  */
 export const resourceSchema = {
+  $id: 'Resource',
   type: 'object',
   required: ['id', 'code', 'providerCode', 'providerName', 'status', 'publishedVersion', 'latestVersion', 'version', 'versionStatus',
     'name', 'categoryCode', 'summary', 'format', 'formatSubtype', 'dataItems', 'shareType', 'shareConditions', 'legalBasis',
@@ -250,18 +271,18 @@ export const resourceSchema = {
     code: { type: 'string' },
     providerCode: usccSchema,
     providerName: { type: 'string' },
-    status: { type: 'string', enum: RESOURCE_STATUSES, description: 'life cycle of the resource; applications are accepted while published' },
+    status: ref(resourceStatusSchema),
     publishedVersion: { type: ['integer', 'null'], description: 'the version applicants get and grants pin' },
     latestVersion: { type: 'integer', description: 'newest version; above publishedVersion while a revision is drafted or in review (shown to the owning department and the platform; others see publishedVersion)' },
     version: { type: 'integer', description: 'the version shown' },
-    versionStatus: { type: 'string', enum: VERSION_STATUSES },
+    versionStatus: ref(versionStatusSchema),
     name: { type: 'string' },
     categoryCode: { type: 'string' },
     summary: { type: 'string' },
     format: { type: 'string', enum: RESOURCE_FORMATS },
     formatSubtype: { type: ['string', 'null'] },
-    dataItems: { type: 'array', items: dataItemSchema },
-    shareType: { type: 'integer', enum: [1, 2, 3] },
+    dataItems: { type: 'array', items: ref(dataItemComponent) },
+    shareType: { type: 'integer', enum: SHARE_TYPES },
     shareConditions: { type: ['string', 'null'] },
     legalBasis: { type: ['string', 'null'] },
     shareMethod: { type: 'string', enum: SHARE_METHODS },
@@ -272,18 +293,22 @@ export const resourceSchema = {
     relatedCodes: { type: 'array', items: { type: 'string' } },
     subjectType: { type: 'string', enum: SUBJECT_TYPES },
     subjectKey: { type: ['string', 'null'] },
-    controlParams: { type: 'array', items: controlParamSchema },
+    controlParams: { type: 'array', items: ref(controlParamComponent) },
+    // additionalProperties: false changes nothing in the reply (only what is declared is sent)
+    // but makes ResourceMetadata, derived from this schema, exact.
     delivery: {
       type: 'object',
       required: ['mode'],
+      additionalProperties: false,
       properties: {
-        mode: { type: 'string', enum: ['hosted', 'provider_api'] },
+        mode: { type: 'string', enum: DELIVERY_MODES },
         endpoint: { type: 'string', description: 'shown to the owning department and the platform only' },
       },
     },
     contact: {
       type: 'object',
       required: ['name'],
+      additionalProperties: false,
       properties: { name: { type: 'string' }, phone: { type: 'string' }, email: { type: 'string' } },
     },
     reviewReason: { type: ['string', 'null'], description: 'reason of the last review decision; owning department and platform only' },
@@ -296,11 +321,12 @@ export const resourceSchema = {
 } as const;
 
 export const versionSummarySchema = {
+  $id: 'VersionSummary',
   type: 'object',
   required: ['version', 'status', 'name', 'submittedAt', 'reviewedAt', 'publishedAt', 'createdAt', 'updatedAt'],
   properties: {
     version: { type: 'integer' },
-    status: { type: 'string', enum: VERSION_STATUSES },
+    status: ref(versionStatusSchema),
     name: { type: 'string' },
     reviewReason: { type: ['string', 'null'], description: 'owning department and platform only' },
     submittedAt: nullableTimestamp,
@@ -319,7 +345,7 @@ export const versionListSchema = {
     code: { type: 'string' },
     publishedVersion: { type: ['integer', 'null'] },
     latestVersion: { type: 'integer' },
-    items: { type: 'array', items: versionSummarySchema },
+    items: { type: 'array', items: ref(versionSummarySchema) },
   },
 } as const;
 
@@ -339,14 +365,14 @@ export const searchResourcesQuery = {
     },
     provider: { ...usccSchema, description: 'provider department code (统一社会信用代码)' },
     category: { type: 'string', pattern: '^[1-3][0-9]{0,17}$', description: 'classification prefix: 1, 101, 101001, …' },
-    shareType: { type: 'integer', enum: [1, 2, 3] },
+    shareType: { type: 'integer', enum: SHARE_TYPES },
     subjectType: { type: 'string', enum: SUBJECT_TYPES },
     format: { type: 'string', enum: RESOURCE_FORMATS },
     shareMethod: { type: 'string', enum: SHARE_METHODS },
     status: { type: 'string', enum: RESOURCE_STATUSES },
     latestStatus: {
       type: 'string',
-      enum: ['draft', 'pending_review', 'published'],
+      enum: SEARCHABLE_VERSION_STATUSES,
       description: "status of the newest version: 'pending_review' lists everything awaiting review, revisions of published resources "
         + "included. Revisions are seen by their department and the platform only: to others every resource's newest version is 'published'.",
     },
@@ -357,6 +383,7 @@ export const searchResourcesQuery = {
 } as const;
 
 export const resourceSummarySchema = {
+  $id: 'ResourceSummary',
   type: 'object',
   required: ['id', 'code', 'name', 'providerCode', 'providerName', 'categoryCode', 'status', 'version', 'latestStatus', 'summary',
     'format', 'shareType', 'shareMethod', 'subjectType', 'openToPublic', 'updateCycle', 'publishedAt'],
@@ -367,7 +394,7 @@ export const resourceSummarySchema = {
     providerCode: usccSchema,
     providerName: { type: 'string' },
     categoryCode: { type: 'string' },
-    status: { type: 'string', enum: RESOURCE_STATUSES },
+    status: ref(resourceStatusSchema),
     version: { type: 'integer', description: 'the version the entry shows: the published one, else the latest draft' },
     latestStatus: { type: 'string', enum: VERSION_STATUSES, description: "status of the newest version; 'published' for other departments' resources (revisions are their department's business)" },
     summary: { type: 'string' },
@@ -394,7 +421,7 @@ export const searchResultSchema = {
   type: 'object',
   required: ['items', 'total', 'limit', 'offset', 'facets'],
   properties: {
-    items: { type: 'array', items: resourceSummarySchema },
+    items: { type: 'array', items: ref(resourceSummarySchema) },
     total: { type: 'integer' },
     limit: { type: 'integer' },
     offset: { type: 'integer' },
@@ -444,7 +471,7 @@ export const responsibilityListSchema = {
           id: uuidSchema,
           code: { type: 'string' },
           name: { type: 'string' },
-          status: { type: 'string', enum: RESOURCE_STATUSES },
+          status: ref(resourceStatusSchema),
           version: { type: 'integer' },
           shareType: { type: 'integer' },
           shareMethod: { type: 'string', enum: SHARE_METHODS },

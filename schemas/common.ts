@@ -1,7 +1,13 @@
-// Shared JSON Schemas. Route schemas import these objects directly (one source of truth for
-// validation, serialization, OpenAPI and TypeScript types via json-schema-to-ts).
+// Shared JSON Schemas. Every schema used in more than one place carries an `$id`, is listed in
+// schemas/index.ts (registered once with app.addSchema, added to the validators' ajv instances,
+// named after its `$id` in the OpenAPI components) and is used through ref(). Request bodies,
+// query strings and path parameters stay inline in their route (see schemas/README.md).
+
+/** A `$ref` to a shared schema, by the schema object itself so that its `$id` cannot be mistyped. */
+export const ref = <S extends { readonly $id: string }>(schema: S) => ({ $ref: schema.$id }) as { readonly $ref: S['$id'] };
 
 export const problemSchema = {
+  $id: 'Problem',
   type: 'object',
   description: 'RFC 9457 problem details',
   required: ['type', 'title', 'status', 'code'],
@@ -24,11 +30,34 @@ export const problemSchema = {
   },
 } as const;
 
-type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+/** Each error status a route may declare: its component name in the OpenAPI document and what it means. */
+export const ERROR_RESPONSES = {
+  400: { name: 'BadRequest', description: 'The input does not match the schema, or a field is invalid' },
+  401: { name: 'Unauthenticated', description: 'No credentials, or invalid or expired ones' },
+  403: { name: 'Forbidden', description: 'The caller may not do this' },
+  404: { name: 'NotFound', description: 'Not found, or not visible to the caller' },
+  409: { name: 'Conflict', description: 'The current state does not allow this' },
+  413: { name: 'PayloadTooLarge', description: 'The body is larger than allowed' },
+  415: { name: 'UnsupportedMediaType', description: 'The body is not of a type the route accepts' },
+  429: { name: 'TooManyRequests', description: 'Too many attempts: try again later' },
+  503: { name: 'ServiceUnavailable', description: 'A service the hub needs does not answer' },
+} as const;
+type Status = keyof typeof ERROR_RESPONSES;
 
-/** The problem+json response schemas a route declares next to its success schemas. */
-export function errorResponses<S extends Status>(...statuses: S[]): Record<S, typeof problemSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<S, typeof problemSchema>;
+type ProblemResponse = {
+  readonly description: string;
+  readonly content: { readonly 'application/problem+json': { readonly schema: { readonly $ref: 'Problem' } } };
+};
+
+/**
+ * The error responses a route declares next to its success schemas: each is
+ * `application/problem+json` (the type src/plugins/errors.ts sends) with the shared Problem schema.
+ */
+export function errorResponses<S extends Status>(...statuses: S[]): Record<S, ProblemResponse> {
+  return Object.fromEntries(statuses.map((s) => [s, {
+    description: ERROR_RESPONSES[s].description,
+    content: { 'application/problem+json': { schema: ref(problemSchema) } },
+  }])) as Record<S, ProblemResponse>;
 }
 
 /** Every authenticated route can answer these. */
@@ -59,18 +88,56 @@ export const timestampSchema = { type: 'string', format: 'date-time' } as const;
 // An offset past any real list is a client error, not a number for PostgreSQL to overflow on.
 export const MAX_OFFSET = 1_000_000;
 
-export const pageQuerySchema = {
+/** The one offset page of a query string: spread into the route's querystring properties. */
+export const pageQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
 } as const;
 
-// Keyset paging for the lists that grow without bound (src/lib/paginate.ts keysetPaginate).
-export const cursorQuerySchema = {
-  cursor: {
-    type: 'string', minLength: 1, maxLength: 512,
-    description: 'nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset.',
-  },
+/**
+ * The keyset page of a query string, for lists that grow without bound: spread into the route's
+ * querystring properties. The cursor is opaque: the `nextCursor` of the previous page.
+ */
+export const cursorQuery = {
+  limit: pageQuery.limit,
+  cursor: { type: 'string', minLength: 1, maxLength: 512, description: 'the nextCursor of the previous page; omitted for the first page' },
 } as const;
+
+/** A query string schema of the given properties, with no others allowed. */
+export const queryOf = <const P extends Record<string, unknown>>(properties: P) =>
+  ({ type: 'object', additionalProperties: false, properties }) as const;
+
+const nextCursorSchema = {
+  type: ['string', 'null'],
+  description: 'opaque cursor of the next page (send it as ?cursor=); null on the last page',
+} as const;
+
+type ListOptions = { total?: boolean; nextCursor?: boolean };
+type ListOf<I, O extends ListOptions> = {
+  readonly type: 'object';
+  readonly required: readonly ['items', ...(O['total'] extends false ? [] : ['total']), ...(O['nextCursor'] extends true ? ['nextCursor'] : [])];
+  readonly properties: { readonly items: { readonly type: 'array'; readonly items: I } }
+    & (O['total'] extends false ? unknown : { readonly total: { readonly type: 'integer' } })
+    & (O['nextCursor'] extends true ? { readonly nextCursor: typeof nextCursorSchema } : unknown);
+};
+
+/**
+ * The one list envelope: `{ items, total }` by default; `{ total: false }` for lists without a
+ * count, `{ nextCursor: true }` for keyset-paginated lists.
+ */
+export function listOf<const I, const O extends ListOptions = { total: true }>(items: I, options?: O): ListOf<I, O> {
+  const total = options?.total !== false;
+  const cursor = options?.nextCursor === true;
+  return {
+    type: 'object',
+    required: ['items', ...(total ? ['total'] : []), ...(cursor ? ['nextCursor'] : [])],
+    properties: {
+      items: { type: 'array', items },
+      ...(total ? { total: { type: 'integer' } } : {}),
+      ...(cursor ? { nextCursor: nextCursorSchema } : {}),
+    },
+  } as unknown as ListOf<I, O>;
+}
 
 /** Reply fields of a keyset-paged list: total only on offset pages (legacy), nextCursor always. */
 export const cursorReplyProperties = {

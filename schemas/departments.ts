@@ -1,8 +1,12 @@
-import { timestampSchema, usccSchema, visibleTextSchema } from './common.js';
+import { listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, visibleTextSchema } from './common.js';
 
-export const departmentLevelSchema = { type: 'string', enum: ['province', 'city', 'district'] } as const;
+export const DEPARTMENT_LEVELS = ['province', 'city', 'district'] as const;
+
+// Inline (no $id): the catalog file schema (catalog-file.ts) uses it too and is compiled on its own.
+export const departmentLevelSchema = { type: 'string', enum: DEPARTMENT_LEVELS } as const;
 
 export const departmentSchema = {
+  $id: 'Department',
   type: 'object',
   required: ['code', 'name', 'level', 'parentCode', 'isPlatform', 'hasWebhook', 'createdAt'],
   properties: {
@@ -19,6 +23,7 @@ export const departmentSchema = {
 
 export const createdDepartmentSchema = {
   ...departmentSchema,
+  $id: 'CreatedDepartment',
   properties: {
     ...departmentSchema.properties,
     webhookSecret: { type: 'string', description: 'HMAC key for signed webhooks; shown only in this response' },
@@ -28,6 +33,7 @@ export const createdDepartmentSchema = {
 /** The reply to a registration: also what was accepted but looks wrong. */
 export const registeredDepartmentSchema = {
   ...createdDepartmentSchema,
+  $id: 'RegisteredDepartment',
   required: [...createdDepartmentSchema.required, 'webhookSecret', 'warnings'],
   properties: {
     ...createdDepartmentSchema.properties,
@@ -38,6 +44,9 @@ export const registeredDepartmentSchema = {
     },
   },
 } as const;
+
+export const departmentListSchema = listOf(ref(departmentSchema));
+export const listDepartmentsQuery = queryOf(pageQuery);
 
 // No user:password@ in the authority: credentials in a URL end up in errors, logs and the audit
 // trail. A department authenticates our calls by the signature instead.

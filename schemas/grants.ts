@@ -1,8 +1,12 @@
-import { cursorQuerySchema, cursorReplyProperties, pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { APPLICATION_SIDES } from './applications.js';
+import { cursorQuery, cursorReplyProperties, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
-export const grantStatusSchema = { type: 'string', enum: ['active', 'revoked', 'expired'] } as const;
+export const GRANT_STATUSES = ['active', 'revoked', 'expired'] as const;
+
+export const grantStatusSchema = { $id: 'GrantStatus', type: 'string', enum: GRANT_STATUSES } as const;
 
 export const grantSchema = {
+  $id: 'Grant',
   type: 'object',
   required: ['id', 'applicationId', 'status', 'consumerCode', 'providerCode', 'systemId', 'resourceId', 'resourceVersion', 'fields',
     'purpose', 'legalBasis', 'serviceItemCode', 'conditions', 'validFrom', 'validTo', 'dailyQuota', 'expiryNoticeAt', 'createdAt',
@@ -10,7 +14,7 @@ export const grantSchema = {
   properties: {
     id: uuidSchema,
     applicationId: uuidSchema,
-    status: grantStatusSchema,
+    status: ref(grantStatusSchema),
     consumerCode: usccSchema,
     providerCode: usccSchema,
     systemId: uuidSchema,
@@ -32,25 +36,22 @@ export const grantSchema = {
   },
 } as const;
 
+/** Keyset-paged: total only on offset pages (requests without a cursor). */
 export const grantListSchema = {
   type: 'object',
   required: ['items'],
-  properties: { items: { type: 'array', items: grantSchema }, ...cursorReplyProperties },
+  properties: { items: { type: 'array', items: ref(grantSchema) }, ...cursorReplyProperties },
 } as const;
 
-export const listGrantsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: grantStatusSchema,
-    side: { type: 'string', enum: ['consumer', 'provider', 'all'], default: 'all' },
-    applicationId: uuidSchema,
-    systemId: uuidSchema,
-    resourceId: uuidSchema,
-    ...pageQuerySchema,
-    ...cursorQuerySchema,
-  },
-} as const;
+export const listGrantsQuery = queryOf({
+  status: { type: 'string', enum: GRANT_STATUSES },
+  side: { type: 'string', enum: APPLICATION_SIDES, default: 'all' },
+  applicationId: uuidSchema,
+  systemId: uuidSchema,
+  resourceId: uuidSchema,
+  ...pageQuery,
+  cursor: cursorQuery.cursor,
+});
 
 export const revokeGrantBody = {
   type: 'object',

@@ -1,6 +1,11 @@
-import { pageQuerySchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { listOf, pageQuery, queryOf, ref, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
-export const userRoleSchema = { type: 'string', enum: ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] } as const;
+export const USER_ROLES = ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] as const;
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export const PRINCIPAL_KINDS = ['user', 'system'] as const;
+
+export const userRoleSchema = { $id: 'UserRole', type: 'string', enum: USER_ROLES } as const;
+const userStatusSchema = { type: 'string', enum: USER_STATUSES } as const;
 const usernameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'lowercase letters, digits, . _ -' } as const;
 const passwordSchema = { type: 'string', minLength: 12, maxLength: 256 } as const;
 
@@ -12,21 +17,23 @@ export const tokenBody = {
 } as const;
 
 export const tokenSchema = {
+  $id: 'Token',
   type: 'object',
   required: ['accessToken', 'tokenType', 'expiresIn'],
   properties: { accessToken: { type: 'string' }, tokenType: { type: 'string', enum: ['Bearer'] }, expiresIn: { type: 'integer', description: 'seconds' } },
 } as const;
 
 export const userSchema = {
+  $id: 'User',
   type: 'object',
   required: ['id', 'username', 'displayName', 'role', 'departmentCode', 'status', 'createdAt'],
   properties: {
     id: uuidSchema,
     username: { type: 'string' },
     displayName: { type: 'string' },
-    role: userRoleSchema,
+    role: ref(userRoleSchema),
     departmentCode: usccSchema,
-    status: { type: 'string', enum: ['active', 'disabled'] },
+    status: userStatusSchema,
     createdAt: timestampSchema,
   },
 } as const;
@@ -38,7 +45,7 @@ export const createUserBody = {
   properties: {
     username: usernameSchema,
     displayName: visibleTextSchema(100),
-    role: userRoleSchema,
+    role: { type: 'string', enum: USER_ROLES },
     departmentCode: { ...usccSchema, description: "defaults to the caller's department" },
     password: passwordSchema,
   },
@@ -51,24 +58,20 @@ export const updateUserBody = {
   properties: {
     displayName: visibleTextSchema(100),
     password: passwordSchema,
-    status: { type: 'string', enum: ['active', 'disabled'] },
+    status: userStatusSchema,
   },
 } as const;
 
-export const listUsersQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    departmentCode: usccSchema,
-    ...pageQuerySchema,
-  },
-} as const;
+export const listUsersQuery = queryOf({ departmentCode: usccSchema, ...pageQuery });
+
+export const userListSchema = listOf(ref(userSchema));
 
 export const principalSchema = {
+  $id: 'Principal',
   type: 'object',
   required: ['kind', 'role', 'departmentCode'],
   properties: {
-    kind: { type: 'string', enum: ['user', 'system'] },
+    kind: { type: 'string', enum: PRINCIPAL_KINDS },
     role: { type: 'string' },
     departmentCode: usccSchema,
     userId: uuidSchema,

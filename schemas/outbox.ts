@@ -1,4 +1,4 @@
-import { cursorQuerySchema, cursorReplyProperties, pageQuerySchema, timestampSchema, uuidSchema } from './common.js';
+import { cursorQuery, cursorReplyProperties, listOf, pageQuery, queryOf, ref, timestampSchema, uuidSchema } from './common.js';
 
 const messageData = {
   type: 'object',
@@ -6,7 +6,10 @@ const messageData = {
   additionalProperties: true,
 } as const;
 
+export const DELIVERY_STATUSES = ['pending', 'queued', 'delivered', 'no_webhook', 'dead'] as const;
+
 export const notificationSchema = {
+  $id: 'Notification',
   type: 'object',
   required: ['id', 'type', 'createdAt', 'data', 'departmentCode', 'delivery'],
   properties: {
@@ -19,7 +22,7 @@ export const notificationSchema = {
       type: 'object',
       required: ['status', 'attempts', 'deliveredAt', 'lastError'],
       properties: {
-        status: { type: 'string', enum: ['pending', 'queued', 'delivered', 'no_webhook', 'dead'] },
+        status: { type: 'string', enum: DELIVERY_STATUSES },
         attempts: { type: 'integer' },
         deliveredAt: { type: ['string', 'null'], format: 'date-time' },
         lastError: { type: ['string', 'null'] },
@@ -28,19 +31,17 @@ export const notificationSchema = {
   },
 } as const;
 
+/** Keyset-paged: total only on offset pages (requests without a cursor). */
 export const notificationListSchema = {
   type: 'object',
   required: ['items'],
-  properties: { items: { type: 'array', items: notificationSchema }, ...cursorReplyProperties },
+  properties: { items: { type: 'array', items: ref(notificationSchema) }, ...cursorReplyProperties },
 } as const;
 
-export const listNotificationsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { type: { type: 'string', maxLength: 64 }, ...pageQuerySchema, ...cursorQuerySchema },
-} as const;
+export const listNotificationsQuery = queryOf({ type: { type: 'string', maxLength: 64 }, ...pageQuery, cursor: cursorQuery.cursor });
 
 export const deadLetterSchema = {
+  $id: 'DeadLetter',
   type: 'object',
   required: ['id', 'type', 'createdAt', 'data', 'departmentCode', 'applicationId', 'grantId', 'attempts', 'redrives', 'lastError', 'deadAt'],
   properties: {
@@ -58,8 +59,6 @@ export const deadLetterSchema = {
   },
 } as const;
 
-export const deadLetterListSchema = {
-  type: 'object',
-  required: ['items', 'total'],
-  properties: { items: { type: 'array', items: deadLetterSchema }, total: { type: 'integer' } },
-} as const;
+export const deadLetterListSchema = listOf(ref(deadLetterSchema));
+
+export const listDeadLettersQuery = queryOf(pageQuery);

@@ -1,6 +1,7 @@
-import { textSchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
+import { listOf, ref, textSchema, timestampSchema, usccSchema, uuidSchema, visibleTextSchema } from './common.js';
 
 export const apiKeySchema = {
+  $id: 'ApiKey',
   type: 'object',
   required: ['id', 'keyPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
   properties: {
@@ -13,6 +14,7 @@ export const apiKeySchema = {
 } as const;
 
 export const issuedKeySchema = {
+  $id: 'IssuedKey',
   type: 'object',
   required: ['id', 'keyPrefix', 'createdAt', 'apiKey'],
   properties: {
@@ -24,6 +26,7 @@ export const issuedKeySchema = {
 } as const;
 
 export const systemSchema = {
+  $id: 'System',
   type: 'object',
   required: ['id', 'departmentCode', 'name', 'description', 'createdAt'],
   properties: {
@@ -36,10 +39,15 @@ export const systemSchema = {
 } as const;
 
 export const createdSystemSchema = {
+  $id: 'CreatedSystem',
   type: 'object',
   required: [...systemSchema.required, 'key'],
-  properties: { ...systemSchema.properties, key: issuedKeySchema },
+  properties: { ...systemSchema.properties, key: ref(issuedKeySchema) },
 } as const;
+
+/** Lists without a count: a department has a handful of systems, a system a handful of keys. */
+export const systemListSchema = listOf(ref(systemSchema), { total: false });
+export const apiKeyListSchema = listOf(ref(apiKeySchema), { total: false });
 
 export const createSystemBody = {
   type: 'object',

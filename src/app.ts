@@ -12,6 +12,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import redisPlugin from './plugins/redis.js';
+import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { MODULES } from './modules/index.js';
 
@@ -56,6 +57,7 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await fastify.register(errorsPlugin);
   await fastify.register(dbPlugin, { url: config.DATABASE_URL });
   await fastify.register(redisPlugin, { url: config.REDIS_URL });
+  registerSharedSchemas(fastify);
   await registerSwagger(fastify);
 
   // Every API route lives in this scope, behind the deny-by-default auth hook.

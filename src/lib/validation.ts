@@ -1,6 +1,7 @@
 import { Ajv, type AnySchema, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { SHARED_SCHEMAS } from '../../schemas/index.js';
 import { checkUscc } from './identifiers.js';
 
 // Strict validation: unknown fields are errors (never silently removed), and a JSON body's types
@@ -132,6 +133,9 @@ function makeAjv(coerceTypes: Options['coerceTypes']) {
     }
     return compile(copy, meta);
   }) as Ajv['compile'];
+  // The shared schemas (schemas/index.ts), so that the `$ref`s of every schema compiled here resolve;
+  // they get the text rule like the schemas that refer to them.
+  for (const schema of SHARED_SCHEMAS) ajv.addSchema(withStorableText(schema) as AnySchema);
   return ajv;
 }
 

@@ -1,23 +1,82 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { ERROR_RESPONSES, errorResponses } from '../../schemas/common.js';
+import { publicBaseUrl } from '../config.js';
 
-/** OpenAPI 3 document at /docs/json, Swagger UI at /docs. */
+/** The tags of the operations, in the order the document lists them. */
+const TAGS = [
+  { name: 'identity', description: 'Sign-in, the caller, and the users of the departments' },
+  { name: 'departments', description: 'The departments (by 统一社会信用代码) and their webhooks' },
+  { name: 'systems', description: "A department's client systems and their API keys" },
+  { name: 'catalog', description: 'The resource catalog (政务信息资源目录): drafting, review, search, responsibility lists and export' },
+  { name: 'calendar', description: 'The working-day calendar deadlines are counted on' },
+  { name: 'applications', description: 'Applications for data and their authorization workflow, with deadlines' },
+  { name: 'grants', description: 'The grants an approved application creates' },
+  { name: 'notifications', description: "A department's messages and their webhook delivery" },
+  { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
+];
+
+type Operation = { responses?: Record<string, unknown> };
+type Document = { paths?: Record<string, Record<string, Operation>>; components?: { responses?: Record<string, unknown> } };
+
+/**
+ * Every error response built by errorResponses() (schemas/common.ts) becomes a `$ref` to one
+ * named response of `components.responses` (BadRequest, NotFound …): the same problem+json
+ * response is not written out again under each of the document's operations.
+ */
+export function shareErrorResponses<D extends Document>(doc: D): D {
+  const statuses = Object.keys(ERROR_RESPONSES).map(Number) as (keyof typeof ERROR_RESPONSES)[];
+  const declared = errorResponses(...statuses);
+  const responses: Record<string, unknown> = {};
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        const code = Number(status) as keyof typeof ERROR_RESPONSES;
+        if (!(code in declared)) continue;
+        // fastify-swagger writes the `$ref` of the Problem schema out as a components path.
+        const expected = JSON.stringify(declared[code]).replace('"$ref":"Problem"', '"$ref":"#/components/schemas/Problem"');
+        if (JSON.stringify(response) !== expected) continue;
+        const { name } = ERROR_RESPONSES[code];
+        responses[name] = response;
+        op.responses![status] = { $ref: `#/components/responses/${name}` };
+      }
+    }
+  }
+  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...responses } };
+  return doc;
+}
+
+/**
+ * OpenAPI 3.1 document at /docs/json, Swagger UI at /docs. The shared schemas (schemas/index.ts,
+ * registered by src/plugins/schemas.ts) become the components named after their `$id`, and the
+ * routes' `$ref`s point to them. OpenAPI 3.1, because its schemas are JSON Schema: the nullable
+ * fields are `type: [X, 'null']` as in the validators.
+ */
 export async function registerSwagger(app: FastifyInstance) {
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'ShareHub API',
         version: '1',
         description: 'Government data-sharing exchange hub: catalog, authorization workflow, data exchange and audit.',
+        // package.json says UNLICENSED: proprietary, no SPDX identifier and no public licence text.
+        license: { name: 'Proprietary' },
       },
+      servers: [{ url: publicBaseUrl(app.config), description: 'this hub (PUBLIC_BASE_URL)' }],
+      tags: TAGS,
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A hub-issued or identity-provider JWT, or a system API key (shk_…)' },
         },
       },
       security: [{ bearer: [] }],
+    },
+    transformObject: (documents) => ('openapiObject' in documents ? shareErrorResponses(documents.openapiObject as Document) : documents.swaggerObject) as never,
+    // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
   });
   // Its own encapsulated scope: the UI's routes are public and sit outside the auth hook.

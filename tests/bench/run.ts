@@ -1,9 +1,33 @@
-// `npm run bench`: every benchmark of the hub, in turn. Exits 1 when one misses its goal.
+// `npm run bench [-- <part> …]`: the hub's benchmarks, each a named part run in turn (all of
+// them when none is named), e.g. `npm run bench -- catalog`. Prints the machine first, since
+// every figure depends on it. Exits 1 when a part misses its goal, 2 on an unknown part.
+import os from 'node:os';
 import { benchCatalogSearch } from './catalog-search.js';
 
-const results: [string, boolean][] = [['catalog search', await benchCatalogSearch()]];
-const missed = results.filter(([, met]) => !met).map(([name]) => name);
+/** A benchmark part: resolves to whether its goal was met. Add new parts (e.g. exchange) here. */
+const PARTS: Record<string, () => Promise<boolean>> = {
+  catalog: benchCatalogSearch,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in PARTS));
+if (unknown.length) {
+  console.error(`unknown benchmark part: ${unknown.join(', ')} (parts: ${Object.keys(PARTS).join(', ')})`);
+  process.exit(2);
+}
+
+const cpus = os.cpus();
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, `
+  + `${os.type()} ${os.release()}, Node ${process.version}; load average ${load()}`);
+
+const missed: string[] = [];
+for (const name of wanted.length ? wanted : Object.keys(PARTS)) {
+  console.log(`\n── ${name} ──`);
+  if (!(await PARTS[name]!())) missed.push(name);
+}
+console.log(`\nload average at the end: ${load()}`);
 if (missed.length) {
-  console.error(`\ngoal missed: ${missed.join(', ')}`);
+  console.error(`goal missed: ${missed.join(', ')}`);
   process.exitCode = 1;
 }

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
   applicationDetailSchema,
   applicationListSchema,
   coordinationBody,
   coordinationDecisionBody,
   decisionBody,
+  inboxQuery,
   listApplicationsQuery,
-  pageQuery,
   resubmitApplicationBody,
   reviewBody,
   submitApplicationBody,
@@ -37,7 +37,7 @@ async function emptyBodyAsObject(request: FastifyRequest) {
 const TRANSITION_ERRORS = errorResponses(...AUTH_ERRORS, 404, 409);
 
 export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
   const settings = workflowSettings(app.config);
   // The one request context (src/modules/context.ts) plus the deployment's deadline rules.
   const context = (request: FastifyRequest): WorkflowContext => ({ ...ctx(request), settings });
@@ -45,16 +45,18 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/v1/applications', {
     config: { roles: DEPT_ROLES },
     schema: {
+      operationId: 'submitApplication',
       tags,
       summary: "Apply for fields of a published resource for one of the department's systems (统一受理); the review deadline starts",
       body: submitApplicationBody,
-      response: { 201: applicationDetailSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+      response: { 201: ref(applicationDetailSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => reply.code(201).send(await submitApplication(context(request), request.body)));
 
   app.get('/v1/applications', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'listApplications',
       tags,
       summary: 'List applications: a department sees those it made and those for its resources; admin and auditor see all',
       querystring: listApplicationsQuery,
@@ -65,32 +67,35 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/v1/applications/:id', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'getApplication',
       tags,
       summary: 'An application with the timeline of every step, its current deadline and colour',
       params: idParamsSchema,
-      response: { 200: applicationDetailSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+      response: { 200: ref(applicationDetailSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => getApplication(context(request), request.params.id));
 
   app.post('/v1/applications/:id/review', {
     config: { roles: ['platform_admin'] },
     schema: {
+      operationId: 'reviewApplication',
       tags,
       summary: '规范性审查: accept (routes it: A → provisioning, B → pending_provider), reject or return with a reason',
       params: idParamsSchema,
       body: reviewBody,
-      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+      response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
   }, async (request) => reviewApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/decision', {
     config: { roles: ['dept_admin'] },
     schema: {
+      operationId: 'decideApplication',
       tags,
       summary: "The providing department's decision on a Route B application: approve (may narrow fields, add conditions, shorten validity) or deny with a reason",
       params: idParamsSchema,
       body: decisionBody,
-      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+      response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
   }, async (request) => decideApplication(context(request), request.params.id, request.body));
 
@@ -98,11 +103,12 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
     config: { roles: DEPT_ROLES },
     preValidation: emptyBodyAsObject,
     schema: {
+      operationId: 'withdrawApplication',
       tags,
       summary: 'The applicant withdraws an open application',
       params: idParamsSchema,
       body: withdrawBody,
-      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+      response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
   }, async (request) => withdrawApplication(context(request), request.params.id, request.body));
 
@@ -110,42 +116,46 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
     config: { roles: DEPT_ROLES },
     preValidation: emptyBodyAsObject,
     schema: {
+      operationId: 'resubmitApplication',
       tags,
       summary: 'The applicant corrects and resubmits a returned application; a new review deadline starts',
       params: idParamsSchema,
       body: resubmitApplicationBody,
-      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+      response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
   }, async (request) => resubmitApplication(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/coordination', {
     config: { roles: DEPT_ROLES },
     schema: {
+      operationId: 'requestCoordination',
       tags,
       summary: 'After a denial, the applicant asks the platform to coordinate (协调)',
       params: idParamsSchema,
       body: coordinationBody,
-      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+      response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
   }, async (request) => requestCoordination(context(request), request.params.id, request.body));
 
   app.post('/v1/applications/:id/coordination/decision', {
     config: { roles: ['platform_admin'] },
     schema: {
+      operationId: 'decideCoordination',
       tags,
       summary: "The platform's coordination outcome: grant (may narrow like a provider) or deny with a reason",
       params: idParamsSchema,
       body: coordinationDecisionBody,
-      response: { 200: applicationDetailSchema, ...TRANSITION_ERRORS },
+      response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
   }, async (request) => decideCoordination(context(request), request.params.id, request.body));
 
   app.get('/v1/inbox', {
     config: { roles: DEPT_ROLES },
     schema: {
+      operationId: 'listInbox',
       tags,
       summary: "Route B applications waiting for the caller's department, with deadline and colour, most urgent first",
-      querystring: pageQuery,
+      querystring: inboxQuery,
       response: { 200: applicationListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => listInbox(context(request), request.query));

@@ -1,3 +1,4 @@
+import { APPLICATION_STATUSES } from '../../../schemas/applications.js';
 import { illegalState } from '../../lib/errors.js';
 
 // The application state machine of API.md, and nothing else:
@@ -6,9 +7,8 @@ import { illegalState } from '../../lib/errors.js';
 //   denied → in_coordination → granted | denied;  returned → pending_review
 //   any open state → withdrawn
 
-export const APPLICATION_STATUSES = [
-  'pending_review', 'returned', 'rejected', 'provisioning', 'pending_provider', 'granted', 'denied', 'in_coordination', 'withdrawn',
-] as const;
+// The statuses are declared once, with the schema that documents them.
+export { APPLICATION_STATUSES };
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** Still waiting for someone to act; at most one per system and resource (a partial unique index too). */

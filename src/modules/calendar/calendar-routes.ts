@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { calendarYearParams, calendarYearSchema, putCalendarYearBody } from '../../../schemas/calendar.js';
 import { ctx } from '../context.js';
 import { getCalendarYear, putCalendarYear } from './calendar-service.js';
@@ -8,27 +8,29 @@ import { getCalendarYear, putCalendarYear } from './calendar-service.js';
 const tags = ['calendar'];
 
 export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
 
   app.get('/v1/calendar/:year', {
     config: { public: true },
     schema: {
+      operationId: 'getCalendarYear',
       tags,
       summary: 'Holidays and make-up working days of a year; a year without its notice shows its provisional calendar (statutory holidays only)',
       security: [],
       params: calendarYearParams,
-      response: { 200: calendarYearSchema, ...errorResponses(400) },
+      response: { 200: ref(calendarYearSchema), ...errorResponses(400) },
     },
   }, async (request) => getCalendarYear(app.db, request.params.year));
 
   app.put('/v1/calendar/:year', {
     config: { roles: ['platform_admin'] },
     schema: {
+      operationId: 'putCalendarYear',
       tags,
       summary: "Enter or replace a year's holidays and make-up working days (from the State Council notice); open deadlines counting days of the year are recomputed",
       params: calendarYearParams,
       body: putCalendarYearBody,
-      response: { 200: calendarYearSchema, 201: calendarYearSchema, ...errorResponses(...AUTH_ERRORS) },
+      response: { 200: ref(calendarYearSchema), 201: ref(calendarYearSchema), ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request, reply) => {
     const { created, year } = await putCalendarYear(ctx(request), request.params.year, request.body, {

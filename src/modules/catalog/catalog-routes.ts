@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
   createResourceBody,
   dcatDocumentSchema,
@@ -37,21 +37,23 @@ import {
 const tags = ['catalog'];
 
 export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
 
   app.post('/v1/resources', {
     config: { roles: DEPT_ROLES },
     schema: {
+      operationId: 'createResource',
       tags,
       summary: "Draft a resource of the caller's department (version 1, status draft)",
       body: createResourceBody,
-      response: { 201: resourceSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+      response: { 201: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => reply.code(201).send(await createResource(ctx(request), request.body)));
 
   app.get('/v1/resources', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'searchResources',
       tags,
       summary: 'Search the catalog: substring text search, filters, facet counts',
       description: 'Everyone sees published and deprecated resources; the owning department and the platform also see drafts and resources in review.',
@@ -63,17 +65,19 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/v1/resources/:id', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'getResource',
       tags,
       summary: 'Get a resource (by uuid or URL-encoded code), at its published version or the one asked for',
       params: resourceIdParams,
       querystring: getResourceQuery,
-      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+      response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => getResource(ctx(request), request.params.id, request.query.version));
 
   app.get('/v1/resources/:id/versions', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'listResourceVersions',
       tags,
       summary: 'List the versions of a resource, newest first (others than the owner and the platform see published ones only)',
       params: resourceIdParams,
@@ -84,49 +88,54 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
   app.patch('/v1/resources/:id', {
     config: { roles: DEPT_ROLES },
     schema: {
+      operationId: 'updateResource',
       tags,
       summary: 'Edit the draft; on a published resource, draft the next version (the published one keeps serving)',
       params: resourceIdParams,
       body: updateResourceBody,
-      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request) => updateResource(ctx(request), request.params.id, request.body));
 
   app.post('/v1/resources/:id/submit', {
     config: { roles: DEPT_ROLES },
     schema: {
+      operationId: 'submitResource',
       tags,
       summary: 'Send the draft for the platform review',
       params: resourceIdParams,
-      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request) => submitResource(ctx(request), request.params.id));
 
   app.post('/v1/resources/:id/review', {
     config: { roles: ['platform_admin'] },
     schema: {
+      operationId: 'reviewResource',
       tags,
       summary: 'Publish or reject the version in review (a rejection needs a reason and returns it to draft)',
       params: resourceIdParams,
       body: reviewResourceBody,
-      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request) => reviewResource(ctx(request), request.params.id, request.body));
 
   app.post('/v1/resources/:id/deprecate', {
     config: { roles: ['dept_admin', 'platform_admin'] },
     schema: {
+      operationId: 'deprecateResource',
       tags,
       summary: 'Deprecate a published resource: no new applications; existing grants run to expiry',
       params: resourceIdParams,
       body: deprecateResourceBody,
-      response: { 200: resourceSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(resourceSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request) => deprecateResource(ctx(request), request.params.id, request.body));
 
   app.get('/v1/departments/:code/responsibilities', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'getResponsibilityList',
       tags,
       summary: "A department's sharing responsibility list (共享责任清单)",
       params: responsibilityParams,
@@ -138,6 +147,7 @@ export const catalogRoutes: FastifyPluginAsync = async (fastify) => {
     // Public for the open-data DCAT document; the CSV needs a signed-in user.
     config: { public: true, optionalAuth: true },
     schema: {
+      operationId: 'exportCatalog',
       tags,
       summary: 'Export the catalog: format=dcat (DCAT-AP JSON-LD, open resources, public) or format=csv (whole published catalog, signed-in users)',
       description: 'Public for format=dcat; format=csv needs a signed-in user (any user role; not a system).',

@@ -149,6 +149,25 @@ export type FacetBucket = {
 export const seesUnpublished = (viewer: Principal, providerCode: string) =>
   readsEverything(viewer) || viewer.departmentCode === providerCode;
 
+/** The facet codes whose packed values satisfy every small-facet filter of the query, or null when none is set. */
+function facetCodesMatching(query: SearchQuery): number[] | null {
+  const wanted: Partial<FacetValues> = {
+    ...(query.shareType !== undefined && { shareType: query.shareType }),
+    ...(query.subjectType !== undefined && { subjectType: query.subjectType }),
+    ...(query.format !== undefined && { format: query.format }),
+    ...(query.shareMethod !== undefined && { shareMethod: query.shareMethod }),
+    ...(query.status !== undefined && { status: query.status }),
+  };
+  if (!Object.keys(wanted).length) return null;
+  const codes: number[] = [];
+  for (let code = 0; code < FACET_CODE_COUNT; code++) {
+    const values = decodeFacets(code);
+    if (Object.entries(wanted).every(([facet, value]) => values[facet as PackedFacet] === value)) codes.push(code);
+  }
+  return codes;
+}
+const FACET_CODE_COUNT = PACKED_FACETS.reduce((n, [, domain]) => n * domain.length, 1);
+
 function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuery, terms: string[]) {
   if (!readsEverything(viewer)) {
     q.where((w) => w.where('rs.published', true).orWhere('rs.provider_code', viewer.departmentCode));
@@ -162,12 +181,20 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   for (const term of terms) if (Array.from(term).length !== 2) q.whereRaw('strpos(rs.search_text, ?) > 0', [term]);
   if (query.provider !== undefined) q.where('rs.provider_code', query.provider);
   // The category pattern admits digits only, so it needs no LIKE escaping.
-  if (query.category !== undefined) q.where('rs.category_code', 'like', `${query.category}%`);
-  if (query.shareType !== undefined) q.where('rs.share_type', query.shareType);
-  if (query.subjectType !== undefined) q.where('rs.subject_type', query.subjectType);
-  if (query.format !== undefined) q.where('rs.format', query.format);
-  if (query.shareMethod !== undefined) q.where('rs.share_method', query.shareMethod);
-  if (query.status !== undefined) q.where('rs.status', query.status);
+  if (query.category !== undefined) {
+    q.where('rs.category_code', 'like', `${query.category}%`);
+    // The same condition on the first three digits (category_prefix, which the covering index
+    // holds; every category code has at least six, CATEGORY_CODE_PATTERN): '1' is 100–199, '10'
+    // is 100–109, '101…' is 101.
+    const head = query.category.slice(0, 3);
+    q.whereBetween('rs.category_prefix', [Number(head.padEnd(3, '0')), Number(head.padEnd(3, '9'))]);
+  }
+  // The five small facets are filtered through facet_code, which packs them (and which leads the
+  // covering index resource_search_facets), rather than through their own columns: the facet
+  // counts of a search without text then read only the matching ranges of that index, never
+  // the wide rows.
+  const facetCodes = facetCodesMatching(query);
+  if (facetCodes) q.whereRaw('rs.facet_code = any(?::smallint[])', [facetCodes]);
   if (query.latestStatus !== undefined) {
     const wanted = query.latestStatus;
     if (readsEverything(viewer)) q.where('rs.latest_status', wanted);
@@ -183,50 +210,87 @@ function applyFilters(q: Knex.QueryBuilder, viewer: Principal, query: SearchQuer
   return q;
 }
 
-/** The two statements of a search: the page of items, and the facet counts with the total. */
+/** The columns of a page entry, from the page (`page`) and the catalog tables (r, v, d). */
+const ITEM_COLUMNS = `r.id, r.code, r.provider_code, d.name as provider_name, r.status, page.version, page.latest_status,
+  v.name, v.category_code, v.summary, v.format, v.share_type, v.share_method, v.subject_type, v.open_to_public,
+  v.update_cycle, v.published_at`;
+/** As many nulls as ITEM_COLUMNS has columns: the item part of a facet row in the combined statement. */
+const NO_ITEM = ITEM_COLUMNS.split(',').map(() => 'null').join(', ');
+const ITEM_JOINS = `join resources r on r.id = page.resource_id
+  join resource_versions v on v.resource_id = page.resource_id and v.version = page.version
+  join departments d on d.code = r.provider_code`;
+/** Every facet and the total in one pass, grouped by three small keys (five facets are packed into facet_code). */
+const FACET_GROUPS = 'grouping sets ((provider_code), (category_prefix), (facet_code))';
+
+/**
+ * The statements of a search: the page of items, and the facet counts with the total.
+ *
+ * With text, both come from ONE statement (itemsQuery and facetQuery are then the same): the
+ * matches are collected once through the bigram index into a materialised CTE, and both the
+ * page (a top-N sort on code) and the facet counts read that. The cost of a text search is the
+ * visit of its matching rows, so visiting them once instead of twice halves it; and a page
+ * taken from the matches never walks the code index through rows that do not match (which,
+ * when the matches cluster in code order, reads most of the table).
+ *
+ * Without text, the page walks the code index (or the provider's), stopping at the 20th visible
+ * row, and the facets are counted from the covering index resource_search_facets (an index-only
+ * scan of narrow entries instead of the wide rows with their text).
+ */
 export function searchQueries(db: Knex, viewer: Principal, query: SearchQuery) {
   const terms = queryTerms(query.q);
-  const matches = db('resource_search as rs').modify(applyFilters, viewer, query, terms);
-  // Without text, the first page is a walk of the code index, stopping at the 20th visible row.
-  // With text, that walk can read most of the table when the matches cluster in code order, and
-  // the planner cannot know; behind the OFFSET 0 fence PostgreSQL collects the matches through
-  // the bigram index and keeps the page in a top-N sort, at a cost that follows the matches.
-  const source: Knex.QueryBuilder = terms.length
-    ? db.from(db.raw('(? offset 0) as rs', [matches.select('rs.resource_id', 'rs.version', 'rs.latest_status', 'rs.code')]))
-    : matches;
-  const page = source
+  const matches = () => db('resource_search as rs').modify(applyFilters, viewer, query, terms);
+  if (terms.length) {
+    const combined = db.raw(`
+      with m as materialized (?),
+      page as (select resource_id, version, latest_status, code from m order by code limit ? offset ?)
+      select ${ITEM_COLUMNS}, null::varchar as p, null::smallint as c, null::smallint as f, null::int as n
+        from page ${ITEM_JOINS}
+      union all
+      select ${NO_ITEM}, provider_code, category_prefix, facet_code, count(*)::int
+        from m group by ${FACET_GROUPS}
+      order by code`, [
+      matches().select('rs.resource_id', 'rs.version', 'rs.latest_status', 'rs.code', 'rs.provider_code', 'rs.category_prefix', 'rs.facet_code'),
+      query.limit, query.offset,
+    ]);
+    return { itemsQuery: combined, facetQuery: combined };
+  }
+  const page = matches()
     .select('rs.resource_id', 'rs.version', 'rs.latest_status')
     .orderBy('rs.code')
     .limit(query.limit)
     .offset(query.offset);
-  const itemsQuery = db
-    .with('page', page)
-    .from('page')
-    .join('resources as r', 'r.id', 'page.resource_id')
-    .join('resource_versions as v', (j) => j.on('v.resource_id', 'page.resource_id').andOn('v.version', 'page.version'))
-    .join('departments as d', 'd.code', 'r.provider_code')
-    .select('r.id', 'r.code', 'r.provider_code', 'd.name as provider_name', 'r.status', 'page.version', 'page.latest_status',
-      'v.name', 'v.category_code', 'v.summary', 'v.format', 'v.share_type', 'v.share_method', 'v.subject_type', 'v.open_to_public',
-      'v.update_cycle', 'v.published_at')
-    .orderBy('r.code');
-
-  // Every facet and the total in one pass over the matches, grouped by three small keys; the
-  // five packed facets are unpacked from facet_code here.
-  const facetQuery = db('resource_search as rs')
-    .modify(applyFilters, viewer, query, terms)
+  const itemsQuery = db.raw(`with page as (?) select ${ITEM_COLUMNS} from page ${ITEM_JOINS} order by r.code`, [page]);
+  const facetQuery = matches()
     .select(db.raw('rs.provider_code as p, rs.category_prefix as c, rs.facet_code as f, count(*)::int as n'))
-    .groupByRaw('grouping sets ((rs.provider_code), (rs.category_prefix), (rs.facet_code))');
+    .groupByRaw(FACET_GROUPS);
   return { itemsQuery, facetQuery };
 }
+
+type ItemRow = Pick<ResourceRow, 'id' | 'code' | 'provider_code' | 'status'>
+  & Pick<VersionRow, 'version' | 'name' | 'category_code' | 'summary' | 'format' | 'share_type' | 'share_method' | 'subject_type'
+    | 'open_to_public' | 'update_cycle' | 'published_at'>
+  & { provider_name: string; latest_status: VersionRow['status'] };
+/** A facet count: exactly one of p (provider), c (category prefix) and f (facet code) is set. */
+type FacetRow = { p: string | null; c: number | null; f: number | null; n: number };
 
 export async function searchResources(ctx: RequestContext, query: SearchQuery) {
   const { db, actor: viewer } = ctx;
   const { itemsQuery, facetQuery } = searchQueries(db, viewer, query);
-  const [items, facetRows] = await Promise.all([itemsQuery, facetQuery]);
+  let items: ItemRow[];
+  let facetRows: FacetRow[];
+  if (itemsQuery === facetQuery) {
+    const { rows } = await itemsQuery as unknown as { rows: (ItemRow & FacetRow)[] };
+    items = rows.filter((r) => r.n === null);
+    facetRows = rows.filter((r) => r.n !== null);
+  } else {
+    const [itemsResult, facetResult] = await Promise.all([itemsQuery as unknown as Promise<{ rows: ItemRow[] }>, facetQuery as unknown as Promise<FacetRow[]>]);
+    items = itemsResult.rows;
+    facetRows = facetResult;
+  }
   const counts = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as Record<FacetName, Map<string, number>>;
   const add = (facet: FacetName, value: string, n: number) => counts[facet].set(value, (counts[facet].get(value) ?? 0) + n);
   let total = 0;
-  for (const row of facetRows as { p: string | null; c: number | null; f: number | null; n: number }[]) {
+  for (const row of facetRows) {
     if (row.p !== null) {
       add('provider', row.p, row.n);
       total += row.n;

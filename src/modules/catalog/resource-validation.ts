@@ -3,13 +3,19 @@
 import { BlockList, isIP } from 'node:net';
 import type { FieldProblem } from '../../lib/errors.js';
 import type {
+  controlParamComponent,
   DATA_TYPES,
+  dataItemComponent,
+  MetadataField,
   RESOURCE_FORMATS,
+  resourceSchema,
   SENSITIVITY_LEVELS,
   SHARE_METHODS,
+  SHARE_TYPES,
   SUBJECT_TYPES,
   UPDATE_CYCLES,
 } from '../../../schemas/catalog.js';
+import type { FromShared } from '../../../schemas/index.js';
 
 export type DataType = (typeof DATA_TYPES)[number];
 export type Sensitivity = (typeof SENSITIVITY_LEVELS)[number];
@@ -17,55 +23,18 @@ export type ResourceFormat = (typeof RESOURCE_FORMATS)[number];
 export type ShareMethod = (typeof SHARE_METHODS)[number];
 export type UpdateCycle = (typeof UPDATE_CYCLES)[number];
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
-export type ShareType = 1 | 2 | 3;
+export type ShareType = (typeof SHARE_TYPES)[number];
 
-export type DataItem = {
-  key: string;
-  name: string;
-  type: DataType;
-  length: number;
-  sensitivity: Sensitivity;
-  mask: string;
-  description?: string;
-};
-
-export type ControlParam = {
-  key: string;
-  name: string;
-  description?: string;
-};
+// The shapes come from the schemas (schemas/catalog.ts), not a second description beside them.
+export type DataItem = FromShared<typeof dataItemComponent>;
+export type ControlParam = FromShared<typeof controlParamComponent>;
 
 /** Delivery of a validated resource: checkResource() guarantees the endpoint is there exactly for provider_api. */
 export type Delivery = { mode: 'hosted' } | { mode: 'provider_api'; endpoint: string };
 
-export type Contact = {
-  name: string;
-  phone?: string;
-  email?: string;
-};
-
-/** The metadata of one resource version, as stated by the providing department. */
-export type ResourceMetadata = {
-  name: string;
-  categoryCode: string;
-  summary: string;
-  format: ResourceFormat;
-  formatSubtype: string | null;
-  dataItems: DataItem[];
-  shareType: ShareType;
-  shareConditions: string | null;
-  legalBasis: string | null;
-  shareMethod: ShareMethod;
-  openToPublic: boolean;
-  openConditions: string | null;
-  updateCycle: UpdateCycle;
-  relatedCodes: string[];
-  subjectType: SubjectType;
-  subjectKey: string | null;
-  controlParams: ControlParam[];
-  delivery: { mode: 'hosted' | 'provider_api'; endpoint?: string };
-  contact: Contact;
-};
+/** The metadata of one resource version, as stated by the providing department: those fields of the Resource schema. */
+export type ResourceMetadata = Pick<FromShared<typeof resourceSchema>, MetadataField>;
+export type Contact = ResourceMetadata['contact'];
 
 /** The 分类码 part of a resource code (101001/00001 → 101001). */
 export const categoryOf = (code: string) => code.split('/')[0]!;

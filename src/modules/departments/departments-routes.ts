@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses, pageQuerySchema } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
   createDepartmentBody,
   createdDepartmentSchema,
   departmentCodeParams,
+  departmentListSchema,
+  listDepartmentsQuery,
   registeredDepartmentSchema,
   departmentSchema,
   updateDepartmentBody,
@@ -16,15 +18,16 @@ import { createDepartment, getDepartment, listDepartments, toDepartment, updateD
 const tags = ['departments'];
 
 export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
 
   app.post('/v1/departments', {
     config: { roles: ['platform_admin'] },
     schema: {
+      operationId: 'createDepartment',
       tags,
       summary: 'Register a department (code = its 统一社会信用代码)',
       body: createDepartmentBody,
-      response: { 201: registeredDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+      response: { 201: ref(registeredDepartmentSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => {
     const { row, webhookSecret, warnings } = await createDepartment(app.db, app.keys, request.body, { actor: request.principal, requestId: request.id });
@@ -34,13 +37,11 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/v1/departments', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'listDepartments',
       tags,
       summary: 'List departments',
-      querystring: { type: 'object', additionalProperties: false, properties: pageQuerySchema },
-      response: {
-        200: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: departmentSchema }, total: { type: 'integer' } } },
-        ...errorResponses(...AUTH_ERRORS),
-      },
+      querystring: listDepartmentsQuery,
+      response: { 200: departmentListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => {
     const { rows, total } = await listDepartments(app.db, request.query);
@@ -50,21 +51,23 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
   app.get('/v1/departments/:code', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'getDepartment',
       tags,
       summary: 'Get a department',
       params: departmentCodeParams,
-      response: { 200: departmentSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+      response: { 200: ref(departmentSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => toDepartment(await getDepartment(app.db, request.params.code), request.principal));
 
   app.patch('/v1/departments/:code', {
     config: { roles: ['platform_admin', 'dept_admin'] },
     schema: {
+      operationId: 'updateDepartment',
       tags,
       summary: 'Update a department: name (platform), webhook URL, rotate the webhook secret (returned once)',
       params: departmentCodeParams,
       body: updateDepartmentBody,
-      response: { 200: createdDepartmentSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+      response: { 200: ref(createdDepartmentSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => {
     const { row, webhookSecret } = await updateDepartment(ctx(request), app.keys, request.params.code, request.body);

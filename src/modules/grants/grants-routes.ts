@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { grantListSchema, grantSchema, listGrantsQuery, revokeGrantBody } from '../../../schemas/grants.js';
 import { ALL_USERS } from '../identity/principal.js';
 import { ctx } from '../context.js';
@@ -9,11 +9,12 @@ import { getGrant, listGrants, revokeGrant, toGrant } from './grants-service.js'
 const tags = ['grants'];
 
 export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
 
   app.get('/v1/grants', {
     config: { roles: ALL_USERS },
     schema: {
+      operationId: 'listGrants',
       tags,
       summary: 'List grants: a department sees those it holds and those on its resources; admin and auditor see all',
       querystring: listGrantsQuery,
@@ -26,17 +27,18 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get('/v1/grants/:id', {
     config: { roles: ALL_USERS },
-    schema: { tags, summary: 'A grant', params: idParamsSchema, response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404) } },
+    schema: { operationId: 'getGrant', tags, summary: 'A grant', params: idParamsSchema, response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404) } },
   }, async (request) => toGrant(await getGrant(ctx(request), request.params.id)));
 
   app.post('/v1/grants/:id/revoke', {
     config: { roles: ['platform_admin', 'dept_admin'] },
     schema: {
+      operationId: 'revokeGrant',
       tags,
       summary: "Revoke a grant (the providing department's admin or the platform); takes effect on the next call",
       params: idParamsSchema,
       body: revokeGrantBody,
-      response: { 200: grantSchema, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request) => toGrant(await revokeGrant(ctx(request), request.params.id, request.body.reason)));
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { GRANT_STATUSES } from '../../../schemas/grants.js';
 import { illegalState, notFound, otherDepartment } from '../../lib/errors.js';
 import { keysetPaginate, type CursorPage, type SortColumn } from '../../lib/paginate.js';
 import { shanghaiDay, startOfDay, type WorkingDayCalendar } from '../../lib/working-days.js';
@@ -10,7 +11,7 @@ import { recordEvent, type Actor } from '../audit/events.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 import type { Context, RequestContext } from '../context.js';
 
-export type GrantStatus = 'active' | 'revoked' | 'expired';
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /** The deployment's rule for grants (a subset of the workflow settings, from configuration). */
 export interface GrantSettings {

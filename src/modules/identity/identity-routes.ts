@@ -1,25 +1,36 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import { AUTH_ERRORS, errorResponses, idParamsSchema } from '../../../schemas/common.js';
-import { changeOwnPasswordBody, createUserBody, listUsersQuery, principalSchema, tokenBody, tokenSchema, updateUserBody, userSchema } from '../../../schemas/identity.js';
-import { ALL_USERS } from './principal.js';
+import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
+import type { SchemaTypeProvider } from '../../../schemas/index.js';
+import {
+  changeOwnPasswordBody,
+  createUserBody,
+  listUsersQuery,
+  principalSchema,
+  tokenBody,
+  tokenSchema,
+  updateUserBody,
+  userListSchema,
+  userSchema,
+} from '../../../schemas/identity.js';
 import { ctx } from '../context.js';
+import { ALL_USERS } from './principal.js';
 import { changeOwnPassword, createUser, getUser, issueToken, listUsers, toUser, updateUser } from './users-service.js';
 
 const tags = ['identity'];
 const USER_MANAGERS = ['platform_admin', 'dept_admin'] as const;
 
 export const identityRoutes: FastifyPluginAsync = async (fastify) => {
-  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
+  const app = fastify.withTypeProvider<SchemaTypeProvider>();
 
   app.post('/v1/auth/token', {
     config: { public: true },
     schema: {
+      operationId: 'createToken',
       tags,
       summary: 'Exchange a username and password for a short-lived JWT (locked for a while after repeated wrong passwords: 429)',
       security: [],
       body: tokenBody,
-      response: { 200: tokenSchema, ...errorResponses(400, 401, 429) },
+      response: { 200: ref(tokenSchema), ...errorResponses(400, 401, 429) },
     },
   }, async (request) => {
     const { username, password } = request.body;
@@ -28,12 +39,13 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get('/v1/me', {
     config: { roles: [...ALL_USERS, 'system'] },
-    schema: { tags, summary: 'Who the caller is', response: { 200: principalSchema, ...errorResponses(401) } },
+    schema: { operationId: 'getMe', tags, summary: 'Who the caller is', response: { 200: ref(principalSchema), ...errorResponses(401) } },
   }, async (request) => request.principal);
 
   app.post('/v1/me/password', {
     config: { roles: ['platform_admin', 'auditor', 'dept_admin', 'dept_operator'] },
     schema: {
+      operationId: 'changeOwnPassword',
       tags,
       summary: 'Change your own password; every session signed in before it ends, so sign in again',
       body: changeOwnPasswordBody,
@@ -47,21 +59,23 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/v1/users', {
     config: { roles: USER_MANAGERS },
     schema: {
+      operationId: 'createUser',
       tags,
       summary: 'Create a user (platform admin: department admins and operators of any department; department admin: operators of its own). Platform admins and auditors: sharehub CLI only',
       body: createUserBody,
-      response: { 201: userSchema, ...errorResponses(...AUTH_ERRORS, 409) },
+      response: { 201: ref(userSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => reply.code(201).send(toUser(await createUser(app.db, request.principal, request.body, request.id))));
 
   app.get('/v1/users', {
     config: { roles: [...USER_MANAGERS, 'auditor'] },
     schema: {
+      operationId: 'listUsers',
       tags,
       summary: "List users (department admins see their own department's only)",
       querystring: listUsersQuery,
       response: {
-        200: { type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: userSchema }, total: { type: 'integer' } } },
+        200: userListSchema,
         ...errorResponses(...AUTH_ERRORS),
       },
     },
@@ -72,17 +86,18 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get('/v1/users/:id', {
     config: { roles: [...USER_MANAGERS, 'auditor'] },
-    schema: { tags, summary: 'Get a user', params: idParamsSchema, response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 404) } },
+    schema: { operationId: 'getUser', tags, summary: 'Get a user', params: idParamsSchema, response: { 200: ref(userSchema), ...errorResponses(...AUTH_ERRORS, 404) } },
   }, async (request) => toUser(await getUser(ctx(request), request.params.id)));
 
   app.patch('/v1/users/:id', {
     config: { roles: USER_MANAGERS },
     schema: {
+      operationId: 'updateUser',
       tags,
       summary: 'Change display name, reset password, disable or enable a user of lower privilege (platform admin: department users; department admin: its own operators)',
       params: idParamsSchema,
       body: updateUserBody,
-      response: { 200: userSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+      response: { 200: ref(userSchema), ...errorResponses(...AUTH_ERRORS, 404) },
     },
   }, async (request) => toUser(await updateUser(ctx(request), request.params.id, request.body)));
 };

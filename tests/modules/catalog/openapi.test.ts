@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvedOpenApiDocument } from '../../helpers/openapi.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 
 type Operation = {
@@ -28,7 +29,7 @@ describe('catalog OpenAPI document', () => {
   let paths: Record<string, Record<string, Operation>>;
   beforeAll(async () => {
     ctx = await buildTestApp();
-    paths = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json().paths;
+    paths = (await resolvedOpenApiDocument(ctx.app)).paths as typeof paths;
   });
   afterAll(async () => ctx.close());
 
