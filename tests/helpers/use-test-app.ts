@@ -43,15 +43,18 @@ export interface TestAppOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+type Overrides = Record<string, string>;
+
 /**
  * The app on a database of its own (buildTestApp) for the tests of the enclosing block, closed
- * after them. `overrides` are configuration variables, as for buildTestApp.
+ * after them. `overrides` are configuration variables, as for buildTestApp; a function gives
+ * them when they are known only in an earlier hook (a key pair made in a beforeAll, say).
  */
-export function useTestApp(overrides: Record<string, string> = {}, opts: TestAppOptions = {}): TestContext {
+export function useTestApp(overrides: Overrides | (() => Overrides | Promise<Overrides>) = {}, opts: TestAppOptions = {}): TestContext {
   const lazy = lazyObject<TestContext>('test app');
   let ctx: TestContext | undefined;
   beforeAll(async () => {
-    ctx = await buildTestApp(overrides, opts);
+    ctx = await buildTestApp(typeof overrides === 'function' ? await overrides() : overrides, opts);
     lazy.fill(ctx);
   });
   afterAll(async () => ctx?.close());

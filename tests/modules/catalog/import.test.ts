@@ -16,6 +16,7 @@ import {
 import { demoCatalogDir, loadDemoCatalog } from '../../../src/modules/catalog/demo-catalog.js';
 import { adminToken, bearer, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '../../../catalog');
 
@@ -64,14 +65,12 @@ describe('the demo catalog (catalog/)', () => {
 });
 
 describe('catalog import', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp();
   let tmp: string;
   beforeAll(async () => {
-    ctx = await buildTestApp();
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-catalog-'));
   });
   afterAll(async () => {
-    await ctx.close();
     await fs.rm(tmp, { recursive: true, force: true });
   });
   const keys = () => deriveKeys(ctx.config.SHAREHUB_SECRET_KEY);
