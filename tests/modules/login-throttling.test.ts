@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { MAX_FAILED_LOGINS } from '../../src/modules/identity/users-service.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 describe('login throttling and the sign-in trail', () => {
-  let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
 
   const signIn = (username: string, password: string) =>
     ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username, password } });
