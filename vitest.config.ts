@@ -1,14 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Files that start processes of their own (the sharehub CLI, an embedded PostgreSQL, a
+// redis-server): slow, and rarely what an everyday change touches. `npm run test:e2e` runs them,
+// `npm run test:fast` everything else, `npm test` both (CI). See tests/README.md.
+const E2E = ['tests/e2e/**/*.test.ts', 'tests/runtime/**/*.test.ts'];
+
+// Given to each project rather than inherited with `extends: true`, which would also inherit the
+// global setup and run it once per project: it stays on the root config, so one PostgreSQL and one
+// Redis serve the whole run (what the root provides reaches every project).
+const perProject = {
+  pool: 'forks',
+  testTimeout: 30_000,
+  hookTimeout: 120_000,
+  teardownTimeout: 60_000,
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
-    pool: 'forks',
-    // Two cores: more forks only contend. Each file has its own database, so files are isolated.
+    ...perProject,
+    // Two cores: more forks only contend (a limit for the whole run, all projects together).
+    // Each file has its own database, so files are isolated.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    teardownTimeout: 60_000,
+    projects: [
+      { test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: E2E, ...perProject } },
+      { test: { name: 'e2e', include: E2E, ...perProject } },
+    ],
   },
 });

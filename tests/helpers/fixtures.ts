@@ -7,7 +7,10 @@ import { createDepartment } from '../../src/modules/departments/departments-serv
 import { createUser } from '../../src/modules/identity/users-service.js';
 import { createSystem } from '../../src/modules/systems/systems-service.js';
 import type { UserRole } from '../../src/plugins/auth.js';
-import { ADMIN_PASSWORD, type TestContext } from './test-app.js';
+import { FIRST_ADMIN_USERNAME } from '../../src/bootstrap.js';
+import { TEST_PASSWORD, TEST_PASSWORD_HASH } from './passwords.js';
+import type { TestContext } from './test-app.js';
+import { mintToken } from './tokens.js';
 
 const USCC_BODY_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
@@ -20,6 +23,7 @@ export function randomAgencyCode(): string {
 
 export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 
+/** Signs in through POST /v1/auth/token (scrypt verification, auth.login on the trail). */
 export async function login(app: FastifyInstance, username: string, password: string): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username, password } });
   expect(res.statusCode, res.body).toBe(200);
@@ -28,7 +32,10 @@ export async function login(app: FastifyInstance, username: string, password: st
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export const adminToken = (ctx: TestContext) => login(ctx.app, 'admin', ADMIN_PASSWORD);
+/** A token of the first platform admin, minted (tokens.ts) rather than signed in for. */
+export const adminToken = (ctx: Pick<TestContext, 'config'>) => mintToken(ctx.config, FIRST_ADMIN_USERNAME);
+
+export const adminHeaders = async (ctx: Pick<TestContext, 'config'>) => bearer(await adminToken(ctx));
 
 export async function makeDepartment(ctx: TestContext, overrides: { name?: string; webhookUrl?: string; webhookSecret?: string } = {}) {
   // The app's decorators live in its own encapsulated scope, so the keys are derived here.
@@ -42,17 +49,23 @@ export async function makeDepartment(ctx: TestContext, overrides: { name?: strin
   return { code: row.code, name: row.name, webhookSecret };
 }
 
-export async function makeUser(ctx: TestContext, role: UserRole, departmentCode?: string) {
+/**
+ * A user of the role (in a new department unless one is named) whose password is TEST_PASSWORD,
+ * with a token. The user is created as the CLI creates one, then given the precomputed hash of
+ * TEST_PASSWORD, and the token is minted: no scrypt. `signIn: 'route'` signs in through
+ * POST /v1/auth/token instead, for tests of sign-in and its trail.
+ */
+export async function makeUser(ctx: TestContext, role: UserRole, departmentCode?: string, opts: { signIn?: 'mint' | 'route' } = {}) {
   const department = departmentCode ?? (role === 'platform_admin' || role === 'auditor' ? ctx.config.PLATFORM_DEPARTMENT_CODE : (await makeDepartment(ctx)).code);
-  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const password = TEST_PASSWORD;
   const user = await createUser(ctx.db, 'cli', {
     username: uniqueName(role.replace('_', '-')),
     displayName: role,
     role,
     departmentCode: department,
-    password,
   });
-  const token = await login(ctx.app, user.username, password);
+  await ctx.db('users').where('id', user.id).update({ password_hash: TEST_PASSWORD_HASH });
+  const token = opts.signIn === 'route' ? await login(ctx.app, user.username, password) : await mintToken(ctx.config, user.username);
   return { id: user.id, username: user.username, departmentCode: department, password, token, headers: bearer(token) };
 }
 

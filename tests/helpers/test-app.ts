@@ -4,11 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type RuntimeConfig } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db.js';
-import { bootstrap } from '../../src/bootstrap.js';
+import { bootstrap, FIRST_ADMIN_USERNAME } from '../../src/bootstrap.js';
 import type { Clock } from '../../src/lib/clock.js';
+import { deriveKeys } from '../../src/lib/crypto.js';
+import { ensurePlatformDepartment } from '../../src/modules/departments/departments-service.js';
+import { createUser } from '../../src/modules/identity/users-service.js';
 import { withDatabase } from '../global-setup.js';
+import { ADMIN_PASSWORD, ADMIN_PASSWORD_HASH } from './passwords.js';
 
-export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export { ADMIN_PASSWORD } from './passwords.js';
 
 export interface TestContext {
   app: FastifyInstance;
@@ -51,7 +55,7 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
 export async function buildTestApp(overrides: Record<string, string> = {}, opts: { clock?: Clock; logStream?: NodeJS.WritableStream } = {}): Promise<TestContext> {
   const config = await testConfig(overrides);
   const db = createDb(config.DATABASE_URL, { max: 2 });
-  await bootstrap(db, config);
+  await bootstrapTestDatabase(db, config);
   const app = await buildApp(config, opts);
   await app.ready();
   return {
@@ -63,4 +67,18 @@ export async function buildTestApp(overrides: Record<string, string> = {}, opts:
       await db.destroy();
     },
   };
+}
+
+/**
+ * The first run's set-up (bootstrap), with the first platform admin made beforehand the way
+ * bootstrap makes it but with its password's precomputed hash: bootstrap then finds an admin
+ * and hashes nothing. tests/helpers/fixtures.test.ts compares the result with a plain bootstrap.
+ */
+export async function bootstrapTestDatabase(db: Db, config: RuntimeConfig): Promise<void> {
+  if (config.SHAREHUB_ADMIN_PASSWORD === ADMIN_PASSWORD) {
+    const platform = await ensurePlatformDepartment(db, deriveKeys(config.SHAREHUB_SECRET_KEY), config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
+    const admin = await createUser(db, 'cli', { username: FIRST_ADMIN_USERNAME, displayName: '平台管理员', role: 'platform_admin', departmentCode: platform.code });
+    await db('users').where('id', admin.id).update({ password_hash: ADMIN_PASSWORD_HASH });
+  }
+  await bootstrap(db, config);
 }

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { makeSystem, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { type TestContext } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** 'optional': public, but a token that is sent is checked (the route offers signed-in callers more). */
@@ -33,12 +34,11 @@ const concrete = (path: string) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => (/code/i.test(name) ? randomAgencyCode() : name === 'year' ? '2026' : randomUUID()));
 
 describe('the 401/403 matrix of every route', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp();
   let ops: Operation[];
   const headers = {} as Record<(typeof PRINCIPALS)[number], Record<string, string>>;
 
   beforeAll(async () => {
-    ctx = await buildTestApp();
     ops = await operations(ctx);
     const dept = (await makeUser(ctx, 'dept_admin')).departmentCode;
     headers.platform_admin = (await makeUser(ctx, 'platform_admin')).headers;
@@ -47,7 +47,6 @@ describe('the 401/403 matrix of every route', () => {
     headers.dept_operator = (await makeUser(ctx, 'dept_operator', dept)).headers;
     headers.system = (await makeSystem(ctx, dept)).headers;
   });
-  afterAll(async () => ctx.close());
 
   const call = (op: Operation, extra: Record<string, string>) => {
     const req: InjectOptions = { method: op.method.toUpperCase() as InjectOptions['method'], url: concrete(op.path), headers: extra };

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { adminHeaders, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
+import { useFixture, useTestApp } from '../helpers/use-test-app.js';
 
 describe('departments', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
 
   const create = (payload: object, headers = admin) => ctx.app.inject({ method: 'POST', url: '/v1/departments', headers, payload });
 

@@ -1,18 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
+import { adminHeaders, adminToken, bearer, makeUser, randomAgencyCode } from '../helpers/fixtures.js';
 import { createDraft, resourceBody } from './catalog/catalog-fixtures.js';
 import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
+import { useFixture, useTestApp } from '../helpers/use-test-app.js';
 
 describe('problem+json error handling', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  beforeAll(async () => {
-    ctx = await buildTestApp({ BODY_LIMIT_BYTES: '2048' });
-    admin = bearer(await adminToken(ctx));
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp({ BODY_LIMIT_BYTES: '2048' });
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
 
   const post = (payload: string, headers: Record<string, string> = {}) =>
     ctx.app.inject({ method: 'POST', url: '/v1/departments', payload, headers: { ...admin, 'content-type': 'application/json', ...headers } });
@@ -110,15 +106,9 @@ describe('problem+json error handling', () => {
 });
 
 describe('text is stored as sent or refused', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    owner = await makeUser(ctx, 'dept_admin');
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
+  const owner = useFixture(() => makeUser(ctx, 'dept_admin'));
 
   const send = (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: string | Buffer, headers: Record<string, string>) =>
     ctx.app.inject({ method, url, payload, headers: { ...headers, 'content-type': 'application/json' } });
@@ -217,13 +207,8 @@ describe('text is stored as sent or refused', () => {
 });
 
 describe('numbers in URLs are decimal', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
 
   it.each([
     ['/v1/calendar/0x7E9', '/params/year'], ['/v1/calendar/2.025e3', '/params/year'], ['/v1/calendar/+2025', '/params/year'],

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSystem, makeUser } from '../helpers/fixtures.js';
 import { manualClock } from '../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { useWorld } from '../helpers/use-test-app.js';
 
 // No existence oracle (README, issue 7.7): for a department that cannot see it, another
 // department's application, grant, user or system answers exactly like an id that does not
@@ -27,14 +27,12 @@ interface Probe {
 }
 
 describe('another department’s objects answer like unknown ids', () => {
-  let ctx: TestContext;
-  let w: World;
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
   let probes: Probe[];
   let untouched: () => Promise<unknown>;
 
   beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
     const conditional = await resourceOf(w, { shareType: 2 });
     // One application in each state an action of its applicant or provider applies to.
     const pendingReview = (await submit(w, conditional.id, clock())).id;
@@ -80,7 +78,6 @@ describe('another department’s objects answer like unknown ids', () => {
     const before = await snapshot();
     untouched = async () => expect(await snapshot()).toEqual(before);
   });
-  afterAll(async () => ctx.close());
 
   const send = (p: Probe, ids: string[]) => call(w, p.method, p.url(ids), p.headers, p.body);
 

@@ -1,20 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { bearer, makeDepartment, uniqueName } from '../helpers/fixtures.js';
 import { createUser } from '../../src/modules/identity/users-service.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 describe('tokens from an external identity provider', () => {
-  let ctx: TestContext;
   let idpKey: CryptoKey;
   let otherKey: CryptoKey;
+  let idpPublicKey: string;
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
     idpKey = pair.privateKey;
     otherKey = (await generateKeyPair('RS256')).privateKey;
-    ctx = await buildTestApp({ IDP_PUBLIC_KEY: await exportSPKI(pair.publicKey), IDP_ISSUER: 'https://idp.gov.example', IDP_AUDIENCE: 'sharehub' });
+    idpPublicKey = await exportSPKI(pair.publicKey);
   });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp(() => ({ IDP_PUBLIC_KEY: idpPublicKey, IDP_ISSUER: 'https://idp.gov.example', IDP_AUDIENCE: 'sharehub' }));
 
   const idpToken = (username: string, key = idpKey, audience = 'sharehub') =>
     new SignJWT({ preferred_username: username }).setProtectedHeader({ alg: 'RS256' }).setIssuer('https://idp.gov.example')

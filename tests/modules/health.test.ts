@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 describe('health', () => {
-  let ctx: TestContext;
-  beforeAll(async () => { ctx = await buildTestApp(); });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
 
   it('answers liveness without authentication', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/healthz' });

@@ -1,17 +1,13 @@
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeSystem, makeUser } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 describe('logs carry no secrets and no personal data', () => {
-  let ctx: TestContext;
   const lines: string[] = [];
-  beforeAll(async () => {
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-    ctx = await buildTestApp({ LOG_LEVEL: 'info' }, { logStream: stream });
-  });
-  afterAll(async () => ctx.close());
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  const ctx = useTestApp({ LOG_LEVEL: 'info' }, { logStream: stream });
 
   it('redacts the authorization header and masks 公民身份号码 in URLs', async () => {
     const user = await makeUser(ctx, 'dept_admin');

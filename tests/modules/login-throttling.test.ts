@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { MAX_FAILED_LOGINS } from '../../src/modules/identity/users-service.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 describe('login throttling and the sign-in trail', () => {
-  let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
 
   const signIn = (username: string, password: string) =>
     ctx.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { username, password } });
@@ -53,11 +49,11 @@ describe('login throttling and the sign-in trail', () => {
   });
 
   it('records every attempt by user id, and never the name typed for an unknown user nor any password', async () => {
-    const u = await makeUser(ctx, 'dept_operator');
+    const u = await makeUser(ctx, 'dept_operator', undefined, { signIn: 'route' });
     await signIn(u.username, 'wrong-password-x');
     await signIn(u.username, u.password);
     const events = await loginEvents(u.id);
-    // makeUser signed in once already.
+    // makeUser signed in once already (through the route, as asked).
     expect(events.map((e) => e.outcome)).toEqual(['success', 'failure', 'success']);
     expect(events[2]).toMatchObject({ actor_kind: 'user', actor_id: u.id });
     expect(events[1].actor_id).toBeNull();

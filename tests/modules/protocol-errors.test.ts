@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 /** Sends raw bytes on a fresh connection and returns everything the server wrote until it closed. */
 function exchange(port: number, raw: string | Buffer): Promise<string> {
@@ -49,14 +49,12 @@ function parse(raw: string): RawResponse {
 }
 
 describe('protocol errors are problem+json with a request id', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp();
   let port: number;
   beforeAll(async () => {
-    ctx = await buildTestApp();
     await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     port = (ctx.app.server.address() as AddressInfo).port;
   });
-  afterAll(async () => ctx.close());
 
   const json = 'Content-Type: application/json\r\n';
 

@@ -1,16 +1,12 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminToken, bearer, login, makeUser } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { assertTokenStillValid } from '../../src/modules/identity/authenticate.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Needs src/plugins/auth.ts userPrincipal to call assertTokenStillValid (see the function).
 describe('a password change ends older sessions', () => {
-  let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
 
   /** A hub token for the user as if signed in `ago` seconds back (a token from before the change). */
   const tokenIssuedAgo = (username: string, ago: number) => {

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, makeUser } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { useFixture, useTestApp } from '../helpers/use-test-app.js';
 
 describe('client systems and API keys', () => {
-  let ctx: TestContext;
-  let deptAdmin: Awaited<ReturnType<typeof makeUser>>;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    deptAdmin = await makeUser(ctx, 'dept_admin');
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const deptAdmin = useFixture(() => makeUser(ctx, 'dept_admin'));
 
   const me = (apiKey: string) => ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(apiKey) });
   const createSystem = async (name: string) => {

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, login, makeDepartment, makeUser } from '../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { adminHeaders, bearer, login, makeDepartment, makeUser } from '../helpers/fixtures.js';
 import { createUser as createUserAs } from '../../src/modules/identity/users-service.js';
+import { useFixture, useTestApp } from '../helpers/use-test-app.js';
 
 describe('users and sign-in', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
 
   const createUser = (headers: Record<string, string>, payload: object) => ctx.app.inject({ method: 'POST', url: '/v1/users', headers, payload });
 

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { SHARED_SCHEMAS } from '../../schemas/index.js';
 import { openApiDocument } from '../helpers/openapi.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 type Response = { $ref?: string; description?: string; content?: Record<string, { schema?: unknown }> };
 type Operation = { operationId?: string; tags?: string[]; responses: Record<string, Response> };
@@ -19,20 +19,18 @@ const MAX_BYTES = 100 * 1024;
 const REDOCLY_CONFIG = fileURLToPath(new URL('../../redocly.yaml', import.meta.url));
 
 describe('the OpenAPI document', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp({ PUBLIC_BASE_URL: 'https://sharehub.gov.test/hub/' });
   let body: string;
   let doc: Document;
   let operations: [string, Operation][];
 
   beforeAll(async () => {
-    ctx = await buildTestApp({ PUBLIC_BASE_URL: 'https://sharehub.gov.test/hub/' });
     const served = await openApiDocument(ctx.app);
     body = served.body;
     doc = served.doc as unknown as Document;
     operations = Object.entries(doc.paths)
       .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [`${method} ${path}`, op] as [string, Operation]));
   });
-  afterAll(async () => ctx.close());
 
   it("lints clean with Redocly's recommended rules: 0 errors, 0 warnings", async () => {
     const config = await loadConfig({ configPath: REDOCLY_CONFIG });

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { startWorkers, type Runner } from '../../workers/index.js';
 import { dropQueueKeys } from '../helpers/queue-cleanup.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
 import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // A provider that never comes up: the push is dead-lettered after its retry budget and listed
 // for platform admins, who can redrive it once the provider is back.
@@ -13,18 +13,16 @@ import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '..
 const SETTINGS = { WEBHOOK_BACKOFF_MS: '20', WEBHOOK_MAX_ATTEMPTS: '3', OUTBOX_POLL_MS: '25', WEBHOOK_TIMEOUT_MS: '2000' };
 
 describe('dead letters', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp(SETTINGS);
   let workers: Runner;
   const servers: WebhookServer[] = [];
   beforeAll(async () => {
-    ctx = await buildTestApp(SETTINGS);
     workers = await startWorkers(ctx.config, pino({ level: 'silent' }));
   });
   afterAll(async () => {
     await workers.close();
     await Promise.all(servers.map((s) => s.close()));
     await dropQueueKeys(ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX);
-    await ctx.close();
   });
 
   const pushOf = (applicationId: string) => ctx.db('outbox').where({ application_id: applicationId, type: 'application.pending_provider' }).first();

@@ -10,9 +10,9 @@ import { deliverWebhook } from '../../workers/deliver-webhook.js';
 import type { JobDeps } from '../../workers/deps.js';
 import { provision } from '../../workers/provision.js';
 import { manualClock } from '../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
 import { actions, call, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // The job processors are plain functions of (payload, deps): tested here without Redis, against
 // PostgreSQL and real local HTTP servers.
@@ -20,7 +20,7 @@ import { actions, call, makeWorld, ok, resourceOf, submit } from '../helpers/wor
 const clock = manualClock('2026-03-02T09:00:00');
 
 describe('job processors as plain functions', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp({ WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '1000' }, { clock });
   let deps: JobDeps;
   const enqueued: { name: JobName; payload: unknown; jobId: string }[] = [];
   const servers: WebhookServer[] = [];
@@ -29,12 +29,10 @@ describe('job processors as plain functions', () => {
   };
 
   beforeAll(async () => {
-    ctx = await buildTestApp({ WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '1000' }, { clock });
     deps = { db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: recordEnqueue };
   });
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));
-    await ctx.close();
   });
 
   const server = async (opts: Parameters<typeof startWebhookServer>[0] = {}) => {

@@ -8,8 +8,9 @@ import { provisionSweep } from '../../workers/provision-sweep.js';
 import { createQueues, type Queues } from '../../workers/queues.js';
 import { manualClock } from '../helpers/clock.js';
 import { dropQueueKeys } from '../helpers/queue-cleanup.js';
-import { buildTestApp, testConfig, type TestContext } from '../helpers/test-app.js';
+import { buildTestApp, testConfig } from '../helpers/test-app.js';
 import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // node-cron ticks only enqueue sweeps under ids fixed per minute, so any number of replicas
 // ticking in the same minute make one job each; the wiring runs against the real Redis with this
@@ -18,16 +19,14 @@ import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '..
 const silent = pino({ level: 'silent' });
 
 describe('scheduler', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp({ SWEEP_CRON: '* * * * * *' });
   let queues: Queues;
   beforeAll(async () => {
-    ctx = await buildTestApp({ SWEEP_CRON: '* * * * * *' });
     queues = createQueues(ctx.config, silent);
   });
   afterAll(async () => {
     await queues.close();
     await dropQueueKeys(ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX);
-    await ctx.close();
   });
 
   it('names the tick window by its minute, without ":"', () => {

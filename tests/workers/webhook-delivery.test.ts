@@ -5,9 +5,9 @@ import { findFreePort } from '../../src/runtime/free-port.js';
 import { startWorkers } from '../../workers/index.js';
 import { createQueues, type Queues } from '../../workers/queues.js';
 import { dropQueueKeys } from '../helpers/queue-cleanup.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/webhook-server.js';
 import { actions, call, eventually, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Pushes to a provider whose system is down — a real HTTP server on 127.0.0.1 answering 503 or
 // not listening at all — are retried with backoff and delivered once it is up, signed, and each
@@ -19,12 +19,11 @@ const SETTINGS = {
 };
 
 describe('pushes to providing departments over webhooks (BullMQ, real Redis)', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp(SETTINGS);
   let workers: Awaited<ReturnType<typeof startWorkers>>;
   let inspect: Queues;
   const servers: WebhookServer[] = [];
   beforeAll(async () => {
-    ctx = await buildTestApp(SETTINGS);
     workers = await startWorkers(ctx.config, pino({ level: 'silent' }));
     inspect = createQueues(ctx.config, pino({ level: 'silent' }));
   });
@@ -33,7 +32,6 @@ describe('pushes to providing departments over webhooks (BullMQ, real Redis)', (
     await workers.close();
     await Promise.all(servers.map((s) => s.close()));
     await dropQueueKeys(ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX);
-    await ctx.close();
   });
 
   const server = async (opts: Parameters<typeof startWebhookServer>[0] = {}) => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 
 // Input that passes the JSON Schema but not the domain: answered 400 naming the field, never 500.
 
@@ -9,15 +9,9 @@ const clock = manualClock('2026-03-02T09:00:00'); // a Monday
 const LEAP_SECOND = '2026-06-30T23:59:60Z';
 
 describe('decision input the schema lets through', () => {
-  let ctx: TestContext;
-  let w: World;
-  let conditional: { id: string };
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-    conditional = await resourceOf(w, { shareType: 2 });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
+  const conditional = useFixture(() => resourceOf(w, { shareType: 2 }));
 
   async function pendingProvider() {
     const a = await submit(w, conditional.id, clock());

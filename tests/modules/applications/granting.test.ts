@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { completeProvisioning } from '../../../src/modules/applications/applications-service.js';
 import { workflowSettings } from '../../../src/modules/applications/settings.js';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { makeSystem } from '../../helpers/fixtures.js';
-import { actions, applicationBody, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, applicationBody, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 
 // Issuing a grant: never for a validity that has already ended, and at most one active grant per
 // system and resource — a new one supersedes the previous.
@@ -14,19 +14,11 @@ const clock = manualClock(START);
 const SHORT = { validTo: '2026-03-03T18:00:00+08:00' }; // ends Tuesday evening
 
 describe('issuing grants', () => {
-  let ctx: TestContext;
-  let w: World;
-  let hosted: { id: string };
-  let providerApi: { id: string };
-  let conditional: { id: string };
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-    hosted = await resourceOf(w, { shareType: 1 });
-    providerApi = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/records' } });
-    conditional = await resourceOf(w, { shareType: 2 });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
+  const hosted = useFixture(() => resourceOf(w, { shareType: 1 }));
+  const providerApi = useFixture(() => resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/records' } }));
+  const conditional = useFixture(() => resourceOf(w, { shareType: 2 }));
   beforeEach(() => clock.set(START));
 
   const detail = async (id: string) => ok(await call(w, 'GET', `/v1/applications/${id}`, w.admin));

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSystem } from '../../helpers/fixtures.js';
 import { manualClock } from '../../helpers/clock.js';
 import { makeResource } from '../../helpers/resource-fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, applicationBody, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, applicationBody, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useWorld } from '../../helpers/use-test-app.js';
 
 // Department scoping on every route of the workflow: who may call it at all (401/403 by role),
 // and whose data it shows (lists filtered). A department never sees another's applications unless
@@ -13,8 +13,8 @@ import { actions, applicationBody, call, makeWorld, ok, resourceOf, submit, type
 const clock = manualClock('2026-03-02T09:00:00');
 
 describe('department scoping of the workflow routes', () => {
-  let ctx: TestContext;
-  let w: World;
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
   let system: { headers: Record<string, string> };
   let pendingReview: string;
   let pendingProvider: string;
@@ -26,8 +26,6 @@ describe('department scoping of the workflow routes', () => {
   let otherApp: string; // the outsider's own application, to a third provider
 
   beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
     system = await makeSystem(ctx, w.consumer.code);
     const conditional = await resourceOf(w, { shareType: 2 });
     pendingReview = (await submit(w, conditional.id, clock())).id;
@@ -51,7 +49,6 @@ describe('department scoping of the workflow routes', () => {
     const body = applicationBody(consumersResource.id, outsiderSystem.id, clock());
     otherApp = (await ok(await call(w, 'POST', '/v1/applications', w.outsider.operator, body), 201)).id;
   });
-  afterAll(async () => ctx.close());
 
   const noAuth = {} as Record<string, string>;
 

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completeProvisioning } from '../../../src/modules/applications/applications-service.js';
 import { workflowSettings } from '../../../src/modules/applications/settings.js';
 import { APPLICATION_STATUSES, EDGES, type ApplicationStatus } from '../../../src/modules/applications/state-machine.js';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type ActionName, type World } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit, type ActionName } from '../../helpers/workflow.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 
 // Every edge of API.md's state machine through the HTTP API, and every action that is not an
 // edge from a state answered 409 naming that state.
@@ -26,22 +26,16 @@ const LEGAL: Record<ActionName, readonly ApplicationStatus[]> = {
 };
 
 describe('application state machine', () => {
-  let ctx: TestContext;
-  let w: World;
-  let routeA: { id: string }; // hosted: the hub grants at acceptance
-  let routeAProviderApi: { id: string }; // provider-served, endpoint not answering: waits in provisioning
-  let routeB: { id: string }; // conditional: the provider decides
-  let routeBControl: { id: string }; // unconditional but with control parameters: still Route B
-
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-    routeA = await resourceOf(w, { shareType: 1 });
-    routeAProviderApi = await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/records' } });
-    routeB = await resourceOf(w, { shareType: 2 });
-    routeBControl = await resourceOf(w, { shareType: 1, controlParams: ['办件编号'] });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
+  // hosted: the hub grants at acceptance
+  const routeA = useFixture(() => resourceOf(w, { shareType: 1 }));
+  // provider-served, endpoint not answering: waits in provisioning
+  const routeAProviderApi = useFixture(() => resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/records' } }));
+  // conditional: the provider decides
+  const routeB = useFixture(() => resourceOf(w, { shareType: 2 }));
+  // unconditional but with control parameters: still Route B
+  const routeBControl = useFixture(() => resourceOf(w, { shareType: 1, controlParams: ['办件编号'] }));
 
   const status = async (id: string) => (await ok(await call(w, 'GET', `/v1/applications/${id}`, w.admin))).status as ApplicationStatus;
 

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { endOfDay } from '../../../src/lib/working-days.js';
 import { makeSystem } from '../../helpers/fixtures.js';
 import { manualClock } from '../../helpers/clock.js';
 import { makeResource, publishNewVersion } from '../../helpers/resource-fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, applicationBody, call, eventually, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, applicationBody, call, eventually, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 
 const clock = manualClock('2026-03-05T10:00:00'); // a Thursday
 
 describe('submitting an application', () => {
-  let ctx: TestContext;
-  let w: World;
-  let resource: { id: string; code: string };
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-    resource = await resourceOf(w, { shareType: 2 });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
+  const resource = useFixture(() => resourceOf(w, { shareType: 2 }));
 
   const post = async (body: Record<string, unknown>, headers = w.consumer.operator) => call(w, 'POST', '/v1/applications', headers, body);
   const freshBody = async (overrides: Record<string, unknown> = {}, resourceId = resource.id) =>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { endOfDay } from '../../../src/lib/working-days.js';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useWorld } from '../../helpers/use-test-app.js';
 
 // 全程留痕、过往可溯、进度可查: every step with actor, time, decision, reason, deadline and whether
 // it was met; every transition's audit event and outbox messages in the same transaction.
@@ -10,13 +10,8 @@ import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '..
 const clock = manualClock('2026-03-02T09:00:00'); // Monday
 
 describe('traceability and notifications', () => {
-  let ctx: TestContext;
-  let w: World;
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx, { consumerWebhookUrl: 'http://127.0.0.1:1/consumer', providerWebhookUrl: 'http://127.0.0.1:1/provider' });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock, consumerWebhookUrl: 'http://127.0.0.1:1/consumer', providerWebhookUrl: 'http://127.0.0.1:1/provider' });
+  const ctx = w.ctx;
 
   it('records a Route B application step by step, with deadlines met and missed', async () => {
     const resource = await resourceOf(w, { shareType: 2 });

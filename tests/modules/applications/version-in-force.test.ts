@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completeProvisioning } from '../../../src/modules/applications/applications-service.js';
 import { workflowSettings } from '../../../src/modules/applications/settings.js';
 import { manualClock } from '../../helpers/clock.js';
 import { republish } from '../../helpers/resource-fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useWorld } from '../../helpers/use-test-app.js';
 
 // The sharing rule (DOMAIN.md §1) applies to the resource as it is published when a decision is
 // made, not as it was when the application was submitted: a provider that republishes its
@@ -15,13 +15,8 @@ const clock = manualClock('2026-03-02T09:00:00'); // a Monday
 type Res = Awaited<ReturnType<typeof call>>;
 
 describe('routing and granting on the resource version in force', () => {
-  let ctx: TestContext;
-  let w: World;
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
 
   const detail = async (id: string) => ok(await call(w, 'GET', `/v1/applications/${id}`, w.admin));
   const grantsOf = (id: string) => ctx.db('grants').where('application_id', id);

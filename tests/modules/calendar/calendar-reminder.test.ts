@@ -1,31 +1,28 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/lib/crypto.js';
 import { remindMissingCalendars } from '../../../src/modules/calendar/calendar-reminder.js';
 import { schedulerContext } from '../../../src/modules/context.js';
 import { calendarReminder } from '../../../workers/calendar-reminder.js';
 import type { JobDeps } from '../../../workers/deps.js';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { call, makeWorld, ok, type World } from '../../helpers/workflow.js';
+import { call, ok } from '../../helpers/workflow.js';
+import { useWorld } from '../../helpers/use-test-app.js';
 
 // From 1 November (Asia/Shanghai), while next year's holiday notice is missing, the platform's
 // admins are told once a day which year to enter; entering it stops the reminders.
 
 describe('reminder to enter next year’s holiday notice', () => {
   const clock = manualClock('2026-10-31T23:59:59');
-  let ctx: TestContext;
-  let w: World;
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
   let deps: JobDeps;
   beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
     deps = {
       db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }),
       enqueue: async () => { throw new Error('the reminder enqueues nothing'); },
     };
   });
-  afterAll(async () => ctx.close());
 
   const remindersSeenBy = async (headers: Record<string, string>) =>
     (await ok(await call(w, 'GET', '/v1/notifications?type=calendar.missing', headers))).items as { type: string; data: { year: number }; createdAt: string }[];

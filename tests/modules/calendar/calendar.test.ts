@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../../src/modules/calendar/calendar-service.js';
-import { adminToken, bearer, makeUser } from '../../helpers/fixtures.js';
+import { adminHeaders, makeUser } from '../../helpers/fixtures.js';
 import { YEAR_2025, YEAR_2026 } from '../../helpers/calendar-data.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 describe('working-day calendar API', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
 
   it('is seeded with 2025 and 2026 exactly as in the State Council notices', async () => {
     for (const expected of [YEAR_2025, YEAR_2026]) {

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { translatePgError } from '../../../src/lib/pg-errors.js';
 import { makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { createDraft, resourceBody } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 // API.md: never a 500 for bad input. U+0000 cannot be stored by PostgreSQL (text: 22021, jsonb:
 // 22P05) and a number past an integer column's range is 22003.
 describe('bad input to the catalog is a 400, never a 500', () => {
-  let ctx: TestContext;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
-  let draft: { id: string };
-
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    owner = await makeUser(ctx, 'dept_admin');
-    draft = await createDraft(ctx, owner.headers);
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const owner = useFixture(() => makeUser(ctx, 'dept_admin'));
+  const draft = useFixture(() => createDraft(ctx, owner.headers));
 
   async function expect400(res: { statusCode: number; body: string; json(): { code: string; errors?: { pointer: string }[] } }, pointer?: string) {
     expect(res.statusCode, res.body).toBe(400);

@@ -1,11 +1,10 @@
 import jsonld from 'jsonld';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvCell } from '../../../src/modules/catalog/catalog-export.js';
-import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
-type Headers = Record<string, string>;
 type Node = Record<string, unknown>;
 
 const DCAT = 'http://www.w3.org/ns/dcat#';
@@ -30,16 +29,13 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('catalog export', () => {
-  let ctx: TestContext;
-  let admin: Headers;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
+  const ctx = useTestApp();
+  const admin = useFixture(() => adminHeaders(ctx));
+  const owner = useFixture(async () => makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省自然资源厅' })).code));
   const ids: Record<string, string> = {};
   const codes: Record<string, string> = {};
 
   beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    owner = await makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省自然资源厅' })).code);
     const publish = async (key: string, overrides: Record<string, unknown>) => {
       const r = await publishedResource(ctx, owner.headers, admin, { code: nextCode('101003'), ...overrides });
       ids[key] = r.id;
@@ -58,7 +54,6 @@ describe('catalog export', () => {
     await act(ctx, owner.headers, ids.deprecated!, 'deprecate', { reason: '停用' });
     codes.draft = (await createDraft(ctx, owner.headers, { name: '林权登记草稿', openToPublic: true })).code;
   });
-  afterAll(async () => ctx.close());
 
   const dcat = async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/catalog/export?format=dcat' });
@@ -181,13 +176,10 @@ describe('catalog export', () => {
 });
 
 describe('DCAT access rights and the share type', () => {
-  let ctx: TestContext;
-  let admin: Headers;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
+  const ctx = useTestApp();
+  const admin = useFixture(() => adminHeaders(ctx));
+  const owner = useFixture(() => makeUser(ctx, 'dept_admin'));
   beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    owner = await makeUser(ctx, 'dept_admin');
   });
   afterAll(async () => ctx.close());
 
@@ -214,13 +206,10 @@ describe('DCAT access rights and the share type', () => {
 });
 
 describe('DCAT links and caching', () => {
-  let ctx: TestContext;
-  let admin: Headers;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
+  const ctx = useTestApp({ PUBLIC_BASE_URL: 'https://data.example.gov.cn/sharehub/' });
+  const admin = useFixture(() => adminHeaders(ctx));
+  const owner = useFixture(() => makeUser(ctx, 'dept_admin'));
   beforeAll(async () => {
-    ctx = await buildTestApp({ PUBLIC_BASE_URL: 'https://data.example.gov.cn/sharehub/' });
-    admin = bearer(await adminToken(ctx));
-    owner = await makeUser(ctx, 'dept_admin');
     await publishedResource(ctx, owner.headers, admin, { code: nextCode('201001'), openToPublic: true });
   });
   afterAll(async () => ctx.close());

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/lib/crypto.js';
@@ -18,9 +16,9 @@ import {
 import { demoCatalogDir, loadDemoCatalog } from '../../../src/modules/catalog/demo-catalog.js';
 import { adminToken, bearer, makeUser } from '../../helpers/fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '../../../catalog');
-const execFileAsync = promisify(execFile);
 
 async function counts(ctx: TestContext) {
   const n = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())!.n);
@@ -67,14 +65,12 @@ describe('the demo catalog (catalog/)', () => {
 });
 
 describe('catalog import', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp();
   let tmp: string;
   beforeAll(async () => {
-    ctx = await buildTestApp();
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-catalog-'));
   });
   afterAll(async () => {
-    await ctx.close();
     await fs.rm(tmp, { recursive: true, force: true });
   });
   const keys = () => deriveKeys(ctx.config.SHAREHUB_SECRET_KEY);
@@ -289,30 +285,4 @@ describe('catalog import', () => {
       await fresh.close();
     }
   });
-
-  it('runs as `sharehub catalog import <dir>`, idempotently', async () => {
-    const fresh = await buildTestApp();
-    try {
-      const env = {
-        ...process.env,
-        DATABASE_URL: fresh.config.DATABASE_URL,
-        SHAREHUB_SECRET_KEY: fresh.config.SHAREHUB_SECRET_KEY,
-        SHAREHUB_DATA_DIR: path.join(tmp, 'data'),
-        LOG_LEVEL: 'warn',
-      };
-      const run = () => execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'catalog', 'import', DEMO_DIR], { env, cwd: path.resolve(import.meta.dirname, '../../..') });
-      const files = await readCatalogDir(DEMO_DIR);
-      const total = files.reduce((n, f) => n + f.content.resources.length, 0);
-      const first = await run();
-      expect(first.stdout).toMatch(new RegExp(`resources: +${total} created, 0 updated .*, 0 unchanged`));
-      const second = await run();
-      expect(second.stdout).toMatch(new RegExp(`departments: 0 created, ${files.length} already registered`));
-      expect(second.stdout).toMatch(new RegExp(`resources: +0 created, 0 updated .*, ${total} unchanged`));
-      expect(Number((await fresh.db('resources').count({ n: '*' }).first())!.n)).toBe(total);
-      const missing = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'catalog', 'import', path.join(tmp, 'nope')], { env }).catch((e: { code: number; stderr: string }) => e);
-      expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('no such directory') });
-    } finally {
-      await fresh.close();
-    }
-  }, 60_000);
 });

@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { metadataToColumns, rowToMetadata, versionColumns } from '../../../src/modules/catalog/catalog-rows.js';
 import { publishVersion } from '../../../src/modules/catalog/catalog-service.js';
-import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { act, createDraft, eventsOf, publishedResource } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 type Headers = Record<string, string>;
 
 describe('resource life cycle', () => {
-  let ctx: TestContext;
-  let admin: Headers;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
-  let operator: Awaited<ReturnType<typeof makeUser>>;
-  let stranger: Awaited<ReturnType<typeof makeUser>>;
-
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    const dept = await makeDepartment(ctx, { name: '省民政厅' });
-    owner = await makeUser(ctx, 'dept_admin', dept.code);
-    operator = await makeUser(ctx, 'dept_operator', dept.code);
-    stranger = await makeUser(ctx, 'dept_operator');
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Headers = useFixture(() => adminHeaders(ctx));
+  const dept = useFixture(() => makeDepartment(ctx, { name: '省民政厅' }));
+  const owner = useFixture(() => makeUser(ctx, 'dept_admin', dept.code));
+  const operator = useFixture(() => makeUser(ctx, 'dept_operator', dept.code));
+  const stranger = useFixture(() => makeUser(ctx, 'dept_operator'));
 
   const get = (id: string, headers: Headers, query = '') =>
     ctx.app.inject({ method: 'GET', url: `/v1/resources/${encodeURIComponent(id)}${query}`, headers });

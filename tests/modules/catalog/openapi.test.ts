@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolvedOpenApiDocument } from '../../helpers/openapi.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 type Operation = {
   tags?: string[];
@@ -25,13 +25,11 @@ const ROUTES: [string, string, string[], boolean][] = [
 ];
 
 describe('catalog OpenAPI document', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp();
   let paths: Record<string, Record<string, Operation>>;
   beforeAll(async () => {
-    ctx = await buildTestApp();
     paths = (await resolvedOpenApiDocument(ctx.app)).paths as typeof paths;
   });
-  afterAll(async () => ctx.close());
 
   it.each(ROUTES)('%s %s has tags, a summary, its parameters and a schema for every response', (method, path, params, hasBody) => {
     const op = paths[path]?.[method];

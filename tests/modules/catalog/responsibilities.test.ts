@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 describe('GET /v1/departments/{code}/responsibilities (共享责任清单)', () => {
-  let ctx: TestContext;
-  let admin: Record<string, string>;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
-  let reader: Awaited<ReturnType<typeof makeUser>>;
-
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    owner = await makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省住房公积金管理中心' })).code);
-    reader = await makeUser(ctx, 'dept_operator');
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const admin: Record<string, string> = useFixture(() => adminHeaders(ctx));
+  const owner = useFixture(async () => makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省住房公积金管理中心' })).code));
+  const reader = useFixture(() => makeUser(ctx, 'dept_operator'));
 
   const list = (code: string, headers: Record<string, string>) =>
     ctx.app.inject({ method: 'GET', url: `/v1/departments/${code}/responsibilities`, headers });

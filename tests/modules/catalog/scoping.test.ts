@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, makeDepartment, makeSystem, makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminHeaders, makeDepartment, makeSystem, makeUser } from '../../helpers/fixtures.js';
 import { act, createDraft, publishedResource, resourceBody } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 type Headers = Record<string, string>;
 type User = Awaited<ReturnType<typeof makeUser>>;
@@ -10,37 +10,25 @@ type User = Awaited<ReturnType<typeof makeUser>>;
 // platform admin deprecates; only the platform admin reviews; everyone signed in reads what is
 // published; drafts exist only for the owner and the platform (admin, auditor).
 describe('catalog department scoping', () => {
-  let ctx: TestContext;
-  let admin: Headers;
-  let auditor: User;
-  let ownerAdmin: User;
-  let ownerOperator: User;
-  let otherAdmin: User;
-  let otherOperator: User;
-  let system: Headers;
-  let draft: { id: string; code: string };
-  let published: { id: string; code: string };
-
+  const ctx = useTestApp();
+  const admin: Headers = useFixture(() => adminHeaders(ctx));
+  const auditor: User = useFixture(() => makeUser(ctx, 'auditor'));
+  const owner = useFixture(() => makeDepartment(ctx, { name: '省公安厅' }));
+  const other = useFixture(() => makeDepartment(ctx, { name: '省人社厅' }));
+  const ownerAdmin: User = useFixture(() => makeUser(ctx, 'dept_admin', owner.code));
+  const ownerOperator: User = useFixture(() => makeUser(ctx, 'dept_operator', owner.code));
+  const otherAdmin: User = useFixture(() => makeUser(ctx, 'dept_admin', other.code));
+  const otherOperator: User = useFixture(() => makeUser(ctx, 'dept_operator', other.code));
+  const system: Headers = useFixture(async () => (await makeSystem(ctx, owner.code)).headers);
+  const draft: { id: string; code: string } = useFixture(() => createDraft(ctx, ownerOperator.headers, { name: '人口基础信息（草稿）' }));
+  const published: { id: string; code: string } = useFixture(() => publishedResource(ctx, ownerAdmin.headers, admin, {
+    name: '人口基础信息', delivery: { mode: 'provider_api', endpoint: 'https://ga.example.gov.cn/internal/population' },
+  }));
   beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    auditor = await makeUser(ctx, 'auditor');
-    const owner = await makeDepartment(ctx, { name: '省公安厅' });
-    const other = await makeDepartment(ctx, { name: '省人社厅' });
-    ownerAdmin = await makeUser(ctx, 'dept_admin', owner.code);
-    ownerOperator = await makeUser(ctx, 'dept_operator', owner.code);
-    otherAdmin = await makeUser(ctx, 'dept_admin', other.code);
-    otherOperator = await makeUser(ctx, 'dept_operator', other.code);
-    system = (await makeSystem(ctx, owner.code)).headers;
-    draft = await createDraft(ctx, ownerOperator.headers, { name: '人口基础信息（草稿）' });
-    published = await publishedResource(ctx, ownerAdmin.headers, admin, {
-      name: '人口基础信息', delivery: { mode: 'provider_api', endpoint: 'https://ga.example.gov.cn/internal/population' },
-    });
     // A revision in draft above the published version.
     const revision = await ctx.app.inject({ method: 'PATCH', url: `/v1/resources/${published.id}`, headers: ownerOperator.headers, payload: { summary: '修订中' } });
     expect(revision.json().version).toBe(2);
   });
-  afterAll(async () => ctx.close());
 
   const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Headers = {}, payload?: object) =>
     ctx.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });

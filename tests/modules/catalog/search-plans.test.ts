@@ -3,30 +3,28 @@
 // Each plan is taken over thousands of entries, vacuumed (as autovacuum keeps a live table) so
 // that the planner chooses on its own statistics and visibility map. This file's database is
 // its own, so the entries stay.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { encodeFacets, searchQueries, type SearchQuery } from '../../../src/modules/catalog/catalog-search.js';
 import type { Principal } from '../../../src/plugins/auth.js';
 import { makeDepartment, makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const SUBJECTS = ['person', 'legal_entity', 'none'] as const;
 const FORMATS = ['database', 'spreadsheet', 'electronic_file'] as const;
 
 describe('catalog search plans', () => {
-  let ctx: TestContext;
+  const ctx = useTestApp();
   let viewer: Principal;
   let departmentCode: string;
 
   beforeAll(async () => {
-    ctx = await buildTestApp();
     departmentCode = (await makeDepartment(ctx, { name: '省大数据局' })).code;
     const user = await makeUser(ctx, 'dept_operator');
     viewer = { kind: 'user', role: 'dept_operator', userId: user.id, username: user.username, departmentCode: user.departmentCode };
     await seed(ctx.db);
     await ctx.db.raw('vacuum analyze resource_search');
   });
-  afterAll(async () => ctx.close());
 
   /** The plan of every statement of a search (one or two). */
   async function plans(query: Omit<SearchQuery, 'limit' | 'offset'>): Promise<string[]> {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS, searchQueries } from '../../../src/modules/catalog/catalog-search.js';
 import type { Principal } from '../../../src/plugins/auth.js';
-import { adminToken, bearer, makeDepartment, makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 type Headers = Record<string, string>;
 interface Item { code: string; name: string; providerCode: string; categoryCode: string; shareType: number; subjectType: string; format: string; shareMethod: string; status: string; latestStatus: string }
@@ -16,20 +16,15 @@ const legalEntity = {
 };
 
 describe('catalog search', () => {
-  let ctx: TestContext;
-  let admin: Headers;
-  let mz: Awaited<ReturnType<typeof makeUser>>;
-  let sc: Awaited<ReturnType<typeof makeUser>>;
-  let stranger: Awaited<ReturnType<typeof makeUser>>;
+  const ctx = useTestApp();
+  const admin: Headers = useFixture(() => adminHeaders(ctx));
+  const mz = useFixture(async () => makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省民政厅' })).code));
+  const sc = useFixture(async () => makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省市场监管局' })).code));
+  const stranger = useFixture(() => makeUser(ctx, 'dept_operator'));
   type Key = 'marriage' | 'adoption' | 'relief' | 'entity' | 'licence' | 'deprecated' | 'draft' | 'inReview';
   const codes = {} as Record<Key, string>;
 
   beforeAll(async () => {
-    ctx = await buildTestApp();
-    admin = bearer(await adminToken(ctx));
-    mz = await makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省民政厅' })).code);
-    sc = await makeUser(ctx, 'dept_admin', (await makeDepartment(ctx, { name: '省市场监管局' })).code);
-    stranger = await makeUser(ctx, 'dept_operator');
     const publish = async (key: Key, owner: Headers, overrides: Record<string, unknown>) => {
       codes[key] = (await publishedResource(ctx, owner, admin, overrides)).code;
     };
@@ -57,7 +52,6 @@ describe('catalog search', () => {
     expect(revised.statusCode).toBe(200);
     await act(ctx, mz.headers, codes.marriage, 'submit');
   });
-  afterAll(async () => ctx.close());
 
   async function search(headers: Headers, params: Record<string, string | number | boolean> = {}): Promise<Result> {
     const qs = new URLSearchParams(Object.entries({ limit: 200, ...params }).map(([k, v]): [string, string] => [k, String(v)]));

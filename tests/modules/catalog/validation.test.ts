@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../../helpers/fixtures.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { createDraft, resourceBody } from './catalog-fixtures.js';
+import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
 
 describe('resource validation over HTTP', () => {
-  let ctx: TestContext;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
-
-  beforeAll(async () => {
-    ctx = await buildTestApp();
-    owner = await makeUser(ctx, 'dept_admin');
-  });
-  afterAll(async () => ctx.close());
+  const ctx = useTestApp();
+  const owner = useFixture(() => makeUser(ctx, 'dept_admin'));
 
   const post = (payload: object) => ctx.app.inject({ method: 'POST', url: '/v1/resources', headers: owner.headers, payload });
   const count = async () => Number((await ctx.db('resources').count({ n: '*' }).first())!.n);

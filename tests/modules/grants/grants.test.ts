@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startOfDay } from '../../../src/lib/working-days.js';
 import { sweepGrants } from '../../../src/modules/grants/grants-service.js';
 import { schedulerContext } from '../../../src/modules/context.js';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 
 const clock = manualClock('2026-03-02T09:00:00');
 
 describe('grants', () => {
-  let ctx: TestContext;
-  let w: World;
-  let hosted: { id: string };
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-    hosted = await resourceOf(w, { shareType: 1 });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
+  const hosted = useFixture(() => resourceOf(w, { shareType: 1 }));
 
   async function grantUntil(validTo: string) {
     clock.set('2026-03-02T09:00:00');

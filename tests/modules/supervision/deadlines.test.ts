@@ -1,13 +1,13 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { endOfDay, startOfDay } from '../../../src/lib/working-days.js';
 import { deriveKeys } from '../../../src/lib/crypto.js';
 import { sweepDeadlines } from '../../../src/modules/applications/deadline-sweep.js';
 import { schedulerContext } from '../../../src/modules/context.js';
 import { slaSweep } from '../../../workers/sla-sweep.js';
 import { manualClock } from '../../helpers/clock.js';
-import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, call, makeWorld, ok, resourceOf, submit, type World } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 
 // Deadlines in working days with a controllable clock: across weekends, the 2026 Spring Festival
 // block and its make-up Saturdays, a year without calendar data; yellow and red at the exact
@@ -17,15 +17,9 @@ const clock = manualClock('2026-02-12T10:00:00');
 const MS = 1;
 
 describe('deadlines, yellow warnings and red cards', () => {
-  let ctx: TestContext;
-  let w: World;
-  let conditional: { id: string };
-  beforeAll(async () => {
-    ctx = await buildTestApp({}, { clock });
-    w = await makeWorld(ctx);
-    conditional = await resourceOf(w, { shareType: 2 });
-  });
-  afterAll(async () => ctx.close());
+  const w = useWorld({ clock });
+  const ctx = w.ctx;
+  const conditional = useFixture(() => resourceOf(w, { shareType: 2 }));
 
   const get = async (id: string) => ok(await call(w, 'GET', `/v1/applications/${id}`, w.consumer.admin));
   const sweepAt = (local: string | Date) => {
