@@ -16,9 +16,6 @@ import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { MODULES } from './modules/index.js';
 
-// Re-exported for existing importers (server, tests); it lives in config.ts.
-export type { RuntimeConfig } from './config.js';
-
 declare module 'fastify' {
   interface FastifyInstance {
     config: RuntimeConfig;

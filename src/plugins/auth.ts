@@ -7,10 +7,6 @@ import { createAuthenticator } from '../modules/identity/authenticate.js';
 import { findActiveKey, noteKeyUsed } from '../modules/systems/systems-service.js';
 import type { Principal, Role } from '../modules/identity/principal.js';
 
-// Re-exported for callers outside src/modules (tests, the CLI); modules import identity directly.
-export { ALL_USERS, DEPT_ROLES, USER_ROLES, readsEverything, readsEveryNotification } from '../modules/identity/principal.js';
-export type { Principal, Role, UserRole } from '../modules/identity/principal.js';
-
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;

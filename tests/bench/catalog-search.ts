@@ -19,7 +19,7 @@ import pino from 'pino';
 import { createDb, migrateLatest, type Db } from '../../src/db.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { PACKED_FACETS, searchResources, type SearchQuery } from '../../src/modules/catalog/catalog-search.js';
-import type { Principal } from '../../src/plugins/auth.js';
+import type { Principal } from '../../src/modules/identity/principal.js';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
 
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 100_000);

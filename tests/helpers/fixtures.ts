@@ -6,7 +6,7 @@ import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { createDepartment } from '../../src/modules/departments/departments-service.js';
 import { createUser } from '../../src/modules/identity/users-service.js';
 import { createSystem } from '../../src/modules/systems/systems-service.js';
-import type { UserRole } from '../../src/plugins/auth.js';
+import type { UserRole } from '../../src/modules/identity/principal.js';
 import { FIRST_ADMIN_USERNAME } from '../../src/bootstrap.js';
 import { TEST_PASSWORD, TEST_PASSWORD_HASH } from './passwords.js';
 import type { TestContext } from './test-app.js';

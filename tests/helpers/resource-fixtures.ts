@@ -10,7 +10,7 @@ import {
   type NewResource,
 } from '../../src/modules/catalog/catalog-service.js';
 import type { DataItem } from '../../src/modules/catalog/resource-validation.js';
-import type { Principal } from '../../src/plugins/auth.js';
+import type { Principal } from '../../src/modules/identity/principal.js';
 import { makeUser } from './fixtures.js';
 import type { TestContext } from './test-app.js';
 

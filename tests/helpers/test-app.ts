@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type RuntimeConfig } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type RuntimeConfig } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db.js';
 import { bootstrap, FIRST_ADMIN_USERNAME } from '../../src/bootstrap.js';
 import type { Clock } from '../../src/lib/clock.js';

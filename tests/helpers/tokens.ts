@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { RuntimeConfig } from '../../src/app.js';
+import type { RuntimeConfig } from '../../src/config.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 
 /**

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { encodeFacets, searchQueries, type SearchQuery } from '../../../src/modules/catalog/catalog-search.js';
-import type { Principal } from '../../../src/plugins/auth.js';
+import type { Principal } from '../../../src/modules/identity/principal.js';
 import { makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bigrams, decodeFacets, encodeFacets, normalizeText, PACKED_FACETS, searchQueries } from '../../../src/modules/catalog/catalog-search.js';
-import type { Principal } from '../../../src/plugins/auth.js';
+import type { Principal } from '../../../src/modules/identity/principal.js';
 import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
 import { act, createDraft, nextCode, publishedResource } from './catalog-fixtures.js';
 import { useFixture, useTestApp } from '../../helpers/use-test-app.js';
