@@ -23,6 +23,7 @@ import { checkUscc } from './lib/identifiers.js';
 import { strictAjv } from './lib/validation.js';
 import { createUserBody } from '../schemas/identity.js';
 import { AppError } from './lib/errors.js';
+import { loadDemoRecords } from './demo-records.js';
 import { loadRecordsFile, loadSummary, resealAllRecords } from './records-commands.js';
 
 const USAGE = `sharehub <command>
@@ -181,6 +182,7 @@ async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded:
       logger.info({ username: FIRST_ADMIN_USERNAME }, 'first platform administrator created from SHAREHUB_ADMIN_PASSWORD');
     }
     await loadDemoCatalog(db, runtime, logger);
+    await loadDemoRecords(db, runtime, logger);
   } finally {
     await db.destroy();
   }
