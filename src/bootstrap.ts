@@ -29,16 +29,29 @@ export async function bootstrap(db: Knex, config: RuntimeConfig): Promise<{ admi
 
 const KEY_FINGERPRINT = 'secret_key_fingerprint';
 
+const fingerprintOf = (secretKeyHex: string) => hmacSm3Hex(Buffer.from(secretKeyHex, 'hex'), 'sharehub secret key fingerprint');
+
 /**
  * Every process must use the master secret the database was set up with: another one could not
  * unseal the stored webhook secrets, and its tokens would be refused by the other replicas. The
  * first process records a fingerprint (a keyed hash, not the key); the others must match it.
+ *
+ * Key rotation (README, "Rotating the master key"): a start with a new key whose
+ * SHAREHUB_PREVIOUS_SECRET_KEYS holds the stored one is accepted and moves the stored fingerprint
+ * to the new key, in one statement, so concurrent starts agree. From then on a start with only the
+ * old key is refused: a rotation is not undone by accident (to undo it, swap the two settings).
+ * Returns whether this start rotated.
  */
-export async function checkSecretKey(db: Knex, secretKeyHex: string): Promise<void> {
-  const fingerprint = hmacSm3Hex(Buffer.from(secretKeyHex, 'hex'), 'sharehub secret key fingerprint');
+export async function checkSecretKey(db: Knex, secretKeyHex: string, previousKeysHex: readonly string[] = []): Promise<{ rotated: boolean }> {
+  const fingerprint = fingerprintOf(secretKeyHex);
   await db('hub_settings').insert({ key: KEY_FINGERPRINT, value: fingerprint }).onConflict('key').ignore();
+  const previous = previousKeysHex.map(fingerprintOf).filter((f) => f !== fingerprint);
+  const rotated = previous.length > 0
+    && (await db('hub_settings').where('key', KEY_FINGERPRINT).whereIn('value', previous).update({ value: fingerprint })) > 0;
   const stored = await db('hub_settings').where('key', KEY_FINGERPRINT).first('value');
   if (stored?.value !== fingerprint) {
-    throw new ConfigError(['SHAREHUB_SECRET_KEY: is not the key this database was set up with (stored secrets could not be read); use the original key']);
+    throw new ConfigError(['SHAREHUB_SECRET_KEY: is not the key this database was set up with (stored secrets could not be read); use the original key'
+      + (previous.length ? ', or list it in SHAREHUB_PREVIOUS_SECRET_KEYS to rotate to this one' : '')]);
   }
+  return { rotated };
 }

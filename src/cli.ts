@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, previousSecretKeys, type Config } from './config.js';
 import { createDb, migrateLatest, type Db } from './db.js';
 import type { RuntimeConfig } from './config.js';
 import { bootstrap, checkSecretKey, FIRST_ADMIN_USERNAME } from './bootstrap.js';
@@ -22,6 +22,9 @@ import type { ServiceCrash } from './runtime/guarded-child.js';
 import { checkUscc } from './lib/identifiers.js';
 import { strictAjv } from './lib/validation.js';
 import { createUserBody } from '../schemas/identity.js';
+import { AppError } from './lib/errors.js';
+import { loadDemoRecords } from './demo-records.js';
+import { loadRecordsFile, loadSummary, resealAllRecords } from './records-commands.js';
 
 const USAGE = `sharehub <command>
 
@@ -35,6 +38,10 @@ const USAGE = `sharehub <command>
                            --federated: no local password, signs in with identity-provider tokens only
   catalog import <dir>     load departments and resources from catalog files (catalog/ holds the
                            demo catalog); idempotent, publishes as the platform
+  records load <resource-id-or-code> <file.ndjson> [--system <id>]
+                           load hosted records (one JSON object per line) as the provider's system
+                           (--system when it has several); bad lines are reported, good ones loaded
+  records reseal           after a master-key rotation, move hosted records to the current key
 `;
 
 type Closer = () => Promise<void>;
@@ -81,6 +88,10 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'catalog':
       if (rest[0] === 'import' && rest[1]) return catalogImport(config, logger, rest[1]);
+      break;
+    case 'records':
+      if (rest[0] === 'load') return recordsLoad(config, logger, rest.slice(1));
+      if (rest[0] === 'reseal' && rest.length === 1) return recordsReseal(config, logger);
       break;
   }
   return usageError(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
@@ -160,7 +171,8 @@ async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded:
   try {
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
+    const { rotated } = await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
+    if (rotated) logger.warn('master key rotated: run `sharehub records reseal` to move hosted records to the new key');
     if (!embedded) return;
     const { adminCreated, generatedPassword } = await bootstrap(db, runtime);
     if (generatedPassword) {
@@ -170,6 +182,7 @@ async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded:
       logger.info({ username: FIRST_ADMIN_USERNAME }, 'first platform administrator created from SHAREHUB_ADMIN_PASSWORD');
     }
     await loadDemoCatalog(db, runtime, logger);
+    await loadDemoRecords(db, runtime, logger);
   } finally {
     await db.destroy();
   }
@@ -260,7 +273,7 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   }
   return withDatabase(config, logger, async (db, runtime) => {
     await migrateLatest(db);
-    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     await ensurePlatformDepartment(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
     const user = await createUser(db, 'cli', {
       username: values.username as string,
@@ -279,7 +292,7 @@ async function catalogImport(config: Config, logger: Logger, dir: string): Promi
   if (!existsSync(dir)) return usageError(`no such directory: ${dir}`);
   return withDatabase(config, logger, async (db, runtime) => {
     await migrateLatest(db);
-    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY);
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     try {
       const counts: ImportCounts = await importCatalogDir(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), dir);
       const { departments: d, resources: r } = counts;
@@ -295,6 +308,46 @@ async function catalogImport(config: Config, logger: Logger, dir: string): Promi
       }
       throw err;
     }
+  });
+}
+
+async function recordsLoad(config: Config, logger: Logger, args: string[]): Promise<number> {
+  let parsed: { values: { system?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { system: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const [resource, file] = parsed.positionals;
+  if (!resource || !file || parsed.positionals.length !== 2) return usageError('usage: sharehub records load <resource-id-or-code> <file.ndjson> [--system <id>]');
+  if (!existsSync(file)) return usageError(`no such file: ${file}`);
+  return withDatabase(config, logger, async (db, runtime) => {
+    await migrateLatest(db);
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
+    try {
+      const result = await loadRecordsFile(db, runtime, { resource, file, systemId: parsed.values.system, now: new Date() }, process.stderr);
+      console.log(loadSummary(result));
+      return 0;
+    } catch (err) {
+      if (err instanceof AppError) {
+        console.error(`${err.code}: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+  });
+}
+
+async function recordsReseal(config: Config, logger: Logger): Promise<number> {
+  return withDatabase(config, logger, async (db, runtime) => {
+    await migrateLatest(db);
+    await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
+    const done = await resealAllRecords(db, runtime, (p) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r${p.records} records, ${p.history} history rows moved…`);
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    console.log(`resealed under the current key: ${done.records} records (${done.superseded} superseded by a newer load), ${done.history} history rows; nothing left under previous keys`);
+    return 0;
   });
 }
 

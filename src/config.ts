@@ -26,6 +26,8 @@ export const CONFIG_SCHEMA = {
     SHAREHUB_NEW_USER_PASSWORD: { type: 'string', minLength: 12 },
     QUEUE_PREFIX: { type: 'string', default: 'sharehub', pattern: '^[A-Za-z0-9_-]+$' },
     BODY_LIMIT_BYTES: { type: 'integer', default: 1_048_576, minimum: 1024 },
+    // POST …/records/bulk streams its NDJSON body (not held in memory), so it has its own limit.
+    BULK_LIMIT_BYTES: { type: 'integer', default: 536_870_912, minimum: 1024 },
     JWT_TTL_SECONDS: { type: 'integer', default: 900, minimum: 60, maximum: 86_400 },
     JWT_ISSUER: { type: 'string', default: 'sharehub', minLength: 1 },
     // https only: a JWKS fetched in clear could be swapped by anyone on the path (loopback excepted, for tests).
@@ -65,7 +67,7 @@ export const CONFIG_SCHEMA = {
     IDP_JWKS_URL: ['IDP_ISSUER', 'IDP_AUDIENCE'],
     IDP_PUBLIC_KEY: ['IDP_ISSUER', 'IDP_AUDIENCE'],
   },
-  required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHAREHUB_DATA_DIR', 'QUEUE_PREFIX', 'BODY_LIMIT_BYTES', 'JWT_TTL_SECONDS',
+  required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHAREHUB_DATA_DIR', 'QUEUE_PREFIX', 'BODY_LIMIT_BYTES', 'BULK_LIMIT_BYTES', 'JWT_TTL_SECONDS',
     'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME',
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',

@@ -21,6 +21,10 @@ export const ERRORS = {
   RESOURCE_NOT_PUBLISHED: { status: 409, title: 'The resource is no longer published' },
   APPLICATION_ALREADY_OPEN: { status: 409, title: 'An application for this system and resource is already open' },
   FIELDS_NOT_PUBLISHED: { status: 409, title: 'Fields applied for are no longer in the published resource version' },
+  /** Hosted records (issue 9): the resource is served by its provider's own endpoint, not stored by the hub. */
+  NOT_HOSTED: { status: 409, title: 'The resource is not hosted by the hub' },
+  SUBJECT_NOT_FOUND: { status: 404, title: 'No record of this subject' },
+  INVALID_SUBJECT_ID: { status: 400, title: 'The subject id is not a valid identifier' },
   VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
   /** Not HTTP/1.1 as RFC 9112 writes it (bad framing, header syntax or version, no Host): answered before routing. */
   MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
