@@ -31,6 +31,16 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  // The data exchange's query path (issue 9, API.md "Data exchange").
+  INVALID_SUBJECT_ID: { status: 400, title: 'The subject id fails its format or checksum' },
+  GRANT_REQUIRED: { status: 403, title: 'No grant lets this system read this resource' },
+  GRANT_EXPIRED: { status: 403, title: 'The grant has expired' },
+  GRANT_REVOKED: { status: 403, title: 'The grant has been revoked' },
+  FIELD_NOT_GRANTED: { status: 403, title: 'A field asked for is not granted' },
+  SERVICE_ITEM_MISMATCH: { status: 403, title: 'The service item is not the one the grant was issued for' },
+  SUBJECT_NOT_FOUND: { status: 404, title: 'No record of this subject' },
+  QUOTA_EXCEEDED: { status: 429, title: 'The daily quota of the grant is used up' },
+  VERIFY_LIMIT_EXCEEDED: { status: 429, title: 'Too many verifications of this subject today' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
