@@ -67,7 +67,7 @@ const row = (e: AccessEvent) => ({
 
 export function createAccessAppender(db: Knex, opts: { lingerMs?: number } = {}): AccessAppender {
   const lingerMs = opts.lingerMs ?? 2;
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   let closed = false;
