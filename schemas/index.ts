@@ -20,6 +20,7 @@ import { grantSchema, grantStatusSchema } from './grants.js';
 import { healthSchema } from './health.js';
 import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
+import { batchResultSchema, recordReplySchema } from './records.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
 /** Every shared schema, in the order the OpenAPI components list them. */
@@ -53,6 +54,8 @@ export const SHARED_SCHEMAS = [
   grantSchema,
   notificationSchema,
   deadLetterSchema,
+  recordReplySchema,
+  batchResultSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

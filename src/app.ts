@@ -12,6 +12,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import redisPlugin from './plugins/redis.js';
+import invalidationPlugin from './plugins/invalidation.js';
 import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { MODULES } from './modules/index.js';
@@ -54,6 +55,7 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await fastify.register(errorsPlugin);
   await fastify.register(dbPlugin, { url: config.DATABASE_URL });
   await fastify.register(redisPlugin, { url: config.REDIS_URL });
+  await fastify.register(invalidationPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   registerSharedSchemas(fastify);
   await registerSwagger(fastify);
 

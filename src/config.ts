@@ -61,6 +61,9 @@ export const CONFIG_SCHEMA = {
     OUTBOX_REQUEUE_AFTER_MS: { type: 'integer', default: 300_000, minimum: 100, maximum: 86_400_000 },
     // node-cron pattern (Asia/Shanghai) of the deadline, grant-expiry and provisioning sweeps.
     SWEEP_CRON: { type: 'string', default: '* * * * *', minLength: 9 },
+    // 核验 (POST …/records/verify): verifications of one subject by one system per Asia/Shanghai
+    // day, so that verify cannot be used to guess a value.
+    VERIFY_DAILY_LIMIT_PER_SUBJECT: { type: 'integer', default: 20, minimum: 1, maximum: 10_000 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -72,7 +75,7 @@ export const CONFIG_SCHEMA = {
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
-    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON'],
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

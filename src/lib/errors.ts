@@ -23,8 +23,6 @@ export const ERRORS = {
   FIELDS_NOT_PUBLISHED: { status: 409, title: 'Fields applied for are no longer in the published resource version' },
   /** Hosted records (issue 9): the resource is served by its provider's own endpoint, not stored by the hub. */
   NOT_HOSTED: { status: 409, title: 'The resource is not hosted by the hub' },
-  SUBJECT_NOT_FOUND: { status: 404, title: 'No record of this subject' },
-  INVALID_SUBJECT_ID: { status: 400, title: 'The subject id is not a valid identifier' },
   VALIDITY_EXPIRED: { status: 409, title: 'The validity applied for has already ended' },
   /** Not HTTP/1.1 as RFC 9112 writes it (bad framing, header syntax or version, no Host): answered before routing. */
   MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
@@ -35,6 +33,16 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  // The data exchange's query path (issue 9, API.md "Data exchange").
+  INVALID_SUBJECT_ID: { status: 400, title: 'The subject id fails its format or checksum' },
+  GRANT_REQUIRED: { status: 403, title: 'No grant lets this system read this resource' },
+  GRANT_EXPIRED: { status: 403, title: 'The grant has expired' },
+  GRANT_REVOKED: { status: 403, title: 'The grant has been revoked' },
+  FIELD_NOT_GRANTED: { status: 403, title: 'A field asked for is not granted' },
+  SERVICE_ITEM_MISMATCH: { status: 403, title: 'The service item is not the one the grant was issued for' },
+  SUBJECT_NOT_FOUND: { status: 404, title: 'No record of this subject' },
+  QUOTA_EXCEEDED: { status: 429, title: 'The daily quota of the grant is used up' },
+  VERIFY_LIMIT_EXCEEDED: { status: 429, title: 'Too many verifications of this subject today' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

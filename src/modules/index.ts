@@ -7,10 +7,11 @@ import { healthRoutes } from './health/health-routes.js';
 import { grantsRoutes } from './grants/grants-routes.js';
 import { identityRoutes } from './identity/identity-routes.js';
 import { outboxRoutes } from './outbox/outbox-routes.js';
+import { recordsRoutes } from './exchange/records-routes.js';
 import { recordsLoadRoutes } from './exchange/records-load-routes.js';
 import { systemsRoutes } from './systems/systems-routes.js';
 
 /** Every area's routes, registered in the API scope behind the auth hook. */
 export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, catalogRoutes,
   calendarRoutes, applicationsRoutes, grantsRoutes, outboxRoutes,
-  recordsLoadRoutes];
+  recordsRoutes, recordsLoadRoutes];

@@ -32,6 +32,11 @@ declare module 'fastify' {
 export default fp<{ config: Config; keys: HubKeys }>(
   async (app, { config, keys }) => {
     const authenticator = await createAuthenticator({ db: app.db, config, keys, apiKeys: { findActiveKey, noteKeyUsed } });
+    // A key revoked on any replica is dropped from this one's cache at once.
+    app.invalidation.subscribe((m) => {
+      if (m.kind === 'key') authenticator.forgetKey(m.keyId);
+      else if (m.kind === 'all') authenticator.forgetAll();
+    });
 
     app.addHook('onRoute', (route) => {
       const c = route.config as { roles?: readonly Role[]; public?: boolean; optionalAuth?: boolean } | undefined;
@@ -72,5 +77,5 @@ export default fp<{ config: Config; keys: HubKeys }>(
       return authenticator.authenticate(token, app.clock());
     }
   },
-  { name: 'auth', dependencies: ['db'] },
+  { name: 'auth', dependencies: ['db', 'invalidation'] },
 );

@@ -114,7 +114,10 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
       if (error instanceof AppError) {
-        return sendProblem(reply, request, error.code, error.message, { errors: error.errors, ...error.extra });
+        // A refusal that ends (quota, Redis down) says when to come back: RFC 9110 Retry-After, in seconds.
+        const { retryAfter, ...extra } = error.extra ?? {};
+        if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+        return sendProblem(reply, request, error.code, error.message, { errors: error.errors, ...extra });
       }
       if (error.validation) {
         const errors = validationProblems(error.validationContext ?? 'body', error.validation as AjvLikeError[]);

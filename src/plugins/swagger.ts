@@ -13,7 +13,7 @@ const TAGS = [
   { name: 'calendar', description: 'The working-day calendar deadlines are counted on' },
   { name: 'applications', description: 'Applications for data and their authorization workflow, with deadlines' },
   { name: 'grants', description: 'The grants an approved application creates' },
-  { name: 'records', description: 'Hosted records of person and legal-entity resources: loading by providers, reading under a grant' },
+  { name: 'records', description: 'Data exchange: records read, batch-read and verified by systems under a grant; hosted records loaded by their providers' },
   { name: 'notifications', description: "A department's messages and their webhook delivery" },
   { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
 ];

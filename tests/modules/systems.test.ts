@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { manualClock } from '../helpers/clock.js';
 import { bearer, makeUser } from '../helpers/fixtures.js';
 import { useFixture, useTestApp } from '../helpers/use-test-app.js';
 
 describe('client systems and API keys', () => {
-  const ctx = useTestApp();
+  // Keys are cached in process (with the time of their last recorded use): a minute passes on the app's clock.
+  const clock = manualClock(new Date());
+  const ctx = useTestApp({}, { clock });
   const deptAdmin = useFixture(() => makeUser(ctx, 'dept_admin'));
 
   const me = (apiKey: string) => ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(apiKey) });
@@ -69,9 +72,9 @@ describe('client systems and API keys', () => {
     const first = (await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at as Date;
     await me(system.key.apiKey);
     expect((await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at).toEqual(first);
-    await ctx.db('system_keys').where({ id: system.key.id }).update({ last_used_at: new Date(first.getTime() - 61_000) });
+    clock.advance(61_000);
     await me(system.key.apiKey);
-    expect(((await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at as Date).getTime()).toBeGreaterThan(first.getTime() - 61_000);
+    expect(((await ctx.db('system_keys').where({ id: system.key.id }).first()).last_used_at as Date).getTime()).toBe(first.getTime() + 61_000);
   });
 
   it("keeps another department's systems out of reach", async () => {

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AUTH_ERRORS, errorResponses, idParamsSchema, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
@@ -86,7 +86,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: reviewBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => reviewApplication(context(request), request.params.id, request.body));
+  }, async (request) => announceGrant(app, await reviewApplication(context(request), request.params.id, request.body)));
 
   app.post('/v1/applications/:id/decision', {
     config: { roles: ['dept_admin'] },
@@ -98,7 +98,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: decisionBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => decideApplication(context(request), request.params.id, request.body));
+  }, async (request) => announceGrant(app, await decideApplication(context(request), request.params.id, request.body)));
 
   app.post('/v1/applications/:id/withdraw', {
     config: { roles: DEPT_ROLES },
@@ -148,7 +148,7 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
       body: coordinationDecisionBody,
       response: { 200: ref(applicationDetailSchema), ...TRANSITION_ERRORS },
     },
-  }, async (request) => decideCoordination(context(request), request.params.id, request.body));
+  }, async (request) => announceGrant(app, await decideCoordination(context(request), request.params.id, request.body)));
 
   app.get('/v1/inbox', {
     config: { roles: DEPT_ROLES },
@@ -161,3 +161,12 @@ export const applicationsRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request) => listInbox(context(request), request.query));
 };
+
+/**
+ * A decision that issued a grant (a new one, a renewal, a change of fields) is announced to every
+ * replica's data path, which may cache the system's previous grants (exchange/grant-check.ts).
+ */
+async function announceGrant<A extends { status: string; systemId: string; resourceId: string }>(app: FastifyInstance, application: A): Promise<A> {
+  if (application.status === 'granted') await app.invalidation.publish({ kind: 'grant', systemId: application.systemId, resourceId: application.resourceId });
+  return application;
+}

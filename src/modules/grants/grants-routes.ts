@@ -40,5 +40,10 @@ export const grantsRoutes: FastifyPluginAsync = async (fastify) => {
       body: revokeGrantBody,
       response: { 200: ref(grantSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
-  }, async (request) => toGrant(await revokeGrant(ctx(request), request.params.id, request.body.reason)));
+  }, async (request) => {
+    const row = await revokeGrant(ctx(request), request.params.id, request.body.reason);
+    // After the commit: every replica drops the grant from its cache (src/plugins/invalidation.ts).
+    await app.invalidation.publish({ kind: 'grant', systemId: row.system_id, resourceId: row.resource_id });
+    return toGrant(row);
+  });
 };

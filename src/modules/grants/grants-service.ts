@@ -118,9 +118,11 @@ async function revokeActive(
 }
 
 /**
- * Issues a grant inside the transaction that grants the application. A system holds at most one
- * active grant per resource (index grants_one_active): the new grant supersedes the previous one,
- * which is how a renewal or a change of fields takes effect.
+ * Issues a grant inside the transaction that grants the application. A new grant supersedes the
+ * active grants of the same system and resource, which is how a renewal or a change of fields
+ * takes effect — but a renewal whose validity starts later does not leave a gap: a grant serving
+ * now keeps serving until the renewal starts (its validity is cut to end there; the sweep expires
+ * it then). Every other active grant of the pair is revoked as superseded.
  */
 export async function issueGrant(
   trx: Knex.Transaction,
@@ -128,15 +130,29 @@ export async function issueGrant(
   opts: { actor: Actor; now: Date; settings: GrantSettings; calendar: WorkingDayCalendar; requestId?: string },
 ): Promise<GrantRow> {
   const id = randomUUID();
-  const previous: GrantRow | undefined = await trx('grants')
+  const previous: GrantRow[] = await trx('grants')
     .where({ system_id: terms.systemId, resource_id: terms.resourceId, status: 'active' })
-    .forUpdate()
-    .first();
-  if (previous) {
-    await revokeActive(trx, previous, { actor: opts.actor, reason: `superseded by grant ${id}`, now: opts.now, requestId: opts.requestId, details: { supersededBy: id } });
+    .orderBy('valid_from')
+    .forUpdate();
+  const startsLater = terms.validFrom.getTime() > opts.now.getTime();
+  let supersedes: string | undefined;
+  for (const grant of previous) {
+    supersedes ??= grant.id;
+    const servingNow = grant.valid_from.getTime() <= opts.now.getTime() && grant.valid_to.getTime() > opts.now.getTime();
+    if (startsLater && servingNow) {
+      // Bridged: serves until the renewal starts. No expiry notice any more: the renewal exists.
+      const validTo = grant.valid_to.getTime() < terms.validFrom.getTime() ? grant.valid_to : terms.validFrom;
+      await trx('grants').where('id', grant.id).update({ valid_to: validTo, expiry_notified_at: grant.expiry_notified_at ?? opts.now, updated_at: opts.now });
+      await recordEvent(trx, {
+        actor: opts.actor, entityType: 'grant', entityId: grant.id, action: 'grant.renewal_scheduled', requestId: opts.requestId,
+        details: { applicationId: grant.application_id, renewedBy: id, servesUntil: validTo.toISOString() },
+      });
+      continue;
+    }
+    await revokeActive(trx, grant, { actor: opts.actor, reason: `superseded by grant ${id}`, now: opts.now, requestId: opts.requestId, details: { supersededBy: id } });
     await addWebhook(trx, {
-      type: 'grant.revoked', departmentCode: previous.consumer_code, grantId: previous.id, applicationId: previous.application_id, now: opts.now,
-      data: { grantId: previous.id, applicationId: previous.application_id, status: 'revoked', supersededBy: id },
+      type: 'grant.revoked', departmentCode: grant.consumer_code, grantId: grant.id, applicationId: grant.application_id, now: opts.now,
+      data: { grantId: grant.id, applicationId: grant.application_id, status: 'revoked', supersededBy: id },
     });
   }
   const [row] = await trx('grants')
@@ -172,10 +188,27 @@ export async function issueGrant(
     requestId: opts.requestId,
     details: {
       applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields,
-      ...(previous ? { supersedes: previous.id } : {}),
+      ...(supersedes ? { supersedes } : {}),
     },
   });
   return grant;
+}
+
+/** A grant as the data path reads it (exchange/grant-check.ts caches these). */
+export type AccessGrantRow = Pick<GrantRow, 'id' | 'system_id' | 'resource_id' | 'resource_version' | 'provider_code' | 'fields'
+  | 'service_item_code' | 'valid_from' | 'valid_to' | 'daily_quota' | 'status'>;
+
+/**
+ * The grants a system holds for a resource, for the data path: the active ones (one serving,
+ * perhaps a renewal starting later) and the most recent ended ones, which say why access ended.
+ */
+export async function grantsForAccess(db: Knex, systemId: string, resourceId: string): Promise<AccessGrantRow[]> {
+  return db('grants')
+    .where({ system_id: systemId, resource_id: resourceId })
+    .orderByRaw(`(status = 'active') desc, valid_to desc`)
+    .limit(4)
+    .select('id', 'system_id', 'resource_id', 'resource_version', 'provider_code', 'fields', 'service_item_code', 'valid_from', 'valid_to',
+      'daily_quota', 'status');
 }
 
 export async function getGrant(ctx: RequestContext, id: string): Promise<GrantRow> {

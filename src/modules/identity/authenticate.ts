@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../../config.js';
 import { AppError } from '../../lib/errors.js';
-import type { HubKeys } from '../../lib/crypto.js';
+import { sha256Hex, type HubKeys } from '../../lib/crypto.js';
 import type { Principal } from './principal.js';
 import { findSignInUser } from './users-service.js';
 
@@ -15,7 +16,19 @@ import { findSignInUser } from './users-service.js';
 export interface Authenticator {
   /** The caller behind `credential`, or INVALID_CREDENTIALS. `now` is the request's clock. */
   authenticate(credential: string, now: Date): Promise<Principal>;
+  /** Drops a revoked API key from the cache (an invalidation message from any replica). */
+  forgetKey(keyId: string): void;
+  /** Drops every cached key (the invalidation channel was lost for a while). */
+  forgetAll(): void;
 }
+
+/**
+ * How long an API key is trusted without looking it up again. Revocation does not wait for it:
+ * the revoke route publishes an invalidation every replica applies at once; the TTL only bounds
+ * a lost message. Unknown keys are never cached (a new key works at once).
+ */
+export const API_KEY_CACHE_TTL_MS = 30_000;
+const API_KEY_CACHE_MAX = 10_000;
 
 export const API_KEY_PREFIX = 'shk_';
 
@@ -94,8 +107,30 @@ export async function createAuthenticator(deps: { db: Knex; config: Config; keys
     return { kind: 'user', role: user.role, userId: user.id, username: user.username, departmentCode: user.department_code };
   }
 
+  // Keyed by the key's SHA-256 (as stored), so the cache holds no usable credential.
+  const keyCache = new LRUCache<string, ActiveKey>({ max: API_KEY_CACHE_MAX, ttl: API_KEY_CACHE_TTL_MS });
+  async function resolveCachedKey(apiKey: string, now: Date): Promise<Principal> {
+    const hash = sha256Hex(apiKey);
+    let key = keyCache.get(hash);
+    if (!key) {
+      key = await apiKeys.findActiveKey(db, apiKey);
+      if (!key) throw new AppError('INVALID_CREDENTIALS', 'the API key is unknown or revoked');
+      keyCache.set(hash, key);
+    }
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= 60_000) {
+      // noteKeyUsed writes at most once a minute; the cached copy remembers the write.
+      await apiKeys.noteKeyUsed(db, key, now);
+      key.lastUsedAt = now;
+    }
+    return { kind: 'system', role: 'system', systemId: key.systemId, keyId: key.keyId, departmentCode: key.departmentCode };
+  }
+
   return {
-    authenticate: (credential, now) => (credential.startsWith(API_KEY_PREFIX) ? resolveApiKey(db, apiKeys, credential, now) : resolveToken(credential)),
+    authenticate: (credential, now) => (credential.startsWith(API_KEY_PREFIX) ? resolveCachedKey(credential, now) : resolveToken(credential)),
+    forgetKey: (keyId) => {
+      for (const [hash, key] of keyCache.entries()) if (key.keyId === keyId) keyCache.delete(hash);
+    },
+    forgetAll: () => keyCache.clear(),
   };
 }
 

@@ -76,6 +76,8 @@ export const systemsRoutes: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request, reply) => {
     await revokeKey(ctx(request), request.params.id, request.params.keyId);
+    // After the commit: every replica drops the key from its cache (src/plugins/invalidation.ts).
+    await app.invalidation.publish({ kind: 'key', keyId: request.params.keyId });
     return reply.code(204).send(null);
   });
 };

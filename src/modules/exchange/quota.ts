@@ -1,0 +1,71 @@
+// Daily counters of the data path in Redis (issue 9): the quota of a grant per Asia/Shanghai day,
+// and the verifications of one subject by one system per day. One round trip per call: a Lua
+// script increments every counter it is given and sets its expiry (Shanghai midnight plus a
+// margin) the first time, atomically, so concurrent replicas never lose a count.
+//
+// Redis unavailable: fail closed. A call whose quota cannot be counted is refused with 503
+// UNAVAILABLE and Retry-After, never served uncounted (an outage must not become an unbounded
+// read of personal data). A Redis that does not answer within COUNT_TIMEOUT_MS counts as down.
+import type { Redis } from 'ioredis';
+import { AppError } from '../../lib/errors.js';
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+/** Counters outlive their day by this much: a replica whose clock lags still finds them. */
+const EXPIRY_MARGIN_MS = 3_600_000;
+/** How long a call waits for Redis before it is refused as unavailable. */
+export const COUNT_TIMEOUT_MS = 250;
+/** What a refused caller is told to wait when Redis is down. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** The Asia/Shanghai day of `now` as a number (days since the epoch, Shanghai time). */
+export const shanghaiDayNumber = (now: Date) => Math.floor((now.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS);
+
+/** The next Asia/Shanghai midnight after `now`. */
+export const nextShanghaiMidnight = (now: Date) => new Date((shanghaiDayNumber(now) + 1) * DAY_MS - SHANGHAI_OFFSET_MS);
+
+/** Whole seconds from `now` to the next Shanghai midnight, at least 1 (for Retry-After). */
+export const secondsToShanghaiMidnight = (now: Date) => Math.max(1, Math.ceil((nextShanghaiMidnight(now).getTime() - now.getTime()) / 1000));
+
+// KEYS: the counters; ARGV[1]: expiry (unix ms), ARGV[i + 1]: the amount for KEYS[i]. Returns the
+// new value of each counter.
+const INCREMENT_SCRIPT = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCRBY', key, ARGV[i + 1])
+  if n == 1 then redis.call('PEXPIREAT', key, ARGV[1]) end
+  out[i] = n
+end
+return out`;
+
+export interface DailyCounters {
+  /**
+   * Adds `by` to each named counter of `now`'s Shanghai day and returns their new values; throws
+   * 503 UNAVAILABLE when Redis cannot count.
+   */
+  increment(counters: readonly { name: string; by: number }[], now: Date): Promise<number[]>;
+}
+
+export function redisDailyCounters(redis: Redis, prefix: string): DailyCounters {
+  return {
+    async increment(counters, now) {
+      const day = shanghaiDayNumber(now);
+      const keys = counters.map((c) => `${prefix}:${c.name}:${day}`);
+      const expireAt = nextShanghaiMidnight(now).getTime() + EXPIRY_MARGIN_MS;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const counted = redis.eval(INCREMENT_SCRIPT, keys.length, ...keys, String(expireAt), ...counters.map((c) => String(c.by))) as Promise<number[]>;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('redis did not answer in time')), COUNT_TIMEOUT_MS);
+        });
+        return await Promise.race([counted, timeout]);
+      } catch {
+        throw new AppError('UNAVAILABLE', 'the daily quota cannot be counted right now (Redis unavailable): try again shortly', {
+          extra: { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS },
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

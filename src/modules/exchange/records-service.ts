@@ -1,0 +1,287 @@
+// The consumer's query path (issue 9, ARCHITECTURE.md "The way data flows" step 5): API key →
+// system (auth plugin, cached) → grant (grant-check.ts, cached, validity against ctx.now) → daily
+// quota (quota.ts, one Redis round trip) → record (a RecordSource: hosted today) → granted fields
+// only, masked per data item (projection.ts) → audit event, group-committed and durable before
+// the reply (audit/access-events.ts) → reply with the event id as receipt. Refusals after
+// authentication are audited too, with their problem code as the reason.
+import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
+import type { AccessAppender, AccessEvent } from '../audit/access-events.js';
+import type { DataItem, SubjectType } from '../catalog/resource-validation.js';
+import type { RequestContext } from '../context.js';
+import { servingGrant, type AccessGrant, type GrantCache } from './grant-check.js';
+import { projectRecord } from './projection.js';
+import { secondsToShanghaiMidnight, type DailyCounters } from './quota.js';
+import { subjectHash, type RecordKeyring } from './record-keys.js';
+import { compileRecordValidator, type RecordShape, type RecordValidator, type RecordValue } from './record-validation.js';
+import { maskSubjectId, normaliseSubjectId } from './subject-id.js';
+import { hostedSource } from './sources/hosted.js';
+import type { RecordSource } from './sources/record-source.js';
+
+/** The query context headers every data call carries (API.md "Data exchange"). */
+export interface QueryHeaders {
+  caseId: string;
+  operatorId: string;
+  serviceItem: string;
+}
+
+/** A resource version as the data path needs it: immutable once published, so cached for good. */
+interface VersionView {
+  shape: RecordShape & { subjectType: Exclude<SubjectType, 'none'>; subjectKey: string };
+  deliveryMode: 'hosted' | 'provider_api';
+}
+
+export interface ExchangeDeps {
+  keyring: RecordKeyring;
+  grants: GrantCache;
+  counters: DailyCounters;
+  appender: AccessAppender;
+  clock: Clock;
+  /** Verifications per requesting system per subject per Shanghai day (VERIFY_DAILY_LIMIT_PER_SUBJECT). */
+  verifyDailyLimit: number;
+}
+
+const versions = new LRUCache<string, VersionView>({ max: 5_000 });
+const validators = new LRUCache<string, RecordValidator>({ max: 1_000 });
+
+async function versionOf(db: Knex, grant: AccessGrant): Promise<VersionView> {
+  const key = `${grant.resourceId}:${grant.resourceVersion}`;
+  const cached = versions.get(key);
+  if (cached) return cached;
+  // A read-only look at the catalog's table: the grant pins the version whose data items apply.
+  const row: { data_items: DataItem[]; subject_type: SubjectType; subject_key: string | null; delivery: { mode: 'hosted' | 'provider_api' } } | undefined =
+    await db('resource_versions').where({ resource_id: grant.resourceId, version: grant.resourceVersion })
+      .first('data_items', 'subject_type', 'subject_key', 'delivery');
+  if (!row || row.subject_type === 'none' || row.subject_key === null) {
+    throw new AppError('NOT_FOUND', 'this resource has no records by subject id');
+  }
+  const view: VersionView = {
+    shape: { dataItems: row.data_items, subjectType: row.subject_type, subjectKey: row.subject_key },
+    deliveryMode: row.delivery.mode,
+  };
+  versions.set(key, view);
+  return view;
+}
+
+function sourceOf(ctx: RequestContext, deps: ExchangeDeps, grant: AccessGrant, version: VersionView): RecordSource {
+  if (version.deliveryMode === 'hosted') return hostedSource(ctx.db, deps.keyring, grant.resourceId, version.shape.subjectKey);
+  // Provider-served resources come with the next issue (sources/provider-api.ts).
+  throw new AppError('UNAVAILABLE', 'records of provider-served resources are not served through the hub yet', { extra: { retryAfter: 3600 } });
+}
+
+type Caller = { systemId: string; departmentCode: string };
+
+function callerOf(ctx: RequestContext): Caller {
+  const actor = ctx.actor;
+  if (actor.kind !== 'system') throw new AppError('FORBIDDEN', 'records are read by systems (API keys) only');
+  return { systemId: actor.systemId, departmentCode: actor.departmentCode };
+}
+
+/** Asked fields outside the grant: refused before anything is counted or read. */
+function assertFieldsGranted(grant: AccessGrant, asked: readonly string[] | undefined) {
+  if (asked === undefined) return;
+  const granted = new Set(grant.fields);
+  const refused = [...new Set(asked.filter((f) => !granted.has(f)))];
+  if (refused.length > 0) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${refused.join(', ')}`);
+}
+
+function normalise(version: VersionView, raw: string, now: Date) {
+  const result = normaliseSubjectId(version.shape.subjectType, raw, now);
+  if (!result.ok) throw new AppError('INVALID_SUBJECT_ID', result.reason);
+  return result.id;
+}
+
+/** Refusals already on the trail (SUBJECT_NOT_FOUND carries its receipt): not appended twice. */
+const audited = new WeakSet<AppError>();
+function auditedRefusal(error: AppError): AppError {
+  audited.add(error);
+  return error;
+}
+
+/** One audited call: events for refusals are written the same way (group-committed) before the error is answered. */
+class AccessTrail {
+  private readonly started = performance.now();
+  grant?: AccessGrant;
+
+  constructor(private readonly ctx: RequestContext, private readonly deps: ExchangeDeps, private readonly caller: Caller,
+    private readonly resourceId: string, private readonly action: string, private readonly headers: QueryHeaders) {}
+
+  event(subject: { id?: string; raw?: string }, outcome: AccessEvent['outcome'], reason: string | null, fields: string[]): AccessEvent {
+    return {
+      systemId: this.caller.systemId,
+      departmentCode: this.caller.departmentCode,
+      action: this.action,
+      resourceId: this.resourceId,
+      grantId: this.grant?.id ?? null,
+      subjectHash: subject.id !== undefined ? subjectHash(this.deps.keyring.current, subject.id) : null,
+      // An invalid id is masked whole (maskSubjectId): its display form reveals nothing.
+      subjectMasked: subject.id !== undefined ? maskSubjectId(subject.id) : subject.raw !== undefined ? maskSubjectId(subject.raw) : null,
+      fields,
+      serviceItemCode: this.headers.serviceItem,
+      caseId: this.headers.caseId,
+      operatorId: this.headers.operatorId,
+      outcome,
+      reason,
+      requestId: this.ctx.requestId ?? '',
+      latencyMs: Math.round(performance.now() - this.started),
+      occurredAt: this.ctx.now,
+    };
+  }
+
+  append(events: AccessEvent[]) {
+    return this.deps.appender.append(events);
+  }
+
+  /** Runs the call; a refusal (AppError) is audited with its code before it is answered. */
+  async run<T>(subject: { raw?: string }, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      if (err instanceof AppError && !audited.has(err)) await this.append([this.event(subject, 'failure', err.code, [])]);
+      throw err;
+    }
+  }
+}
+
+async function authorize(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, resourceId: string, headers: QueryHeaders) {
+  const grants = await deps.grants.grantsOf(ctx.db, caller.systemId, resourceId);
+  return servingGrant(grants, ctx.now, headers.serviceItem);
+}
+
+async function countQuota(ctx: RequestContext, deps: ExchangeDeps, grant: AccessGrant, calls: number, extra: { name: string; by: number }[] = []) {
+  const counts = await deps.counters.increment([{ name: `quota:${grant.id}`, by: calls }, ...extra], ctx.now);
+  if (counts[0]! > grant.dailyQuota) {
+    throw new AppError('QUOTA_EXCEEDED', `the grant's daily quota of ${grant.dailyQuota} calls is used up until midnight (Asia/Shanghai)`, {
+      extra: { retryAfter: secondsToShanghaiMidnight(ctx.now) },
+    });
+  }
+  return counts;
+}
+
+export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input: { resourceId: string; subjectId: string; fields?: string[]; headers: QueryHeaders }) {
+  const caller = callerOf(ctx);
+  const trail = new AccessTrail(ctx, deps, caller, input.resourceId, 'record.read', input.headers);
+  return trail.run({ raw: input.subjectId }, async () => {
+    const grant = trail.grant = await authorize(ctx, deps, caller, input.resourceId, input.headers);
+    const version = await versionOf(ctx.db, grant);
+    const subjectId = normalise(version, input.subjectId, ctx.now);
+    assertFieldsGranted(grant, input.fields);
+    await countQuota(ctx, deps, grant, 1);
+    const found = await sourceOf(ctx, deps, grant, version).get(subjectId);
+    if (!found) {
+      const [eventId] = await trail.append([trail.event({ id: subjectId }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
+      throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
+    }
+    const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: false });
+    if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
+    const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, projection.fields)]);
+    return {
+      resourceId: input.resourceId,
+      subjectId: maskSubjectId(subjectId),
+      fields: projection.values,
+      source: { departmentCode: grant.providerCode, updatedAt: found.updatedAt.toISOString() },
+      receipt: { eventId: eventId! },
+    };
+  });
+}
+
+export const BATCH_MAX_IDS = 1_000;
+
+type BatchResult =
+  | { subjectId: string; status: 'found'; fields: Record<string, RecordValue | null>; updatedAt: string; eventId: string }
+  | { subjectId: string; status: 'not_found' | 'invalid_id'; eventId: string };
+
+export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, input: { resourceId: string; ids: string[]; fields?: string[]; headers: QueryHeaders }) {
+  const caller = callerOf(ctx);
+  const trail = new AccessTrail(ctx, deps, caller, input.resourceId, 'record.batch_read', input.headers);
+  return trail.run({}, async () => {
+    const grant = trail.grant = await authorize(ctx, deps, caller, input.resourceId, input.headers);
+    const version = await versionOf(ctx.db, grant);
+    assertFieldsGranted(grant, input.fields);
+    const normalised = input.ids.map((raw) => {
+      const r = normaliseSubjectId(version.shape.subjectType, raw, ctx.now);
+      return r.ok ? { raw, id: r.id } : { raw, id: undefined };
+    });
+    const valid = normalised.filter((n) => n.id !== undefined).map((n) => n.id!);
+    // Every valid id is one call of the quota: a batch is not a way around it.
+    await countQuota(ctx, deps, grant, Math.max(1, valid.length));
+    const records = await sourceOf(ctx, deps, grant, version).getMany([...new Set(valid)]);
+    const events: AccessEvent[] = [];
+    const partial = normalised.map((n) => {
+      if (n.id === undefined) {
+        events.push(trail.event({ raw: n.raw }, 'failure', 'INVALID_SUBJECT_ID', []));
+        return { subjectId: maskSubjectId(n.raw), status: 'invalid_id' as const };
+      }
+      const found = records.get(n.id);
+      if (!found) {
+        events.push(trail.event({ id: n.id }, 'failure', 'SUBJECT_NOT_FOUND', []));
+        return { subjectId: maskSubjectId(n.id), status: 'not_found' as const };
+      }
+      const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: false });
+      if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
+      events.push(trail.event({ id: n.id }, 'success', null, projection.fields));
+      return { subjectId: maskSubjectId(n.id), status: 'found' as const, fields: projection.values, updatedAt: found.updatedAt.toISOString() };
+    });
+    // One event per subject, all in one group-committed insert, durable before the reply.
+    const eventIds = await trail.append(events);
+    const results: BatchResult[] = partial.map((r, i) => ({ ...r, eventId: eventIds[i]! }));
+    return { resourceId: input.resourceId, source: { departmentCode: grant.providerCode }, results };
+  });
+}
+
+export type VerifyOutcome = 'match' | 'no_match' | 'not_found';
+
+function validatorOf(deps: ExchangeDeps, grant: AccessGrant, version: VersionView): RecordValidator {
+  const key = `${grant.resourceId}:${grant.resourceVersion}`;
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = compileRecordValidator(version.shape, deps.clock);
+    validators.set(key, validator);
+  }
+  return validator;
+}
+
+/**
+ * 核验: whether each claimed value equals the record's, never a value. A claim is normalised the
+ * way a loaded value is (record-validation.ts: `12.5` and `"12.50"` are the same 货币 amount);
+ * a claim that is not a valid value of its item cannot match.
+ */
+export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, input: { resourceId: string; id: string; claims: Record<string, RecordValue>; headers: QueryHeaders }) {
+  const caller = callerOf(ctx);
+  const trail = new AccessTrail(ctx, deps, caller, input.resourceId, 'record.verify', input.headers);
+  return trail.run({ raw: input.id }, async () => {
+    const grant = trail.grant = await authorize(ctx, deps, caller, input.resourceId, input.headers);
+    const version = await versionOf(ctx.db, grant);
+    const subjectId = normalise(version, input.id, ctx.now);
+    const claimed = Object.keys(input.claims);
+    assertFieldsGranted(grant, claimed);
+    const hash = subjectHash(deps.keyring.current, subjectId).toString('hex');
+    const counts = await countQuota(ctx, deps, grant, 1, [{ name: `verify:${caller.systemId}:${hash}`, by: 1 }]);
+    if (counts[1]! > deps.verifyDailyLimit) {
+      throw new AppError('VERIFY_LIMIT_EXCEEDED', `at most ${deps.verifyDailyLimit} verifications of one subject per system per day`, {
+        extra: { retryAfter: secondsToShanghaiMidnight(ctx.now) },
+      });
+    }
+    const found = await sourceOf(ctx, deps, grant, version).get(subjectId);
+    if (!found) {
+      const [eventId] = await trail.append([trail.event({ id: subjectId }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
+      throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
+    }
+    const validate = validatorOf(deps, grant, version);
+    const subjectKey = version.shape.subjectKey;
+    const results: Record<string, VerifyOutcome> = {};
+    for (const field of claimed) {
+      const stored = found.record[field];
+      if (stored === undefined) {
+        results[field] = 'not_found';
+        continue;
+      }
+      const check = validate(field === subjectKey ? { [field]: input.claims[field] } : { [subjectKey]: subjectId, [field]: input.claims[field] });
+      results[field] = check.ok && check.record[field] === stored ? 'match' : 'no_match';
+    }
+    const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, claimed)]);
+    return { resourceId: input.resourceId, subjectId: maskSubjectId(subjectId), results, receipt: { eventId: eventId! } };
+  });
+}

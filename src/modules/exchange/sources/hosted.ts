@@ -1,0 +1,21 @@
+// Records the provider loaded into the hub (delivery.mode = hosted): one primary-key lookup
+// (records-repository.ts), unsealed in process.
+import type { Knex } from 'knex';
+import type { RecordKeyring } from '../record-keys.js';
+import { getRecord, getRecords } from '../records-repository.js';
+import type { RecordSource, SourceRecord } from './record-source.js';
+
+export function hostedSource(db: Knex, keyring: RecordKeyring, resourceId: string, subjectKey: string): RecordSource {
+  return {
+    async get(subjectId) {
+      const stored = await getRecord(db, keyring, resourceId, subjectKey, subjectId);
+      return stored && { record: stored.record, updatedAt: stored.updatedAt };
+    },
+    async getMany(subjectIds) {
+      const stored = await getRecords(db, keyring, resourceId, subjectKey, subjectIds);
+      const found = new Map<string, SourceRecord>();
+      for (const [id, s] of stored) found.set(id, { record: s.record, updatedAt: s.updatedAt });
+      return found;
+    },
+  };
+}
