@@ -21,6 +21,7 @@ import { healthSchema } from './health.js';
 import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, recordReplySchema } from './records.js';
+import { upsertRecordReply } from './records-load.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
 /** Every shared schema, in the order the OpenAPI components list them. */
@@ -56,6 +57,7 @@ export const SHARED_SCHEMAS = [
   deadLetterSchema,
   recordReplySchema,
   batchResultSchema,
+  upsertRecordReply,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

@@ -25,6 +25,7 @@ const problemItem = {
 } as const;
 
 export const upsertRecordReply = {
+  $id: 'RecordWriteOutcome',
   type: 'object',
   required: ['resourceId', 'resourceVersion', 'subjectMasked', 'outcome', 'warnings'],
   additionalProperties: false,

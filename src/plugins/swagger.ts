@@ -19,7 +19,33 @@ const TAGS = [
 ];
 
 type Operation = { responses?: Record<string, unknown> };
-type Document = { paths?: Record<string, Record<string, Operation>>; components?: { responses?: Record<string, unknown> } };
+type Document = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown> };
+};
+
+/**
+ * A request body or parameter that repeats a shared schema word for word (the catalog's create and
+ * edit bodies embed DataItem and ControlParam, which stay inline in the validators because the
+ * catalog file schema embeds those bodies under its own base URI) becomes a `$ref` to that
+ * component, so the document says it once.
+ */
+export function referenceComponentCopies<D extends Document>(doc: D): D {
+  const byText = new Map<string, string>();
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    const { $id: _id, ...rest } = schema as Record<string, unknown>;
+    byText.set(JSON.stringify(rest), name);
+  }
+  const replace = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(replace);
+    if (node === null || typeof node !== 'object') return node;
+    const name = byText.get(JSON.stringify(node));
+    if (name) return { $ref: `#/components/schemas/${name}` };
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
+  };
+  doc.paths = replace(doc.paths) as D['paths'];
+  return doc;
+}
 
 /**
  * Every error response built by errorResponses() (schemas/common.ts) becomes a `$ref` to one
@@ -74,7 +100,8 @@ export async function registerSwagger(app: FastifyInstance) {
       },
       security: [{ bearer: [] }],
     },
-    transformObject: (documents) => ('openapiObject' in documents ? shareErrorResponses(documents.openapiObject as Document) : documents.swaggerObject) as never,
+    transformObject: (documents) =>
+      ('openapiObject' in documents ? referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document)) : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

@@ -75,7 +75,9 @@ export async function buildTestApp(overrides: Record<string, string> = {}, opts:
  * and hashes nothing. tests/helpers/fixtures.test.ts compares the result with a plain bootstrap.
  */
 export async function bootstrapTestDatabase(db: Db, config: RuntimeConfig): Promise<void> {
-  if (config.SHAREHUB_ADMIN_PASSWORD === ADMIN_PASSWORD) {
+  // A second app on the same database (two replicas) finds the admin already made, as bootstrap does.
+  const adminExists = await db('users').where('username', FIRST_ADMIN_USERNAME).first('id');
+  if (config.SHAREHUB_ADMIN_PASSWORD === ADMIN_PASSWORD && !adminExists) {
     const platform = await ensurePlatformDepartment(db, deriveKeys(config.SHAREHUB_SECRET_KEY), config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
     const admin = await createUser(db, 'cli', { username: FIRST_ADMIN_USERNAME, displayName: '平台管理员', role: 'platform_admin', departmentCode: platform.code });
     await db('users').where('id', admin.id).update({ password_hash: ADMIN_PASSWORD_HASH });

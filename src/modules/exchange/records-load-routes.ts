@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { resourceIdParams } from '../../../schemas/catalog.js';
-import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { bulkLoadHeaders, bulkLoadReplySchema, recordBody, recordParams, upsertRecordReply } from '../../../schemas/records-load.js';
 import { AppError } from '../../lib/errors.js';
@@ -48,7 +48,7 @@ export const recordsLoadRoutes: FastifyPluginAsync = async (fastify) => {
         + 'the subject key item must name the subject of the path. The reply holds no value of the record.',
       params: recordParams,
       body: recordBody,
-      response: { 200: upsertRecordReply, 201: upsertRecordReply, ...errorResponses(...AUTH_ERRORS, 404, 409) },
+      response: { 200: ref(upsertRecordReply), 201: ref(upsertRecordReply), ...errorResponses(...AUTH_ERRORS, 404, 409) },
     },
   }, async (request, reply) => {
     const result = await putRecord(ctx(request), recordKeyringOf(request.server.config), request.params.id, request.params.subjectId, request.body);
