@@ -11,24 +11,14 @@ import { citizenIdWithCheck, usccWithCheck } from './lib/identifiers.js';
 import type { Principal } from './modules/identity/principal.js';
 import { bulkLoad, recordKeyringOf } from './modules/exchange/records-load-service.js';
 import { createSystem } from './modules/systems/systems-service.js';
+import { seededRandom } from './lib/seeded-random.js';
 
 export const DEMO_PERSON_RESOURCE = '101001/00001';
 export const DEMO_COMPANY_RESOURCE = '102001/00001';
 /** The system of each provider department the demo records are loaded as. */
 export const DEMO_LOADER_NAME = '演示数据装载系统';
 
-/** mulberry32: a small seeded PRNG; the demo data must be the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
+// The demo data must be the same on every machine: seeded (seededRandom), never random.
 const STEMS = '甲乙丙丁戊己庚辛壬癸';
 const DIGITS = '零一二三四五六七八九';
 
@@ -54,7 +44,7 @@ const REGIONS = ['330102', '330105', '330106', '330108', '330110', '330205', '33
 
 /** `n` fictitious people (人口基础信息 items), born 1940–2005, all ids distinct. */
 export function demoPeople(n: number, seed = 20261129): Record<string, string>[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const people: Record<string, string>[] = [];
   for (let i = 0; i < n; i++) {
     const year = 1940 + Math.floor(random() * 66);
@@ -83,7 +73,7 @@ const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 /** `n` fictitious companies (法人基础信息 items), registered 1995–2025. */
 export function demoCompanies(n: number, seed = 20261129): Record<string, string>[] {
-  const random = prng(seed + 1);
+  const random = seededRandom(seed + 1);
   const companies: Record<string, string>[] = [];
   for (let i = 0; i < n; i++) {
     // 9 (工商) 1 (企业), a region, an organisation code whose first characters are the index.

@@ -1,20 +1,12 @@
 // Seeded generators for the property tests of the exchange core: plain loops over reproducible
 // inputs (a failing case names its seed), no property-testing library needed for these shapes.
 import { citizenIdWithCheck, usccWithCheck } from '../../../src/lib/identifiers.js';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 
 export type Rng = () => number;
 
-/** mulberry32: small, fast, good enough to spread test inputs; the seed makes a failure repeatable. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The seed makes a failure repeatable. */
+export const rng: (seed: number) => Rng = seededRandom;
 
 export const int = (r: Rng, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
 export const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, 0, xs.length - 1)]!;
