@@ -10,11 +10,12 @@ import { deriveKeys } from '../../src/lib/crypto.js';
  * the two tokens have the same header and claims.
  */
 export async function mintToken(config: Pick<RuntimeConfig, 'SHAREHUB_SECRET_KEY' | 'JWT_ISSUER' | 'JWT_TTL_SECONDS'>, username: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(username)
     .setIssuer(config.JWT_ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(`${config.JWT_TTL_SECONDS}s`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + config.JWT_TTL_SECONDS)
     .sign(deriveKeys(config.SHAREHUB_SECRET_KEY).jwt);
 }
