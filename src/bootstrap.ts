@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConfigError, type RuntimeConfig } from './config.js';
 import { deriveKeys, hmacSm3Hex } from './lib/crypto.js';
+import { cliContext } from './modules/context.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { createUser, hasPlatformAdmin } from './modules/identity/users-service.js';
 
@@ -14,10 +15,10 @@ export const FIRST_ADMIN_USERNAME = 'admin';
  */
 export async function bootstrap(db: Knex, config: RuntimeConfig): Promise<{ adminCreated: boolean; generatedPassword?: string }> {
   const keys = deriveKeys(config.SHAREHUB_SECRET_KEY);
-  const platform = await ensurePlatformDepartment(db, keys, config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
+  const platform = await ensurePlatformDepartment(cliContext(db), keys, config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
   if (await hasPlatformAdmin(db)) return { adminCreated: false };
   const generatedPassword = config.SHAREHUB_ADMIN_PASSWORD ? undefined : randomBytes(18).toString('base64url');
-  await createUser(db, 'cli', {
+  await createUser(cliContext(db), {
     username: FIRST_ADMIN_USERNAME,
     displayName: '平台管理员',
     role: 'platform_admin',

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, previousSecretKeys, type Config } from './conf
 import { createDb, migrateLatest, type Db } from './db.js';
 import type { RuntimeConfig } from './config.js';
 import { bootstrap, checkSecretKey, FIRST_ADMIN_USERNAME } from './bootstrap.js';
+import { cliContext } from './modules/context.js';
 import { startServer } from './server.js';
 import { resolveServices } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
@@ -274,8 +275,8 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
   return withDatabase(config, logger, async (db, runtime) => {
     await migrateLatest(db);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
-    await ensurePlatformDepartment(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
-    const user = await createUser(db, 'cli', {
+    await ensurePlatformDepartment(cliContext(db), deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
+    const user = await createUser(cliContext(db), {
       username: values.username as string,
       displayName: (values['display-name'] as string | undefined) ?? (values.username as string),
       role: values.role as UserRole,

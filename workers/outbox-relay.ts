@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../src/lib/clock.js';
 import type { Enqueue } from '../src/jobs/registry.js';
 import { relayOutbox, RELAY_BATCH_SIZE, requeueUnfinished } from '../src/modules/outbox/outbox-service.js';
+import { jobContext } from '../src/modules/context.js';
 
 /**
  * A marker key in the queue store. Present: the store still holds what the relay handed over.
@@ -55,7 +56,7 @@ export function startOutboxRelay(opts: RelayOptions): { stop(): Promise<void> } 
     } catch {
       return; // Redis down: the relay round below reports it
     }
-    const { moved, error } = await requeueUnfinished(opts.db, opts.enqueue, opts.clock());
+    const { moved, error } = await requeueUnfinished(jobContext(opts.db, opts.clock()), opts.enqueue);
     if (error) return; // marker left missing: the next round tries again
     await epoch.mark().catch(() => undefined);
     // On the very first check a missing marker is just a new queue store; later it means lost jobs.
@@ -70,7 +71,7 @@ export function startOutboxRelay(opts: RelayOptions): { stop(): Promise<void> } 
           await checkEpoch(opts.epoch);
           firstCheck = false;
         }
-        const { moved, error } = await relayOutbox(opts.db, opts.enqueue, { now: opts.clock(), requeueAfterMs: opts.requeueAfterMs });
+        const { moved, error } = await relayOutbox(jobContext(opts.db, opts.clock()), opts.enqueue, { requeueAfterMs: opts.requeueAfterMs });
         if (error && !failing) opts.log.warn({ err: { message: error.message } }, 'outbox relay cannot reach the queue; rows stay in the outbox');
         if (!error && failing) opts.log.info('outbox relay reaches the queue again');
         failing = Boolean(error);

@@ -36,6 +36,9 @@ export { requestContext as ctx };
 /** The scheduler's sweeps: every change they make is recorded as the scheduler's. */
 export const schedulerContext = (db: Knex, now: Date): Context => jobContext(db, now, { kind: 'scheduler' });
 
+/** A command of the sharehub CLI (and first-run set-up): recorded as the CLI's, at the process clock read once. */
+export const cliContext = (db: Knex, now: Date = new Date()): Context<{ kind: 'cli' }> => ({ db, actor: { kind: 'cli' }, now });
+
 /** The context of one job run: the scheduler's or worker's actor, the process clock read once. */
 export function jobContext(db: Knex, now: Date, actor: Actor = { kind: 'worker' }): Context {
   return { db, actor, now };

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { createDepartment } from '../../src/modules/departments/departments-service.js';
+import { cliContext } from '../../src/modules/context.js';
 import { createUser } from '../../src/modules/identity/users-service.js';
 import { createSystem } from '../../src/modules/systems/systems-service.js';
 import type { UserRole } from '../../src/modules/identity/principal.js';
@@ -39,7 +40,7 @@ export const adminHeaders = async (ctx: Pick<TestContext, 'config'>) => bearer(a
 
 export async function makeDepartment(ctx: TestContext, overrides: { name?: string; webhookUrl?: string; webhookSecret?: string } = {}) {
   // The app's decorators live in its own encapsulated scope, so the keys are derived here.
-  const { row, webhookSecret } = await createDepartment(ctx.db, deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), {
+  const { row, webhookSecret } = await createDepartment(cliContext(ctx.db), deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), {
     code: randomAgencyCode(),
     name: overrides.name ?? uniqueName('测试局'),
     level: 'city',
@@ -58,7 +59,7 @@ export async function makeDepartment(ctx: TestContext, overrides: { name?: strin
 export async function makeUser(ctx: TestContext, role: UserRole, departmentCode?: string, opts: { signIn?: 'mint' | 'route' } = {}) {
   const department = departmentCode ?? (role === 'platform_admin' || role === 'auditor' ? ctx.config.PLATFORM_DEPARTMENT_CODE : (await makeDepartment(ctx)).code);
   const password = TEST_PASSWORD;
-  const user = await createUser(ctx.db, 'cli', {
+  const user = await createUser(cliContext(ctx.db), {
     username: uniqueName(role.replace('_', '-')),
     displayName: role,
     role,

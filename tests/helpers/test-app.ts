@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type RuntimeConfig } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db.js';
 import { bootstrap, FIRST_ADMIN_USERNAME } from '../../src/bootstrap.js';
+import { cliContext } from '../../src/modules/context.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { ensurePlatformDepartment } from '../../src/modules/departments/departments-service.js';
@@ -78,8 +79,8 @@ export async function bootstrapTestDatabase(db: Db, config: RuntimeConfig): Prom
   // A second app on the same database (two replicas) finds the admin already made, as bootstrap does.
   const adminExists = await db('users').where('username', FIRST_ADMIN_USERNAME).first('id');
   if (config.SHAREHUB_ADMIN_PASSWORD === ADMIN_PASSWORD && !adminExists) {
-    const platform = await ensurePlatformDepartment(db, deriveKeys(config.SHAREHUB_SECRET_KEY), config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
-    const admin = await createUser(db, 'cli', { username: FIRST_ADMIN_USERNAME, displayName: '平台管理员', role: 'platform_admin', departmentCode: platform.code });
+    const platform = await ensurePlatformDepartment(cliContext(db), deriveKeys(config.SHAREHUB_SECRET_KEY), config.PLATFORM_DEPARTMENT_CODE, config.PLATFORM_DEPARTMENT_NAME);
+    const admin = await createUser(cliContext(db), { username: FIRST_ADMIN_USERNAME, displayName: '平台管理员', role: 'platform_admin', departmentCode: platform.code });
     await db('users').where('id', admin.id).update({ password_hash: ADMIN_PASSWORD_HASH });
   }
   await bootstrap(db, config);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { bearer, makeDepartment, uniqueName } from '../helpers/fixtures.js';
 import { createUser } from '../../src/modules/identity/users-service.js';
+import { cliContext } from '../../src/modules/context.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
 describe('tokens from an external identity provider', () => {
@@ -23,7 +24,7 @@ describe('tokens from an external identity provider', () => {
   /** An account for federated sign-in (`user create --federated`): no local password. */
   const federatedUser = async (role: 'dept_operator') => {
     const dept = await makeDepartment(ctx);
-    return createUser(ctx.db, 'cli', { username: uniqueName('fed'), displayName: 'federated', role, departmentCode: dept.code });
+    return createUser(cliContext(ctx.db), { username: uniqueName('fed'), displayName: 'federated', role, departmentCode: dept.code });
   };
 
   it("accepts a provider token for a federated user of the hub, with the hub's role and department", async () => {

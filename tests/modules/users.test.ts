@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminHeaders, bearer, login, makeDepartment, makeUser } from '../helpers/fixtures.js';
 import { createUser as createUserAs } from '../../src/modules/identity/users-service.js';
+import { cliContext } from '../../src/modules/context.js';
 import { useFixture, useTestApp } from '../helpers/use-test-app.js';
 
 describe('users and sign-in', () => {
@@ -45,9 +46,9 @@ describe('users and sign-in', () => {
       expect(res.json().code).toBe('FORBIDDEN');
     }
     const dept = await makeDepartment(ctx);
-    await expect(createUserAs(ctx.db, 'cli', { username: 'li.si.cli', displayName: '李四', role: 'auditor', departmentCode: dept.code, password: 'a-long-password-1' }))
+    await expect(createUserAs(cliContext(ctx.db), { username: 'li.si.cli', displayName: '李四', role: 'auditor', departmentCode: dept.code, password: 'a-long-password-1' }))
       .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    const auditor = await createUserAs(ctx.db, 'cli', { username: 'wang.wu', displayName: '王五', role: 'auditor', password: 'a-long-password-1', departmentCode: ctx.config.PLATFORM_DEPARTMENT_CODE });
+    const auditor = await createUserAs(cliContext(ctx.db), { username: 'wang.wu', displayName: '王五', role: 'auditor', password: 'a-long-password-1', departmentCode: ctx.config.PLATFORM_DEPARTMENT_CODE });
     expect(auditor.department_code).toBe(ctx.config.PLATFORM_DEPARTMENT_CODE);
     expect(await ctx.db('users').where('username', 'like', 'api.%')).toEqual([]);
   });

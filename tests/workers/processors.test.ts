@@ -5,6 +5,7 @@ import { deriveKeys } from '../../src/lib/crypto.js';
 import { verifyWebhookSignature } from '../../src/lib/webhook-signature.js';
 import type { Enqueue, JobName } from '../../src/jobs/registry.js';
 import { relayOutbox } from '../../src/modules/outbox/outbox-service.js';
+import { jobContext } from '../../src/modules/context.js';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { deliverWebhook } from '../../workers/deliver-webhook.js';
 import type { JobDeps } from '../../workers/deps.js';
@@ -51,12 +52,12 @@ describe('job processors as plain functions', () => {
     it('hands committed rows to the queue under their fixed job ids, once', async () => {
       const { row } = await pushRow();
       enqueued.length = 0;
-      const first = await relayOutbox(ctx.db, recordEnqueue, { now: clock(), requeueAfterMs: 60_000 });
+      const first = await relayOutbox(jobContext(ctx.db, clock()), recordEnqueue, { requeueAfterMs: 60_000 });
       expect(first.error).toBeUndefined();
       expect(enqueued).toContainEqual({ name: 'deliver-webhook', payload: { outboxId: row.id }, jobId: `webhook-${row.id}` });
       expect((await ctx.db('outbox').where('id', row.id).first()).status).toBe('queued');
       enqueued.length = 0;
-      expect((await relayOutbox(ctx.db, recordEnqueue, { now: clock(), requeueAfterMs: 60_000 })).moved).toBe(0);
+      expect((await relayOutbox(jobContext(ctx.db, clock()), recordEnqueue, { requeueAfterMs: 60_000 })).moved).toBe(0);
       expect(enqueued).toEqual([]);
     });
 
@@ -64,11 +65,11 @@ describe('job processors as plain functions', () => {
       const w = await makeWorld(ctx);
       const a = await submit(w, (await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } })).id, clock());
       await ok(await actions.accept(w, a.id));
-      await relayOutbox(ctx.db, recordEnqueue, { now: clock(), requeueAfterMs: 60_000 });
+      await relayOutbox(jobContext(ctx.db, clock()), recordEnqueue, { requeueAfterMs: 60_000 });
       expect(enqueued).toContainEqual({ name: 'provision', payload: { applicationId: a.id }, jobId: `provision-${a.id}` });
       enqueued.length = 0;
       const later = new Date(clock().getTime() + 61_000);
-      await relayOutbox(ctx.db, recordEnqueue, { now: later, requeueAfterMs: 60_000 });
+      await relayOutbox(jobContext(ctx.db, later), recordEnqueue, { requeueAfterMs: 60_000 });
       const accepted = await ctx.db('outbox').where({ application_id: a.id, type: 'application.accepted' }).first();
       expect(enqueued).toContainEqual({ name: 'deliver-webhook', payload: { outboxId: accepted.id }, jobId: `webhook-${accepted.id}` });
       expect(enqueued.map((e) => e.name)).not.toContain('provision');
@@ -77,7 +78,7 @@ describe('job processors as plain functions', () => {
     it('leaves rows in the outbox when the queue is unreachable', async () => {
       const { row } = await pushRow();
       const down: Enqueue = async () => { throw new Error("Stream isn't writeable and enableOfflineQueue options is false"); };
-      const result = await relayOutbox(ctx.db, down, { now: clock(), requeueAfterMs: 60_000 });
+      const result = await relayOutbox(jobContext(ctx.db, clock()), down, { requeueAfterMs: 60_000 });
       expect(result.moved).toBe(0);
       expect(result.error?.message).toContain('enableOfflineQueue');
       expect((await ctx.db('outbox').where('id', row.id).first()).status).toBe('pending');

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayOutbox } from '../../src/modules/outbox/outbox-service.js';
+import { jobContext } from '../../src/modules/context.js';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { createQueues, QUEUE_COMMAND_TIMEOUT_MS } from '../../workers/queues.js';
 import { RedisChild } from '../helpers/redis-child.js';
@@ -36,7 +37,7 @@ describe('a stalled Redis', () => {
       // Without the command timeout the relay would wait for ever; this makes that a failure, not a hang.
       const thaw = setTimeout(() => redis.resume(), QUEUE_COMMAND_TIMEOUT_MS + 10_000);
       const started = Date.now();
-      const round = await relayOutbox(ctx.db, producer.enqueue, { now: new Date(), requeueAfterMs: 60_000 });
+      const round = await relayOutbox(jobContext(ctx.db, new Date()), producer.enqueue, { requeueAfterMs: 60_000 });
       clearTimeout(thaw);
       expect(round).toMatchObject({ moved: 0, error: expect.objectContaining({ message: expect.stringMatching(/timed out/i) }) });
       expect(Date.now() - started).toBeLessThan(QUEUE_COMMAND_TIMEOUT_MS + 3_000);

@@ -20,6 +20,7 @@ import type { HubKeys } from '../../lib/crypto.js';
 import { checkUscc } from '../../lib/identifiers.js';
 import { strictAjv } from '../../lib/validation.js';
 import { createDepartment } from '../departments/departments-service.js';
+import { cliContext } from '../context.js';
 import { recordEvent } from '../audit/events.js';
 import { metadataToColumns, rowToMetadata, sameMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 import { syncSearchRow } from './catalog-search.js';
@@ -158,7 +159,7 @@ async function importDepartments(trx: Knex.Transaction, keys: HubKeys, files: Lo
     const ready = pending.filter((d) => !d.parentCode || known.has(d.parentCode));
     if (!ready.length) throw new CatalogImportError(pending.map((d) => `department ${d.code}: parent ${d.parentCode} is neither registered nor in the catalog`));
     for (const d of ready) {
-      await createDepartment(trx, keys, { code: d.code, name: d.name, level: d.level, parentCode: d.parentCode });
+      await createDepartment(cliContext(trx), keys, { code: d.code, name: d.name, level: d.level, parentCode: d.parentCode });
       known.add(d.code);
       counts.departments.created++;
     }

@@ -30,7 +30,7 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 201: ref(registeredDepartmentSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
   }, async (request, reply) => {
-    const { row, webhookSecret, warnings } = await createDepartment(app.db, app.keys, request.body, { actor: request.principal, requestId: request.id });
+    const { row, webhookSecret, warnings } = await createDepartment(ctx(request), app.keys, request.body);
     return reply.code(201).send({ ...toDepartment(row, request.principal), webhookSecret, warnings });
   });
 
@@ -44,7 +44,7 @@ export const departmentsRoutes: FastifyPluginAsync = async (fastify) => {
       response: { 200: departmentListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => {
-    const { rows, total } = await listDepartments(app.db, request.query);
+    const { rows, total } = await listDepartments(ctx(request), request.query);
     return { items: rows.map((r) => toDepartment(r, request.principal)), total };
   });
 

@@ -3,9 +3,9 @@ import { AppError, invalidField, notFound, otherDepartment } from '../../lib/err
 import { checkUscc } from '../../lib/identifiers.js';
 import { paginate, type Page } from '../../lib/paginate.js';
 import { randomToken, seal, unseal, type HubKeys } from '../../lib/crypto.js';
-import type { RequestContext } from '../context.js';
+import type { Context, RequestContext } from '../context.js';
 import type { Principal } from '../identity/principal.js';
-import { recordEvent, type Actor } from '../audit/events.js';
+import { recordEvent } from '../audit/events.js';
 
 export interface DepartmentRow {
   code: string;
@@ -16,11 +16,6 @@ export interface DepartmentRow {
   webhook_url: string | null;
   webhook_secret_sealed: string | null;
   created_at: Date;
-}
-
-export interface EventContext {
-  actor: Actor;
-  requestId?: string;
 }
 
 export interface NewDepartment {
@@ -61,12 +56,8 @@ export function assertUscc(code: string, pointer: string): string[] {
   return check.warnings.map((w) => `${pointer}: ${w}`);
 }
 
-export async function createDepartment(
-  db: Knex,
-  keys: HubKeys,
-  input: NewDepartment,
-  by: EventContext = { actor: { kind: 'cli' } },
-) {
+export async function createDepartment(ctx: Context, keys: HubKeys, input: NewDepartment) {
+  const { db, actor, requestId } = ctx;
   const warnings = assertUscc(input.code, '/body/code');
   if (input.parentCode) {
     const parent = await db('departments').where('code', input.parentCode).first('code');
@@ -85,7 +76,7 @@ export async function createDepartment(
         webhook_secret_sealed: seal(keys, webhookSecret),
       })
       .returning('*');
-    await recordEvent(trx, { ...by, entityType: 'department', entityId: input.code, action: 'department.created' });
+    await recordEvent(trx, { actor, requestId, entityType: 'department', entityId: input.code, action: 'department.created' });
     return { row: row as DepartmentRow, webhookSecret, warnings };
   });
 }
@@ -96,8 +87,8 @@ export async function getDepartment(db: Knex, code: string): Promise<DepartmentR
   return row;
 }
 
-export async function listDepartments(db: Knex, page: Page) {
-  return paginate<DepartmentRow>(db('departments').orderBy('code'), page);
+export async function listDepartments(ctx: Context, page: Page) {
+  return paginate<DepartmentRow>(ctx.db('departments').orderBy('code'), page);
 }
 
 export async function updateDepartment(
@@ -139,9 +130,9 @@ export async function webhookTarget(db: Knex, keys: HubKeys, code: string) {
 }
 
 /** The platform department (共享主管部门) is created from configuration on first start. */
-export async function ensurePlatformDepartment(db: Knex, keys: HubKeys, code: string, name: string) {
-  const existing = await db('departments').where('is_platform', true).first();
+export async function ensurePlatformDepartment(ctx: Context, keys: HubKeys, code: string, name: string) {
+  const existing = await ctx.db('departments').where('is_platform', true).first();
   if (existing) return existing as DepartmentRow;
-  const { row } = await createDepartment(db, keys, { code, name, level: 'province', isPlatform: true });
+  const { row } = await createDepartment(ctx, keys, { code, name, level: 'province', isPlatform: true });
   return row;
 }

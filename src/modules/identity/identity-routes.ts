@@ -65,7 +65,7 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
       body: createUserBody,
       response: { 201: ref(userSchema), ...errorResponses(...AUTH_ERRORS, 409) },
     },
-  }, async (request, reply) => reply.code(201).send(toUser(await createUser(app.db, request.principal, request.body, request.id))));
+  }, async (request, reply) => reply.code(201).send(toUser(await createUser(ctx(request), request.body))));
 
   app.get('/v1/users', {
     config: { roles: [...USER_MANAGERS, 'auditor'] },

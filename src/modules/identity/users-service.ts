@@ -5,6 +5,7 @@ import { paginate, type Page } from '../../lib/paginate.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/passwords.js';
 import { DEPT_ROLES, readsEverything, type Principal, type UserRole } from './principal.js';
 import { recordEvent, type Actor } from '../audit/events.js';
+import type { Context } from '../context.js';
 import type { AnonymousContext, RequestContext } from '../context.js';
 
 export interface UserRow {
@@ -55,15 +56,14 @@ function assertMayManage(actor: Principal, target: { role: UserRole; department_
 }
 
 export async function createUser(
-  db: Knex,
-  actor: Principal | 'cli',
+  ctx: Context<Principal | { kind: 'cli' }>,
   /** No password (CLI only): a federated account, signed in through the identity provider alone. */
   input: { username: string; displayName: string; role: UserRole; departmentCode?: string; password?: string },
-  requestId?: string,
 ) {
-  const departmentCode = input.departmentCode ?? (actor === 'cli' ? undefined : actor.departmentCode);
+  const { db, actor, requestId } = ctx;
+  const departmentCode = input.departmentCode ?? (actor.kind === 'cli' ? undefined : actor.departmentCode);
   if (!departmentCode) throw invalidField('/body/departmentCode', 'is required');
-  if (actor !== 'cli') assertMayManage(actor, { role: input.role, department_code: departmentCode });
+  if (actor.kind !== 'cli') assertMayManage(actor, { role: input.role, department_code: departmentCode });
   const department = await db('departments').where('code', departmentCode).first('code', 'is_platform');
   if (!department) throw invalidField('/body/departmentCode', 'names no registered department');
   // Administrators and auditors belong to the platform; department roles to a department.
@@ -72,7 +72,7 @@ export async function createUser(
       ? `the platform department holds only platform_admin and auditor users`
       : `${input.role} users belong to the platform department`);
   }
-  if (input.password === undefined && actor !== 'cli') throw invalidField('/body/password', 'is required');
+  if (input.password === undefined && actor.kind !== 'cli') throw invalidField('/body/password', 'is required');
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return db.transaction(async (trx) => {
     const [row] = await trx('users')
@@ -84,7 +84,7 @@ export async function createUser(
         throw err;
       });
     await recordEvent(trx, {
-      actor: actor === 'cli' ? { kind: 'cli' } : actor, requestId, entityType: 'user', entityId: row.id, action: 'user.created',
+      actor, requestId, entityType: 'user', entityId: row.id, action: 'user.created',
       details: { role: input.role, departmentCode },
     });
     return row as UserRow;

@@ -105,12 +105,13 @@ export const RELAY_BATCH_SIZE = 100;
  * the work. Stops at the first queue error (Redis down) and leaves the rest for the next round.
  */
 export async function relayOutbox(
-  db: Knex,
+  ctx: Context,
   enqueue: Enqueue,
-  opts: { now: Date; requeueAfterMs: number; batchSize?: number },
+  opts: { requeueAfterMs: number; batchSize?: number },
 ): Promise<{ moved: number; error?: Error }> {
-  return db.transaction(async (trx) => {
-    const staleBefore = new Date(opts.now.getTime() - opts.requeueAfterMs);
+  const { now } = ctx;
+  return ctx.db.transaction(async (trx) => {
+    const staleBefore = new Date(now.getTime() - opts.requeueAfterMs);
     const rows: Pick<OutboxRow, 'id' | 'kind' | 'job_name' | 'job_id' | 'job_payload'>[] = await trx('outbox')
       .where('status', 'pending')
       .orWhere((q) => q.where('status', 'queued').andWhere('queued_at', '<', staleBefore))
@@ -126,7 +127,7 @@ export async function relayOutbox(
       } catch (err) {
         return { moved, error: err as Error };
       }
-      await trx('outbox').where('id', row.id).update({ status: row.kind === 'job' ? 'done' : 'queued', queued_at: opts.now, updated_at: opts.now });
+      await trx('outbox').where('id', row.id).update({ status: row.kind === 'job' ? 'done' : 'queued', queued_at: now, updated_at: now });
       moved++;
     }
     return { moved };
@@ -139,12 +140,12 @@ export async function relayOutbox(
  * gone and waiting for `requeueAfterMs` would stall them for minutes. Job ids are fixed per row,
  * so rows whose jobs did survive are not doubled. Stops at the first queue error.
  */
-export async function requeueUnfinished(db: Knex, enqueue: Enqueue, now: Date): Promise<{ moved: number; error?: Error }> {
+export async function requeueUnfinished(ctx: Context, enqueue: Enqueue): Promise<{ moved: number; error?: Error }> {
   let total = 0;
   for (;;) {
     // requeueAfterMs 0: every queued row counts as stale, except those this pass has just
     // queued (queued_at = now), so the loop ends.
-    const { moved, error } = await relayOutbox(db, enqueue, { now, requeueAfterMs: 0 });
+    const { moved, error } = await relayOutbox(ctx, enqueue, { requeueAfterMs: 0 });
     total += moved;
     if (error || moved < RELAY_BATCH_SIZE) return { moved: total, ...(error ? { error } : {}) };
   }
