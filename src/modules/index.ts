@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { applicationsRoutes } from './applications/applications-routes.js';
+import { applicationDeadlines } from './applications/deadline-recompute.js';
 import { calendarRoutes } from './calendar/calendar-routes.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { departmentsRoutes } from './departments/departments-routes.js';
@@ -13,5 +14,5 @@ import { systemsRoutes } from './systems/systems-routes.js';
 
 /** Every area's routes, registered in the API scope behind the auth hook. */
 export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, catalogRoutes,
-  calendarRoutes, applicationsRoutes, grantsRoutes, outboxRoutes,
+  calendarRoutes([applicationDeadlines]), applicationsRoutes, grantsRoutes, outboxRoutes,
   recordsRoutes, recordsLoadRoutes];

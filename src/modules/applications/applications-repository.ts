@@ -74,9 +74,3 @@ export async function idsInProvisioning(db: Db): Promise<string[]> {
   const rows: { id: string }[] = await db('applications').where('status', 'provisioning').select('id');
   return rows.map((r) => r.id);
 }
-
-export async function platformDepartmentCode(db: Db): Promise<string> {
-  const row = await db('departments').where('is_platform', true).first('code');
-  if (!row) throw new Error('the platform department is missing; run the bootstrap');
-  return row.code as string;
-}

@@ -11,7 +11,8 @@ import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, 
 import { isParty } from '../identity/party-filter.js';
 import { applicationDetail } from './application-views.js';
 import { addTimeline } from '../timeline/application-timeline.js';
-import { lockApplication, platformDepartmentCode, type ApplicationRow } from './applications-repository.js';
+import { lockApplication, type ApplicationRow } from './applications-repository.js';
+import { platformDepartmentCode } from '../departments/departments-service.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
 import { routeOf } from './routing.js';
 import type { WorkflowContext, WorkflowSettings } from './settings.js';

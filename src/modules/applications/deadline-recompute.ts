@@ -4,6 +4,7 @@ import { recordEvent, type Actor } from '../audit/events.js';
 import { addTimeline } from '../timeline/application-timeline.js';
 import type { ApplicationRow } from './applications-repository.js';
 import { OPEN_STATUSES } from './state-machine.js';
+import type { DeadlineHolder, Recomputed } from '../calendar/calendar-service.js';
 
 // When a year's holiday notice is entered or changed, the open deadlines that count days of that
 // year are counted again from the event that started them (step_started_at), the same number of
@@ -22,12 +23,6 @@ export function openDeadlinesTouching(db: Knex | Knex.Transaction, year: number,
     .where('step_started_at', '<=', endOfDay(`${year}-12-31`));
 }
 
-export interface Recomputed {
-  applicationId: string;
-  from: string;
-  to: string;
-  provisional: boolean;
-}
 
 /**
  * Recomputes, in the caller's transaction, the open deadlines that touch `year`, from the
@@ -90,3 +85,11 @@ export async function recomputeDeadlines(
   }
   return changed;
 }
+
+/** The applications' deadlines, as the calendar recomputes them when a year's notice changes. */
+export const applicationDeadlines: DeadlineHolder = {
+  async lockOpen(trx, year, now) {
+    await openDeadlinesTouching(trx, year, now).forUpdate().select('id');
+  },
+  recompute: recomputeDeadlines,
+};

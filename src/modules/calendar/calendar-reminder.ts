@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Context } from '../context.js';
 import { shanghaiDay, yearOf } from '../../lib/working-days.js';
-import { platformDepartmentCode } from '../applications/applications-repository.js';
+import { platformDepartmentCode } from '../departments/departments-service.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 
 // The State Council General Office publishes next year's holiday notice each November. From

@@ -3,11 +3,12 @@ import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import { calendarYearParams, calendarYearSchema, putCalendarYearBody } from '../../../schemas/calendar.js';
 import { ctx } from '../context.js';
-import { getCalendarYear, putCalendarYear } from './calendar-service.js';
+import { getCalendarYear, putCalendarYear, type DeadlineHolder } from './calendar-service.js';
 
 const tags = ['calendar'];
 
-export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
+/** `deadlines`: the modules whose open deadlines a changed year recomputes (wired in modules/index.ts). */
+export const calendarRoutes = (deadlines: readonly DeadlineHolder[]): FastifyPluginAsync => async (fastify) => {
   const app = fastify.withTypeProvider<SchemaTypeProvider>();
 
   app.get('/v1/calendar/:year', {
@@ -35,6 +36,7 @@ export const calendarRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request, reply) => {
     const { created, year } = await putCalendarYear(ctx(request), request.params.year, request.body, {
       warningWorkingDays: app.config.WARNING_WORKING_DAYS,
+      deadlines,
     });
     return reply.code(created ? 201 : 200).send(year);
   });

@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import { AppError, type FieldProblem } from '../../lib/errors.js';
 import { isWeekend, provisionalYear, WorkingDayCalendar, yearOf, type CalendarYear, type IsoDay } from '../../lib/working-days.js';
 import type { Context } from '../context.js';
-import { recordEvent } from '../audit/events.js';
-import { openDeadlinesTouching, recomputeDeadlines } from '../applications/deadline-recompute.js';
+import { recordEvent, type Actor } from '../audit/events.js';
 
 /** What a year without an entered notice is counted on, as GET /v1/calendar/{year} names it. */
 export const PROVISIONAL_SOURCE = '全国年节及纪念日放假办法 (2024 revision): statutory holidays only, no make-up working days; provisional until the notice is entered';
@@ -60,15 +59,37 @@ export function calendarProblems(year: number, holidays: readonly IsoDay[], make
   return problems;
 }
 
+/** One recomputed deadline, as the timeline and the PUT reply name it. */
+export interface Recomputed {
+  applicationId: string;
+  from: string;
+  to: string;
+  provisional: boolean;
+}
+
+/**
+ * A module whose deadlines count working days (applications today): the calendar calls it when a
+ * year changes, without importing it. `lockOpen` locks the open deadlines that may count days of
+ * `year` (before the calendar lock: see putCalendarYear); `recompute` counts them again on the
+ * new calendar in the same transaction. Wired in modules/index.ts.
+ */
+export interface DeadlineHolder {
+  lockOpen(trx: Knex.Transaction, year: number, now: Date): Promise<void>;
+  recompute(
+    trx: Knex.Transaction,
+    opts: { year: number; before: WorkingDayCalendar; after: WorkingDayCalendar; now: Date; warningWorkingDays: number; actor: Actor; requestId?: string },
+  ): Promise<Recomputed[]>;
+}
+
 /**
  * Enters or replaces a year's holidays and make-up working days, and in the same transaction
- * recomputes every open deadline that counts days of that year (supervision/deadline-recompute).
+ * recomputes every open deadline that counts days of that year (each DeadlineHolder's).
  */
 export async function putCalendarYear(
   ctx: Context,
   year: number,
   input: { holidays: string[]; makeupWorkdays: string[]; source?: string },
-  rules: { warningWorkingDays: number },
+  rules: { warningWorkingDays: number; deadlines: readonly DeadlineHolder[] },
 ) {
   const { db, actor } = ctx;
   const opts = { now: ctx.now, warningWorkingDays: rules.warningWorkingDays, requestId: ctx.requestId };
@@ -81,7 +102,7 @@ export async function putCalendarYear(
     // first the open deadlines of the year (use cases holding one of them may still read the
     // calendar and finish), then the calendar itself, exclusively: a use case that read it commits
     // before we go on, and one that has not read it yet waits and reads the new one.
-    await openDeadlinesTouching(trx, year, opts.now).forUpdate().select('id');
+    for (const holder of rules.deadlines) await holder.lockOpen(trx, year, opts.now);
     await trx.raw('lock table calendar_years in access exclusive mode');
     const before = await loadCalendar(trx);
     const existed = await trx('calendar_years').where('year', year).first('year');
@@ -97,9 +118,11 @@ export async function putCalendarYear(
       .onConflict('year')
       .merge()
       .returning('*');
-    const recomputed = await recomputeDeadlines(trx, {
-      year, before, after: await loadCalendar(trx), now: opts.now, warningWorkingDays: opts.warningWorkingDays, actor, requestId: opts.requestId,
-    });
+    const after = await loadCalendar(trx);
+    const recomputed: Recomputed[] = [];
+    for (const holder of rules.deadlines) {
+      recomputed.push(...await holder.recompute(trx, { year, before, after, now: opts.now, warningWorkingDays: opts.warningWorkingDays, actor, requestId: opts.requestId }));
+    }
     await recordEvent(trx, {
       actor,
       entityType: 'calendar',

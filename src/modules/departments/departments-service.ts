@@ -136,3 +136,10 @@ export async function ensurePlatformDepartment(ctx: Context, keys: HubKeys, code
   const { row } = await createDepartment(ctx, keys, { code, name, level: 'province', isPlatform: true });
   return row;
 }
+
+/** The platform department's code (共享主管部门), which receives the platform's notifications. */
+export async function platformDepartmentCode(db: Knex | Knex.Transaction): Promise<string> {
+  const row = await db('departments').where('is_platform', true).first('code');
+  if (!row) throw new Error('the platform department is missing; run the bootstrap');
+  return row.code as string;
+}
