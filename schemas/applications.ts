@@ -50,6 +50,16 @@ export const resubmitApplicationBody = {
   properties: termsProperties,
 } as const;
 
+/**
+ * Part of the decision that issues a grant, set by the deciding party only: the platform accepting
+ * a Route A application or granting after coordination, the provider approving on Route B.
+ */
+const plainValuesProperty = {
+  type: 'boolean',
+  default: false,
+  description: 'the grant serves plain (unmasked) values; only in a decision that grants (see Grant)',
+} as const;
+
 export const reviewBody = {
   type: 'object',
   additionalProperties: false,
@@ -57,6 +67,7 @@ export const reviewBody = {
   properties: {
     decision: { type: 'string', enum: ['accept', 'reject', 'return'] },
     reason: { ...reasonSchema, description: 'required to reject or return' },
+    plainValues: plainValuesProperty,
   },
 } as const;
 
@@ -64,6 +75,7 @@ const narrowingProperties = {
   fields: { ...fieldKeysSchema, description: 'a subset of the fields applied for' },
   conditions: { ...visibleTextSchema(2000), description: 'conditions of use added to the grant' },
   validTo: { ...timestampSchema, description: 'may only shorten the validity applied for' },
+  plainValues: plainValuesProperty,
 } as const;
 
 export const decisionBody = {

@@ -9,7 +9,7 @@ export const grantSchema = {
   $id: 'Grant',
   type: 'object',
   required: ['id', 'applicationId', 'status', 'consumerCode', 'providerCode', 'systemId', 'resourceId', 'resourceVersion', 'fields',
-    'purpose', 'legalBasis', 'serviceItemCode', 'conditions', 'validFrom', 'validTo', 'dailyQuota', 'expiryNoticeAt', 'createdAt',
+    'purpose', 'legalBasis', 'serviceItemCode', 'conditions', 'validFrom', 'validTo', 'dailyQuota', 'plainValues', 'expiryNoticeAt', 'createdAt',
     'revokedAt', 'revokeReason', 'expiredAt'],
   properties: {
     id: uuidSchema,
@@ -28,6 +28,11 @@ export const grantSchema = {
     validFrom: timestampSchema,
     validTo: timestampSchema,
     dailyQuota: { type: 'integer' },
+    plainValues: {
+      type: 'boolean',
+      description: 'true: data calls return the granted fields unmasked; false (default): masked per data item (脱敏). Set only by the decision ' +
+        'that issued the grant: the platform accepting on Route A or granting after coordination, the provider approving on Route B',
+    },
     expiryNoticeAt: { ...timestampSchema, description: 'when the consumer is told the grant runs out' },
     createdAt: timestampSchema,
     revokedAt: { type: ['string', 'null'], format: 'date-time' },

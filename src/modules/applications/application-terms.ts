@@ -62,6 +62,8 @@ export interface Narrowing {
   fields?: string[];
   conditions?: string;
   validTo?: string;
+  /** Not a narrowing but part of the same decision: the grant serves plain (unmasked) values. */
+  plainValues?: boolean;
 }
 
 /** A decision (provider or coordination) may only narrow: fewer fields, an earlier end. */

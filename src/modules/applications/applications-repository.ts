@@ -32,6 +32,8 @@ export interface ApplicationRow {
   sla: Sla | null;
   decided_fields: string[] | null;
   decided_valid_to: Date | null;
+  /** The platform's Route A acceptance allowed plain values; the grant, issued now or by the provision job, takes them. */
+  decided_plain_values: boolean;
   conditions: string | null;
   coordination_requested_at: Date | null;
   grant_id: string | null;

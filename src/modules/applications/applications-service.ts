@@ -352,10 +352,12 @@ export async function resubmitApplication(ctx: WorkflowContext, id: string, chan
 export async function reviewApplication(
   ctx: WorkflowContext,
   id: string,
-  input: { decision: 'accept' | 'reject' | 'return'; reason?: string },
+  input: { decision: 'accept' | 'reject' | 'return'; reason?: string; plainValues?: boolean },
 ) {
   const { actor } = ctx;
   if (input.decision !== 'accept' && !input.reason?.trim()) throw invalidField('/body/reason', `is required to ${input.decision} an application`);
+  const plainValues = input.plainValues === true;
+  if (plainValues && input.decision !== 'accept') throw invalidField('/body/plainValues', 'applies to an acceptance only (a decision that grants)');
   return inTransaction(ctx, async (trx) => {
     const app = await load(trx, id, actor);
     assertCan(input.decision, app.status);
@@ -391,9 +393,13 @@ export async function reviewApplication(
       return finish(trx, ctx, id);
     }
     const route = routeOf(version);
-    // The decision pins the version it was made on; the grant will pin it too.
-    const pinned = { route, resource_version: version.version };
-    const routed = { route, resourceVersion: version.version };
+    if (route === 'B' && plainValues) {
+      throw invalidField('/body/plainValues', 'applies to a Route A acceptance only: on Route B the providing department decides, when it approves');
+    }
+    // The decision pins the version it was made on; the grant will pin it too, with plain values
+    // if the platform allowed them (a provider-served resource is granted later, by the job).
+    const pinned = { route, resource_version: version.version, decided_plain_values: plainValues };
+    const routed = { route, resourceVersion: version.version, ...(plainValues ? { plainValues } : {}) };
     if (route === 'B') {
       const moved = await move(trx, ctx, env, app, { action: 'accept', to: 'pending_provider', actor, decision: 'accept', reason, patch: pinned, details: routed });
       await notify(trx, ctx, 'application.accepted', app.consumer_code, moved, { decision: 'accept', route });
@@ -429,6 +435,8 @@ async function grantApplication(
   },
 ) {
   const resourceVersion = m.resourceVersion ?? app.resource_version;
+  // A provider's or coordination decision says it now; a Route A acceptance said it before.
+  const plainValues = m.narrowing ? m.narrowing.plainValues === true : app.decided_plain_values;
   const fields = m.narrowing?.fields ?? app.fields;
   const validTo = m.narrowing?.validTo ? new Date(m.narrowing.validTo) : app.valid_to;
   const conditions = m.narrowing?.conditions ?? app.conditions;
@@ -454,6 +462,7 @@ async function grantApplication(
     validFrom: app.valid_from,
     validTo,
     dailyQuota: app.expected_daily_calls,
+    plainValues,
   }, { actor: m.actor, now: ctx.now, settings: ctx.settings, calendar: env.calendar, requestId: ctx.requestId });
   const decision = m.action === 'approve' ? 'approve' : 'grant';
   const moved = await move(trx, ctx, env, app, {
@@ -467,9 +476,10 @@ async function grantApplication(
       resource_version: resourceVersion,
       decided_fields: m.narrowing?.fields ? JSON.stringify(fields) : null,
       decided_valid_to: m.narrowing?.validTo ? validTo : null,
+      decided_plain_values: plainValues,
       conditions,
     },
-    details: { grantId: grant.id, resourceVersion, narrowed: Boolean(m.narrowing?.fields || m.narrowing?.validTo) },
+    details: { grantId: grant.id, resourceVersion, narrowed: Boolean(m.narrowing?.fields || m.narrowing?.validTo), ...(plainValues ? { plainValues } : {}) },
   });
   await notify(trx, ctx, 'application.granted', app.consumer_code, moved, { decision });
   return moved;
@@ -512,7 +522,8 @@ async function decideWith(
   const granting = outcome === 'approve' || outcome === 'coordination_grant';
   if (!granting) {
     if (!input.reason?.trim()) throw invalidField('/body/reason', 'is required to deny an application');
-    const extra = (['fields', 'conditions', 'validTo'] as const).filter((k) => input[k] !== undefined);
+    const extra: string[] = (['fields', 'conditions', 'validTo'] as const).filter((k) => input[k] !== undefined);
+    if (input.plainValues === true) extra.push('plainValues');
     throwProblems(extra.map((k) => ({ pointer: `/body/${k}`, message: 'applies to a grant only' })));
   }
   throwProblems(narrowingProblems(app, input, ctx.now));

@@ -20,6 +20,8 @@ export interface AccessGrant {
   validFrom: number;
   validTo: number;
   dailyQuota: number;
+  /** Values are served unmasked (the deciding party allowed plain values). */
+  plainValues: boolean;
   status: 'active' | 'revoked' | 'expired';
 }
 
@@ -38,6 +40,7 @@ const toAccessGrant = (r: AccessGrantRow): AccessGrant => ({
   validFrom: r.valid_from.getTime(),
   validTo: r.valid_to.getTime(),
   dailyQuota: r.daily_quota,
+  plainValues: r.plain_values,
   status: r.status,
 });
 

@@ -174,7 +174,7 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
       const [eventId] = await trail.append([trail.event({ id: subjectId }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
     }
-    const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: false });
+    const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
     if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
     const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, projection.fields)]);
     return {
@@ -219,7 +219,7 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
         events.push(trail.event({ id: n.id }, 'failure', 'SUBJECT_NOT_FOUND', []));
         return { subjectId: maskSubjectId(n.id), status: 'not_found' as const };
       }
-      const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: false });
+      const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
       if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
       events.push(trail.event({ id: n.id }, 'success', null, projection.fields));
       return { subjectId: maskSubjectId(n.id), status: 'found' as const, fields: projection.values, updatedAt: found.updatedAt.toISOString() };

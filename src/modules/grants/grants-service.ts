@@ -35,6 +35,8 @@ export interface GrantRow {
   valid_from: Date;
   valid_to: Date;
   daily_quota: number;
+  /** The grant serves plain values: its fields are not masked per data item (see GrantTerms). */
+  plain_values: boolean;
   status: GrantStatus;
   expiry_notice_at: Date;
   expiry_notified_at: Date | null;
@@ -63,6 +65,7 @@ export function toGrant(row: GrantRow) {
     validFrom: row.valid_from.toISOString(),
     validTo: row.valid_to.toISOString(),
     dailyQuota: row.daily_quota,
+    plainValues: row.plain_values,
     expiryNoticeAt: row.expiry_notice_at.toISOString(),
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
@@ -93,6 +96,12 @@ export interface GrantTerms {
   validFrom: Date;
   validTo: Date;
   dailyQuota: number;
+  /**
+   * Serve the granted fields' values in plain instead of masked per data item (脱敏). Decided by
+   * the party whose decision issues the grant (the platform on Route A and after coordination,
+   * the provider on Route B); false unless that decision says otherwise.
+   */
+  plainValues: boolean;
 }
 
 /**
@@ -172,6 +181,7 @@ export async function issueGrant(
       valid_from: terms.validFrom,
       valid_to: terms.validTo,
       daily_quota: terms.dailyQuota,
+      plain_values: terms.plainValues,
       status: 'active',
       expiry_notice_at: expiryNoticeAt(opts.calendar, terms.validTo, opts.settings.expiryNoticeWorkingDays),
       created_at: opts.now,
@@ -188,6 +198,7 @@ export async function issueGrant(
     requestId: opts.requestId,
     details: {
       applicationId: grant.application_id, resourceId: grant.resource_id, systemId: grant.system_id, fields: terms.fields,
+      ...(terms.plainValues ? { plainValues: true } : {}),
       ...(supersedes ? { supersedes } : {}),
     },
   });
@@ -196,7 +207,7 @@ export async function issueGrant(
 
 /** A grant as the data path reads it (exchange/grant-check.ts caches these). */
 export type AccessGrantRow = Pick<GrantRow, 'id' | 'system_id' | 'resource_id' | 'resource_version' | 'provider_code' | 'fields'
-  | 'service_item_code' | 'valid_from' | 'valid_to' | 'daily_quota' | 'status'>;
+  | 'service_item_code' | 'valid_from' | 'valid_to' | 'daily_quota' | 'plain_values' | 'status'>;
 
 /**
  * The grants a system holds for a resource, for the data path: the active ones (one serving,
@@ -208,7 +219,7 @@ export async function grantsForAccess(db: Knex, systemId: string, resourceId: st
     .orderByRaw(`(status = 'active') desc, valid_to desc`)
     .limit(4)
     .select('id', 'system_id', 'resource_id', 'resource_version', 'provider_code', 'fields', 'service_item_code', 'valid_from', 'valid_to',
-      'daily_quota', 'status');
+      'daily_quota', 'plain_values', 'status');
 }
 
 export async function getGrant(ctx: RequestContext, id: string): Promise<GrantRow> {
