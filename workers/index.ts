@@ -6,6 +6,7 @@ import { ConfigError, type RuntimeConfig } from '../src/config.js';
 import { createDb } from '../src/db.js';
 import { systemClock, type Clock } from '../src/lib/clock.js';
 import { deriveKeys } from '../src/lib/crypto.js';
+import { redisInvalidationPublisher } from '../src/lib/invalidation.js';
 import { CONCURRENCY, jobId, QUEUES, type Enqueue, type JobName } from '../src/jobs/registry.js';
 import { markDead } from '../src/modules/outbox/webhook-delivery.js';
 import type { JobDeps } from './deps.js';
@@ -33,7 +34,13 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
   const db = createDb(config.DATABASE_URL, { max: DB_POOL_MAX });
   const clock = opts.clock ?? systemClock;
   const producer = createQueues(config, logger);
-  const deps: Omit<JobDeps, 'log'> = { db, config, keys: deriveKeys(config.SHAREHUB_SECRET_KEY), clock, enqueue: producer.enqueue };
+  // Fails fast like the producer: neither the relay nor a job may hang on a Redis that is down.
+  // The relay reads the queue epoch on it; jobs publish cache invalidations on it.
+  const commandConnection = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: QUEUE_COMMAND_TIMEOUT_MS });
+  commandConnection.on('error', () => {}); // the producer connection reports outages once
+  const invalidate = redisInvalidationPublisher(commandConnection, config.QUEUE_PREFIX, (err) =>
+    log.warn({ err: { message: err.message } }, 'invalidation not published: API replicas rely on their cache TTL'));
+  const deps: Omit<JobDeps, 'log'> = { db, config, keys: deriveKeys(config.SHAREHUB_SECRET_KEY), clock, enqueue: producer.enqueue, invalidate };
 
   // Workers block on Redis and must retry forever across outages (BullMQ requires this setting).
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -61,13 +68,10 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
     return worker;
   });
 
-  // Fails fast like the producer: the relay must not hang on a Redis that is down.
-  const epochConnection = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: QUEUE_COMMAND_TIMEOUT_MS });
-  epochConnection.on('error', () => {}); // the producer connection reports outages once
   const relay = startOutboxRelay({
     db, enqueue: producer.enqueue, clock, log: logger.child({ component: 'outbox-relay' }),
     intervalMs: config.OUTBOX_POLL_MS, requeueAfterMs: config.OUTBOX_REQUEUE_AFTER_MS,
-    epoch: redisQueueEpoch(epochConnection, config.QUEUE_PREFIX),
+    epoch: redisQueueEpoch(commandConnection, config.QUEUE_PREFIX),
   });
   log.info({ queues: QUEUES, prefix: config.QUEUE_PREFIX }, 'workers started');
 
@@ -75,7 +79,7 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
     enqueue: producer.enqueue,
     close: async () => {
       await relay.stop();
-      epochConnection.disconnect();
+      commandConnection.disconnect();
       await Promise.all(workers.map((w) => w.close()));
       await producer.close();
       connection.disconnect();

@@ -29,7 +29,14 @@ export async function probeEndpoint(url: string, deps: Pick<JobDeps, 'config'>):
 export async function provision(payload: JobPayloads['provision'], deps: JobDeps) {
   const app = await provisioningState(deps.db, payload.applicationId);
   if (!app) throw new UnrecoverableError(`no application ${payload.applicationId}`);
-  if (app.status !== 'provisioning') return { skipped: app.status };
+  // The grant issued (and the grants it superseded) must reach every replica's cache. Also on a
+  // retry that finds the application granted: the attempt that granted it may have stopped
+  // between its commit and the message.
+  const announce = () => deps.invalidate({ kind: 'grant', systemId: app.system_id, resourceId: app.resource_id });
+  if (app.status !== 'provisioning') {
+    if (app.status === 'granted') await announce();
+    return { skipped: app.status };
+  }
   const version = await getVersion(deps.db, app.resource_id, app.resource_version);
   if (version.delivery.mode === 'provider_api') {
     const probe = await probeEndpoint(version.delivery.endpoint, deps);
@@ -47,6 +54,7 @@ export async function provision(payload: JobPayloads['provision'], deps: JobDeps
     if (err instanceof AppError && err.code === 'VALIDITY_EXPIRED') throw new UnrecoverableError(err.message);
     throw err;
   });
+  if (result === 'granted') await announce();
   deps.log.info({ applicationId: payload.applicationId, result }, 'provisioning done');
   return { result };
 }

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
-import { decodeInvalidation, encodeInvalidation, invalidationChannel, type Invalidation } from '../lib/invalidation.js';
+import { decodeInvalidation, invalidationChannel, redisInvalidationPublisher, type Invalidation } from '../lib/invalidation.js';
 
 export interface InvalidationBus {
   /** Tells every replica (this one included) to drop a cached key or grant. Never throws. */
@@ -35,15 +35,13 @@ export default fp<{ url: string; prefix: string }>(
     await subscriber.connect().then(() => subscriber.subscribe(channel))
       .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'redis subscriber not reachable at start'));
 
+    const publish = redisInvalidationPublisher(app.redis, opts.prefix, (err) =>
+      app.log.warn({ err: { message: err.message } }, 'invalidation not published: other replicas rely on their cache TTL'));
     app.decorate('invalidation', {
       async publish(message) {
         // This replica forgets at once, whatever Redis does.
         tell(message);
-        try {
-          await app.redis.publish(channel, encodeInvalidation(message));
-        } catch (err) {
-          app.log.warn({ err: { message: (err as Error).message } }, 'invalidation not published: other replicas rely on their cache TTL');
-        }
+        await publish(message);
       },
       subscribe(listener) {
         listeners.push(listener);

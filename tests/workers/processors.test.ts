@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../src/lib/crypto.js';
+import { redisInvalidationPublisher } from '../../src/lib/invalidation.js';
 import { verifyWebhookSignature } from '../../src/lib/webhook-signature.js';
 import type { Enqueue, JobName } from '../../src/jobs/registry.js';
 import { relayOutbox } from '../../src/modules/outbox/outbox-service.js';
@@ -30,7 +31,10 @@ describe('job processors as plain functions', () => {
   };
 
   beforeAll(async () => {
-    deps = { db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: recordEnqueue };
+    deps = {
+      db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: recordEnqueue,
+      invalidate: redisInvalidationPublisher(ctx.app.redis, ctx.config.QUEUE_PREFIX, (err) => { throw err; }),
+    };
   });
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));

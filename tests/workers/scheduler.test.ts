@@ -46,7 +46,8 @@ describe('scheduler', () => {
     const w = await makeWorld(ctx);
     const a = await submit(w, (await resourceOf(w, { shareType: 1, delivery: { mode: 'provider_api', endpoint: 'http://127.0.0.1:1/' } })).id, new Date());
     expect((await ok(await actions.accept(w, a.id))).status).toBe('provisioning');
-    const deps: JobDeps = { db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock: () => new Date(), log: silent, enqueue: queues.enqueue };
+    const deps: JobDeps = { db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock: () => new Date(), log: silent, enqueue: queues.enqueue,
+      invalidate: async () => { throw new Error('the provision sweep changes no grant'); } };
     // two ticks in one hour, one in the next
     for (const window of ['202603020105', '202603020159', '202603020200']) await provisionSweep({ window }, deps);
     const jobs = await queues.queues.provisioning.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);

@@ -67,8 +67,8 @@ export async function lockApplication(trx: Knex.Transaction, id: string): Promis
 }
 
 /** What the provision job needs of an application: whether it still waits, and the version it pins. */
-export async function provisioningState(db: Db, id: string): Promise<Pick<ApplicationRow, 'status' | 'resource_id' | 'resource_version'> | undefined> {
-  return db('applications').where('id', id).first('status', 'resource_id', 'resource_version');
+export async function provisioningState(db: Db, id: string): Promise<Pick<ApplicationRow, 'status' | 'resource_id' | 'resource_version' | 'system_id'> | undefined> {
+  return db('applications').where('id', id).first('status', 'resource_id', 'resource_version', 'system_id');
 }
 
 /** Applications waiting in provisioning (Route A on a provider-served resource). */

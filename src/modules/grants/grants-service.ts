@@ -301,6 +301,11 @@ export async function sweepGrants(ctx: Context) {
         data: { grantId: g.id, applicationId: g.application_id, validTo: g.valid_to.toISOString() }, now,
       });
     }
-    return { expired: expired.map((g) => g.id), noticed: noticed.map((g) => g.id) };
+    return {
+      expired: expired.map((g) => g.id),
+      noticed: noticed.map((g) => g.id),
+      /** The (system, resource) pairs whose grants changed: their replicas' caches are told after the commit. */
+      changed: [...new Map(expired.map((g) => [`${g.system_id}:${g.resource_id}`, { systemId: g.system_id, resourceId: g.resource_id }])).values()],
+    };
   });
 }

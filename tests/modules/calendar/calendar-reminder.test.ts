@@ -21,6 +21,7 @@ describe('reminder to enter next year’s holiday notice', () => {
     deps = {
       db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }),
       enqueue: async () => { throw new Error('the reminder enqueues nothing'); },
+      invalidate: async () => { throw new Error('the reminder changes no grant'); },
     };
   });
 

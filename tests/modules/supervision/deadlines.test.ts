@@ -176,6 +176,7 @@ describe('deadlines, yellow warnings and red cards', () => {
       const deps = {
         db: ctx.db, config: ctx.config, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }),
         enqueue: async () => { throw new Error('not used'); },
+        invalidate: async () => { throw new Error('not used'); },
       };
       const result = await slaSweep({ window: '202605141600' }, deps);
       expect(result.overdue).toBeGreaterThanOrEqual(1);
