@@ -1,0 +1,336 @@
+// Exchange benchmark (issue 9 point 6), `npm run bench -- exchange`. In one run on one database:
+//
+// 1. bulk load: BENCH_RECORDS synthetic person records (default 1,000,000) POSTed as one NDJSON
+//    stream to …/records/bulk of the API — validation, HMAC-SM3 index, SM4 sealing, batched
+//    writes with history, one transaction; figure: validated records/s (goal ≥ 20,000);
+// 2. the full query path GET …/records/{subjectId} at 32 connections (API key, grant, quota in
+//    Redis, PK lookup, unseal, projection and masking, group-committed audit event) against a bare
+//    Fastify route doing the same primary-key SELECT on the same table (exchange-bare.ts):
+//    req/s, p50, p99 and the ratio full/bare (goals: ratio ≥ 0.75, p99 ≤ 25 ms);
+// 3. batch-get of 1,000 ids (goal ≥ 50,000 ids/s); 4. verify (req/s, no goal of its own);
+// 5. the API process's peak RSS (VmHWM, goal ≤ 300 MB) over the whole run, the load included.
+//
+// The API is the real `sharehub api` process (src/cli.ts) in a child of its own, so its RSS is
+// its own; the bare route is another child; the load generator (autocannon) runs here. Every
+// request of a run draws its subject from one pool of ids prepared ahead (the bare route gets
+// their HMAC index, also prepared ahead), so client-side work is the same for both sides.
+// PostgreSQL: DATABASE_URL (a database is created and dropped) or an embedded one; Redis:
+// REDIS_URL or a local redis-server, both in a temporary directory.
+//
+// Settings (env): BENCH_RECORDS (1,000,000), BENCH_SECONDS per measured run (15),
+// BENCH_CONNECTIONS (32), BENCH_BATCH_CONNECTIONS (8), BENCH_API_LOG_LEVEL (info, the default of
+// a deployment), BENCH_API_NODE_OPTIONS (extra node flags for the API child, e.g. --cpu-prof).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { bootstrap } from '../../src/bootstrap.js';
+import { loadConfig, type RuntimeConfig } from '../../src/config.js';
+import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import { deriveKeys } from '../../src/lib/crypto.js';
+import { usccWithCheck } from '../../src/lib/identifiers.js';
+import { reviewApplication, submitApplication } from '../../src/modules/applications/applications-service.js';
+import { workflowSettings } from '../../src/modules/applications/settings.js';
+import { createResource, reviewResource, submitResource } from '../../src/modules/catalog/catalog-service.js';
+import { subjectHash, recordKeyring } from '../../src/modules/exchange/record-keys.js';
+import type { Principal } from '../../src/modules/identity/principal.js';
+import { createSystem } from '../../src/modules/systems/systems-service.js';
+import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
+import { findFreePort } from '../../src/runtime/free-port.js';
+import { startLocalRedis } from '../../src/runtime/local-redis.js';
+import { BENCH_PERSON_ITEMS, syntheticCitizenId, syntheticPersonsNdjson } from './exchange-load.js';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 8);
+const BATCH_IDS = 1_000;
+const ID_POOL = 50_000;
+const WARMUP_SECONDS = 3;
+
+export const EXCHANGE_GOALS = {
+  loadRecordsPerSecond: 20_000,
+  fullOverBare: 0.75,
+  fullP99Ms: 25,
+  batchIdsPerSecond: 50_000,
+  peakRssMb: 300,
+} as const;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SERVICE_ITEM = '330100-000-XK-00123';
+
+/** The departments, resource, systems and grant of the run, made through the services as users would. */
+async function setUp(db: Db, config: RuntimeConfig) {
+  await bootstrap(db, config);
+  const admin: { id: string; username: string; department_code: string } = await db('users').where('role', 'platform_admin').first('id', 'username', 'department_code');
+  const platform: Principal = { kind: 'user', role: 'platform_admin', userId: admin.id, username: admin.username, departmentCode: admin.department_code };
+  const provider = usccWithCheck('11330000MB0000101');
+  const consumer = usccWithCheck('11330100MB0000202');
+  await db('departments').insert([
+    { code: provider, name: '基准测试公安厅', level: 'province' },
+    { code: consumer, name: '基准测试民政局', level: 'city' },
+  ]);
+  const deptAdmin = (departmentCode: string): Principal => ({ kind: 'user', role: 'dept_admin', userId: randomUUID(), username: 'bench', departmentCode });
+  const ctx = (actor: Principal) => ({ db, actor, now: new Date() });
+
+  const resource = await createResource(ctx(deptAdmin(provider)), {
+    code: '101001/90000001', name: '人口基础信息（基准测试）', summary: '基准测试：合成的户籍人口基础信息，姓名与地址均为虚构',
+    format: 'database', formatSubtype: 'PostgreSQL', dataItems: BENCH_PERSON_ITEMS, shareType: 1, shareMethod: 'interface',
+    openToPublic: false, updateCycle: 'realtime', relatedCodes: [], subjectType: 'person', subjectKey: 'id_number', controlParams: [],
+    delivery: { mode: 'hosted' }, contact: { name: '基准测试', phone: '0571-87000000' },
+  });
+  await submitResource(ctx(deptAdmin(provider)), resource.id);
+  await reviewResource(ctx(platform), resource.id, { decision: 'publish' });
+
+  const loader = await createSystem(ctx(deptAdmin(provider)), { name: '基准装载系统' });
+  const reader = await createSystem(ctx(deptAdmin(consumer)), { name: '基准审批系统' });
+  const settings = workflowSettings(config);
+  const now = new Date();
+  const application = await submitApplication({ ...ctx(deptAdmin(consumer)), settings }, {
+    resourceId: resource.id, systemId: reader.id, fields: ['id_number', 'name', 'gender', 'birth_date', 'address'],
+    purpose: '基准测试：窗口办件时核验申请人身份', legalBasis: '《中华人民共和国户口登记条例》', serviceItemCode: SERVICE_ITEM,
+    validFrom: now.toISOString(), validTo: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    // The run makes a few hundred thousand calls (each id of a batch counts): the quota must not be what stops it.
+    expectedDailyCalls: 10_000_000,
+  });
+  const granted = await reviewApplication({ ...ctx(platform), settings }, application.id, { decision: 'accept' });
+  if (granted.status !== 'granted') throw new Error(`bench set-up: the application is ${granted.status}, not granted`);
+  return { resourceId: resource.id, loaderKey: loader.key.apiKey, readerKey: reader.key.apiKey };
+}
+
+interface Child { process: ChildProcess; url: string; logFile: string }
+
+async function startChild(name: string, args: string[], env: Record<string, string>, logDir: string, ready: string): Promise<Child> {
+  const port = await findFreePort();
+  const logFile = path.join(logDir, `${name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      if ((await fetch(`${url}${ready}`)).status < 500) return { process: child, url, logFile };
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stopChild(child: Child | undefined) {
+  if (!child || child.process.exitCode !== null) return;
+  const exited = new Promise((r) => child.process.once('exit', r));
+  child.process.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (child.process.exitCode === null) child.process.kill('SIGKILL');
+}
+
+/** Peak and current resident set of a process, in MB (Linux /proc). */
+function memoryOf(pid: number): { peakMb: number; rssMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+}
+
+type Run = { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; seconds: number };
+
+async function cannon(opts: autocannon.Options): Promise<Run> {
+  const result = await autocannon({ ...opts, bailout: 1_000 });
+  return {
+    requests: result.requests.total,
+    rps: result.requests.total / (result.duration || 1),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    seconds: result.duration,
+  };
+}
+
+/** Waits until the server answers a trivial request again: what an earlier run left in flight is done. */
+async function settle(server: Child) {
+  await new Promise((r) => setTimeout(r, 500));
+  await fetch(`${server.url}/readyz`);
+}
+
+/** Cycles through `items` from a random start: each request takes the next. */
+function cycler<T>(items: readonly T[]) {
+  let i = randomInt(items.length);
+  return () => items[i++ % items.length]!;
+}
+
+async function measure(api: Child, bare: Child, resourceId: string, readerKey: string, keyring: ReturnType<typeof recordKeyring>) {
+  const auth = { authorization: `Bearer ${readerKey}`, 'x-case-id': 'BENCH-CASE-0001', 'x-operator-id': 'bench-op', 'x-service-item': SERVICE_ITEM };
+  // One pool of loaded subjects for every run; the bare route gets each one's HMAC index.
+  const pool = Array.from({ length: Math.min(ID_POOL, RECORDS) }, () => syntheticCitizenId(randomInt(RECORDS)));
+  const fullPaths = pool.map((id) => `/v1/resources/${resourceId}/records/${id}`);
+  const barePaths = pool.map((id) => `/bare/records/${resourceId}/${subjectHash(keyring.current, id).toString('hex')}`);
+
+  const get = (base: string, paths: string[], headers: Record<string, string>, duration: number) => {
+    const next = cycler(paths);
+    return cannon({
+      url: base, connections: CONNECTIONS, duration, headers,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: next() }) }],
+    });
+  };
+  // Warm both (JIT, caches, pools), then measure them back to back. Between runs the API is let
+  // finish what the last one left in flight (autocannon stops counting, the server does not).
+  await get(bare.url, barePaths, {}, WARMUP_SECONDS);
+  await get(api.url, fullPaths, auth, WARMUP_SECONDS);
+  await settle(api);
+  const bareRun = await get(bare.url, barePaths, {}, SECONDS);
+  const fullRun = await get(api.url, fullPaths, auth, SECONDS);
+  await settle(api);
+
+  const bodies = Array.from({ length: 64 }, () => JSON.stringify({ ids: Array.from({ length: BATCH_IDS }, () => pool[randomInt(pool.length)]!) }));
+  const nextBody = cycler(bodies);
+  const batchRun = await cannon({
+    url: api.url, connections: BATCH_CONNECTIONS, duration: SECONDS, headers: { ...auth, 'content-type': 'application/json' },
+    requests: [{ method: 'POST', path: `/v1/resources/${resourceId}/records/batch-get`, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
+  });
+  await settle(api);
+
+  // Each verification names another subject (the limit per subject and day is 20).
+  let n = randomInt(RECORDS);
+  const verifyRun = await cannon({
+    url: api.url, connections: CONNECTIONS, duration: SECONDS, headers: { ...auth, 'content-type': 'application/json' },
+    requests: [{
+      method: 'POST', path: `/v1/resources/${resourceId}/records/verify`,
+      setupRequest: (req) => {
+        const i = n++ % RECORDS;
+        const id = syntheticCitizenId(i);
+        // One claim that matches (the name) and one that does not (a birth date a day off).
+        const claims = { name: `测试人员${i}`, birth_date: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14) === '01' ? '02' : '01'}` };
+        return { ...req, body: JSON.stringify({ id, claims }) };
+      },
+    }],
+  });
+  return { bareRun, fullRun, batchRun, verifyRun };
+}
+
+async function bulkLoad(api: Child, resourceId: string, loaderKey: string) {
+  const chunks = syntheticPersonsNdjson(RECORDS);
+  const bytes = chunks.reduce((s, c) => s + c.length, 0);
+  console.log(`bulk load: ${RECORDS.toLocaleString('en')} records, ${(bytes / 2 ** 20).toFixed(0)} MiB of NDJSON, one request …`);
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(c);
+      controller.close();
+    },
+  });
+  const started = performance.now();
+  const res = await fetch(`${api.url}/v1/resources/${resourceId}/records/bulk`, {
+    method: 'POST', body, duplex: 'half',
+    headers: { authorization: `Bearer ${loaderKey}`, 'content-type': 'application/x-ndjson', 'idempotency-key': `bench-${randomUUID()}` },
+  } as RequestInit);
+  const reply = await res.json() as { received: number; inserted: number; updated: number; unchanged: number; rejected: number };
+  const seconds = (performance.now() - started) / 1000;
+  if (res.status !== 200) throw new Error(`bulk load answered ${res.status}: ${JSON.stringify(reply)}`);
+  const validated = reply.received - reply.rejected;
+  return { seconds, validated, rejected: reply.rejected, recordsPerSecond: validated / seconds };
+}
+
+export async function benchExchange(): Promise<boolean> {
+  const logger = pino({ level: 'warn' });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'sharehub-bench-exchange-'));
+  await fsp.chmod(tmp, 0o711);
+  let keepTmp = false;
+  try {
+    let databaseUrl: string;
+    if (process.env.DATABASE_URL) {
+      const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
+      const admin = createDb(process.env.DATABASE_URL, { max: 1 });
+      await admin.raw('create database ??', [name]);
+      cleanups.push(async () => {
+        await admin.raw('drop database if exists ?? with (force)', [name]);
+        await admin.destroy();
+      });
+      const u = new URL(process.env.DATABASE_URL);
+      u.pathname = `/${name}`;
+      databaseUrl = u.toString();
+      console.log(`PostgreSQL from DATABASE_URL, database ${name}`);
+    } else {
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger });
+      cleanups.push(() => pg.stop());
+      databaseUrl = pg.url;
+      console.log('embedded PostgreSQL (no DATABASE_URL)');
+    }
+    let redisUrl = process.env.REDIS_URL;
+    if (!redisUrl) {
+      const redis = await startLocalRedis({ dataDir: path.join(tmp, 'redis'), logger });
+      cleanups.push(() => redis.stop());
+      redisUrl = redis.url;
+      console.log('local redis-server (no REDIS_URL)');
+    }
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      SHAREHUB_SECRET_KEY: randomBytes(32).toString('hex'),
+      QUEUE_PREFIX: `bench${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? 'info',
+      SHAREHUB_DATA_DIR: path.join(tmp, 'data'),
+    };
+    const config = { ...loadConfig(env), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SHAREHUB_SECRET_KEY: env.SHAREHUB_SECRET_KEY! } as RuntimeConfig;
+    const db = createDb(databaseUrl, { max: 2 });
+    cleanups.push(() => db.destroy());
+    await migrateLatest(db);
+    const { resourceId, loaderKey, readerKey } = await setUp(db, config);
+    const { rows: [pgInfo] } = await db.raw(`select current_setting('server_version') as version, current_setting('shared_buffers') as buffers`);
+    console.log(`PostgreSQL ${pgInfo.version} (shared_buffers ${pgInfo.buffers}); ${RECORDS.toLocaleString('en')} records, ${SECONDS} s per run, `
+      + `${CONNECTIONS} connections (batch-get ${BATCH_CONNECTIONS}), API log level ${env.LOG_LEVEL}`);
+
+    const nodeOptions = (process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+    const api = await startChild('api', [...nodeOptions, '--import', 'tsx', 'src/cli.ts', 'api'], env, tmp, '/readyz');
+    cleanups.push(() => stopChild(api));
+    const bare = await startChild('bare', ['--import', 'tsx', 'tests/bench/exchange-bare.ts'], { PATH: env.PATH!, DATABASE_URL: databaseUrl }, tmp, '/readyz');
+    cleanups.push(() => stopChild(bare));
+    const idleMb = memoryOf(api.process.pid!).rssMb;
+
+    const load = await bulkLoad(api, resourceId, loaderKey);
+    console.log(`  ${load.validated.toLocaleString('en')} validated records in ${load.seconds.toFixed(1)} s (${load.rejected} rejected)`);
+    // What autovacuum would do after such a load, before the reads.
+    await db.raw('vacuum analyze records');
+
+    const keyring = recordKeyring(deriveKeys(env.SHAREHUB_SECRET_KEY!));
+    const { bareRun, fullRun, batchRun, verifyRun } = await measure(api, bare, resourceId, readerKey, keyring);
+    const memory = memoryOf(api.process.pid!);
+
+    const row = (label: string, r: Run, unit = 'req/s', scale = 1) =>
+      `  ${label.padEnd(22)} ${Math.round(r.rps * scale).toLocaleString('en').padStart(9)} ${unit.padEnd(6)} p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms`
+      + `  (${r.requests.toLocaleString('en')} requests${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''})`;
+    console.log(`\n${row('bare PK SELECT route', bareRun)}\n${row('full GET path', fullRun)}\n${row('batch-get (1,000 ids)', batchRun, 'ids/s', BATCH_IDS)}\n${row('verify', verifyRun)}`);
+    console.log(`  API process RSS: idle ${idleMb.toFixed(0)} MB, now ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`);
+
+    const clean = (r: Run) => r.errors === 0 && r.non2xx === 0;
+    const ratio = fullRun.rps / bareRun.rps;
+    const goals: { what: string; figure: string; goal: string; met: boolean }[] = [
+      { what: 'bulk load', figure: `${Math.round(load.recordsPerSecond).toLocaleString('en')} records/s`, goal: `≥ ${EXCHANGE_GOALS.loadRecordsPerSecond.toLocaleString('en')}`, met: load.rejected === 0 && load.recordsPerSecond >= EXCHANGE_GOALS.loadRecordsPerSecond },
+      { what: 'full / bare', figure: `${ratio.toFixed(2)}`, goal: `≥ ${EXCHANGE_GOALS.fullOverBare}`, met: clean(fullRun) && clean(bareRun) && ratio >= EXCHANGE_GOALS.fullOverBare },
+      { what: 'full path p99', figure: `${fullRun.p99} ms`, goal: `≤ ${EXCHANGE_GOALS.fullP99Ms} ms`, met: fullRun.p99 <= EXCHANGE_GOALS.fullP99Ms },
+      { what: 'batch-get', figure: `${Math.round(batchRun.rps * BATCH_IDS).toLocaleString('en')} ids/s`, goal: `≥ ${EXCHANGE_GOALS.batchIdsPerSecond.toLocaleString('en')}`, met: clean(batchRun) && batchRun.rps * BATCH_IDS >= EXCHANGE_GOALS.batchIdsPerSecond },
+      { what: 'verify', figure: `${Math.round(verifyRun.rps).toLocaleString('en')} req/s`, goal: 'no errors', met: clean(verifyRun) },
+      { what: 'API peak RSS', figure: `${memory.peakMb.toFixed(0)} MB`, goal: `≤ ${EXCHANGE_GOALS.peakRssMb} MB`, met: memory.peakMb <= EXCHANGE_GOALS.peakRssMb },
+    ];
+    console.log('\n  figure           measured              goal          ');
+    for (const g of goals) console.log(`  ${g.what.padEnd(16)} ${g.figure.padEnd(21)} ${g.goal.padEnd(13)} ${g.met ? 'met' : 'MISSED'}`);
+    const met = goals.every((g) => g.met);
+    if (!met) {
+      keepTmp = true;
+      console.log(`\n  API log: ${api.logFile}`);
+    }
+    return met;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+    // The API's log is kept when a goal is missed (it says what was refused); the data never is.
+    if (keepTmp) await fsp.rm(path.join(tmp, 'postgres'), { recursive: true, force: true }).catch(() => {});
+    else await fsp.rm(tmp, { recursive: true, force: true });
+  }
+}
