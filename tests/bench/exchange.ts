@@ -112,13 +112,17 @@ async function startChild(name: string, args: string[], env: Record<string, stri
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const url = `http://127.0.0.1:${port}`;
+  const started: Child = { process: child, url, logFile };
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${logFile}`);
     try {
-      if ((await fetch(`${url}${ready}`)).status < 500) return { process: child, url, logFile };
+      if ((await fetch(`${url}${ready}`)).status < 500) return started;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s; see ${logFile}`);
+    if (Date.now() > deadline) {
+      await stopChild(started);
+      throw new Error(`${name} did not start within 120 s; see ${logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
