@@ -9,6 +9,7 @@ import type { RuntimeConfig } from './config.js';
 import { bootstrap, checkSecretKey, FIRST_ADMIN_USERNAME } from './bootstrap.js';
 import { cliContext } from './modules/context.js';
 import { startServer } from './server.js';
+import { ensureConsoleBuilt } from './console/build.js';
 import { resolveServices } from './runtime/services.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
@@ -156,9 +157,12 @@ async function serve(config: Config, logger: Logger, logStream: NodeJS.WritableS
       closers.push(() => scheduler.close());
     }
     if (mode.api) {
+      // The all-in-one start builds the web console when its build is missing or stale
+      // (src/console/build.ts); `sharehub api` serves the build it finds (the image's).
+      if (mode.embedded) await ensureConsoleBuilt(logger);
       const app = await startServer(runtime, { logStream });
       closers.push(() => app.close());
-      logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs)`);
+      logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs, web console at /console)`);
     }
   } catch (err) {
     if (!stopping) await shutdown(reportStartupError(err, logger));
