@@ -55,8 +55,8 @@ export async function ensureConsoleBuilt(logger: Pick<Logger, 'info' | 'warn'>, 
     return 'unavailable';
   }
   const hash = await consoleSourceHash(paths.dir);
-  const stamp = await fs.readFile(paths.stamp, 'utf8').catch(() => '');
-  if (stamp.trim() === hash && existsSync(path.join(paths.dist, 'index.html'))) return 'fresh';
+  const isFresh = async () => (await fs.readFile(paths.stamp, 'utf8').catch(() => '')).trim() === hash && existsSync(path.join(paths.dist, 'index.html'));
+  if (await isFresh()) return 'fresh';
 
   let viteBin: string;
   try {
@@ -66,17 +66,40 @@ export async function ensureConsoleBuilt(logger: Pick<Logger, 'info' | 'warn'>, 
     logger.warn('the web console needs building but Vite is not installed (npm ci installs it): /console is unavailable');
     return 'unavailable';
   }
-  logger.info(stamp ? 'the web console sources changed: building it' : 'building the web console (first start)');
-  const started = Date.now();
-  // Built beside dist/ and swapped in whole, so a build cut off half way never serves.
-  const staging = `${paths.dist}.building-${process.pid}`;
-  await fs.rm(staging, { recursive: true, force: true });
-  await runVite(viteBin, paths.dir, staging);
-  await fs.writeFile(path.join(staging, '.build-stamp'), `${hash}\n`);
-  await fs.rm(paths.dist, { recursive: true, force: true });
-  await fs.rename(staging, paths.dist);
-  logger.info({ ms: Date.now() - started }, 'web console built');
-  return 'built';
+  // One build at a time per checkout (two hubs, or test files, starting together): the others
+  // wait for it and then find the build fresh.
+  const release = await buildLock(`${paths.dist}.lock`);
+  try {
+    if (await isFresh()) return 'fresh';
+    logger.info(existsSync(paths.stamp) ? 'the web console sources changed: building it' : 'building the web console (first start)');
+    const started = Date.now();
+    // Built beside dist/ and swapped in whole, so a build cut off half way never serves.
+    const staging = `${paths.dist}.building-${process.pid}`;
+    await fs.rm(staging, { recursive: true, force: true });
+    await runVite(viteBin, paths.dir, staging);
+    await fs.writeFile(path.join(staging, '.build-stamp'), `${hash}\n`);
+    await fs.rm(paths.dist, { recursive: true, force: true });
+    await fs.rename(staging, paths.dist);
+    logger.info({ ms: Date.now() - started }, 'web console built');
+    return 'built';
+  } finally {
+    await release();
+  }
+}
+
+/** A lock directory (mkdir is atomic); one left by a build that died is taken over after 10 minutes. */
+async function buildLock(dir: string): Promise<() => Promise<void>> {
+  for (;;) {
+    try {
+      await fs.mkdir(dir);
+      return () => fs.rm(dir, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const since = await fs.stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (since > 10 * 60_000) await fs.rm(dir, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 function runVite(viteBin: string, cwd: string, outDir: string): Promise<void> {

@@ -147,7 +147,7 @@ describe('the web console', { timeout: 60_000 }, () => {
     await page.fill('input[name=subjectKey]', 'idNumber');
     await page.fill('input[name=contactName]', '张三');
     await page.fill('input[name=contactPhone]', '0571-87000000');
-    for (const [key, name, length] of [['fullName', '姓名', '50'], ['gender', '性别', '1']]) {
+    for (const [key, name, length] of [['fullName', '姓名', '50'], ['gender', '性别', '1']] as const) {
       await page.click('[data-test=add-item]');
       const row = page.locator('[data-test=data-items] .el-table__body tr').last();
       await row.locator('.item-key input').fill(key);
@@ -188,7 +188,7 @@ describe('the web console', { timeout: 60_000 }, () => {
     const key = (await page.textContent('[data-test=issued-key]'))!.trim();
     expect(key).toMatch(/^shk_/);
     await page.click('[data-test=copy-key]');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
     await shot(page, '03-system-key');
     await page.click('[data-test=close-key]');
     // Shown once: after closing, only its prefix is on the page.
@@ -301,7 +301,8 @@ describe('the web console', { timeout: 60_000 }, () => {
 
   it('a page of something outside the caller\'s reach says so in plain Chinese', async () => {
     const page = providerPage;
-    await page.evaluate((id) => { history.pushState({}, '', `/console/applications/${id}`); dispatchEvent(new PopStateEvent('popstate')); }, randomUUID());
+    // Navigated inside the page (a reload would sign out): the router reads the new path.
+    await page.evaluate(`history.pushState({}, '', '/console/applications/${randomUUID()}'); dispatchEvent(new PopStateEvent('popstate'))`);
     await expect.poll(() => page.textContent('[data-test=problem]')).toContain('未找到该对象');
   });
 
