@@ -281,6 +281,29 @@ describe('the web console', { timeout: 60_000 }, () => {
     expect(record.fields.fullName).toBe('示***');
   });
 
+  it('the platform admin manages departments and users, sees the provisional-year warning and the dead letters', async () => {
+    const page = adminPage;
+    await menu(page, '部门管理');
+    await expect.poll(() => page.textContent('[data-test=departments]')).toContain('浙江省公安厅');
+    await menu(page, '用户管理');
+    await page.click('[data-test=new-user]');
+    await page.fill('input[name=newUsername]', 'gat-operator');
+    await page.fill('input[name=newDisplayName]', '公安厅数据专员');
+    await page.fill('input[name=newDepartmentCode]', provider.departmentCode);
+    await page.fill('input[name=newPassword]', 'operator-password-123');
+    await page.click('[data-test=create-user]');
+    await toast(page, '用户已创建');
+    const row = page.locator('[data-test=users] tr', { hasText: 'gat-operator' });
+    await expect.poll(() => row.textContent()).toContain('浙江省公安厅');
+    expect(await row.textContent()).toContain('部门数据专员');
+    await shot(page, '10-users');
+    await menu(page, '节假日日历');
+    // Next year's notice is not entered: its deadlines are provisional, and the page says so.
+    await expect.poll(() => page.textContent('[data-test=provisional-warning]').catch(() => '')).toContain(`${new Date().getFullYear() + 1} 年放假安排尚未录入`);
+    await menu(page, '死信与重投');
+    await expect.poll(() => page.textContent('[data-test=dead-letters]')).toContain('暂无数据');
+  });
+
   it('shows a resource named like markup as those characters, and no script runs', async () => {
     const page = providerPage;
     await menu(page, '本部门资源目录');
