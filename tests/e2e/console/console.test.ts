@@ -173,6 +173,7 @@ describe('the web console', { timeout: 60_000 }, () => {
     const diff = page.locator('[data-test=resource-diff]');
     await expect.poll(() => diff.textContent()).toContain('首次发布');
     expect(await diff.textContent()).toContain('公民身份号码');
+    await shot(page, '02b-catalog-review');
     await page.click('[data-test=publish]');
     await toast(page, '已发布');
     const versions = await ctx.app.inject({ method: 'GET', url: `/v1/resources/${resourceId}/versions`, headers: await adminHeaders(ctx) });
