@@ -4,13 +4,14 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, previousSecretKeys, type Config } from './config.js';
-import { createDb, migrateLatest, type Db } from './db.js';
+import { createDb, type Db } from './db.js';
 import type { RuntimeConfig } from './config.js';
 import { bootstrap, checkSecretKey, FIRST_ADMIN_USERNAME } from './bootstrap.js';
 import { cliContext } from './modules/context.js';
 import { startServer } from './server.js';
 import { ensureConsoleBuilt } from './console/build.js';
 import { resolveServices } from './runtime/services.js';
+import { canRewriteTrail, migrateAndGrant } from './runtime/db-roles.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
@@ -174,8 +175,12 @@ async function serve(config: Config, logger: Logger, logStream: NodeJS.WritableS
 async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded: boolean) {
   const db = createDb(runtime.DATABASE_URL, { max: 2 });
   try {
-    const applied = await migrateLatest(db);
+    const applied = await migrateAndGrant(runtime, logger);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (await canRewriteTrail(db)) {
+      logger.warn('the database role of DATABASE_URL owns the audit trail (or is a superuser): only triggers keep it append-only; '
+        + 'set DATABASE_OWNER_URL and run the hub as a role that owns nothing (README, "Database roles")');
+    }
     const { rotated } = await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     if (rotated) logger.warn('master key rotated: run `sharehub records reseal` to move hosted records to the new key');
     if (!embedded) return;
@@ -223,19 +228,31 @@ const MIGRATE_ACTIONS = ['latest', 'rollback', 'status'];
 
 async function migrate(config: Config, logger: Logger, action: string): Promise<number> {
   if (!MIGRATE_ACTIONS.includes(action)) return usageError(`unknown migrate action '${action}' (${MIGRATE_ACTIONS.join(' | ')})`);
-  return withDatabase(config, logger, async (db) => {
+  return withDatabase(config, logger, async (appDb, runtime) => {
+    // Migrations are the owner's business (DATABASE_OWNER_URL), the app role's grants follow.
     if (action === 'latest') {
-      const applied = await migrateLatest(db);
+      const applied = await migrateAndGrant(runtime, logger);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
-    } else if (action === 'rollback') {
-      const [, rolledBack] = (await db.migrate.rollback()) as [number, string[]];
-      console.log(rolledBack.length ? `rolled back: ${rolledBack.join(', ')}` : 'nothing to roll back');
-    } else {
-      const [done, pending] = (await db.migrate.list()) as [{ name: string }[], string[]];
-      console.log(`applied: ${done.length}\npending: ${pending.length ? pending.join(', ') : 'none'}`);
+      return 0;
     }
-    return 0;
+    const db = runtime.DATABASE_OWNER_URL ? createDb(runtime.DATABASE_OWNER_URL, { max: 1 }) : appDb;
+    try {
+      return await migrateAction(db, action);
+    } finally {
+      if (db !== appDb) await db.destroy();
+    }
   });
+}
+
+async function migrateAction(db: Db, action: string): Promise<number> {
+  if (action === 'rollback') {
+    const [, rolledBack] = (await db.migrate.rollback()) as [number, string[]];
+    console.log(rolledBack.length ? `rolled back: ${rolledBack.join(', ')}` : 'nothing to roll back');
+  } else {
+    const [done, pending] = (await db.migrate.list()) as [{ name: string }[], string[]];
+    console.log(`applied: ${done.length}\npending: ${pending.length ? pending.join(', ') : 'none'}`);
+  }
+  return 0;
 }
 
 const validateNewUser = strictAjv.compile({
@@ -277,7 +294,7 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
     return usageError(`${problem?.instancePath === '/password' ? 'SHAREHUB_NEW_USER_PASSWORD' : '--username'} ${problem?.message ?? 'is invalid'}`);
   }
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     await ensurePlatformDepartment(cliContext(db), deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
     const user = await createUser(cliContext(db), {
@@ -296,7 +313,7 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
 async function catalogImport(config: Config, logger: Logger, dir: string): Promise<number> {
   if (!existsSync(dir)) return usageError(`no such directory: ${dir}`);
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     try {
       const counts: ImportCounts = await importCatalogDir(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), dir);
@@ -327,7 +344,7 @@ async function recordsLoad(config: Config, logger: Logger, args: string[]): Prom
   if (!resource || !file || parsed.positionals.length !== 2) return usageError('usage: sharehub records load <resource-id-or-code> <file.ndjson> [--system <id>]');
   if (!existsSync(file)) return usageError(`no such file: ${file}`);
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     try {
       const result = await loadRecordsFile(db, runtime, { resource, file, systemId: parsed.values.system, now: new Date() }, process.stderr);
@@ -345,7 +362,7 @@ async function recordsLoad(config: Config, logger: Logger, args: string[]): Prom
 
 async function recordsReseal(config: Config, logger: Logger): Promise<number> {
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     const done = await resealAllRecords(db, runtime, (p) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${p.records} records, ${p.history} history rows moved…`);

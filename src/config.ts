@@ -64,6 +64,22 @@ export const CONFIG_SCHEMA = {
     // 核验 (POST …/records/verify): verifications of one subject by one system per Asia/Shanghai
     // day, so that verify cannot be used to guess a value.
     VERIFY_DAILY_LIMIT_PER_SUBJECT: { type: 'integer', default: 20, minimum: 1, maximum: 10_000 },
+    // The role that owns the schema and runs migrations (src/runtime/db-roles.ts). When set, the
+    // hub migrates as it and grants DATABASE_URL's role what it needs — but never UPDATE, DELETE
+    // or TRUNCATE on the audit trail. Unset: migrations run as DATABASE_URL's role (only the
+    // append-only triggers protect the trail then; start-up warns).
+    DATABASE_OWNER_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    // Audit log (issue 11): how often the sealer extends the Merkle tree and signs a head; the
+    // most events one round seals; the SM2 signing key (64 hex; default derived from the master
+    // secret); public keys of keys used before (comma-separated 04… hex); witnesses allowed to
+    // countersign heads (`name=04…`, comma-separated); a file the heads are appended to (NDJSON)
+    // for a deployment to publish.
+    AUDIT_SEAL_INTERVAL_MS: { type: 'integer', default: 2000, minimum: 100, maximum: 600_000 },
+    AUDIT_SEAL_MAX_EVENTS: { type: 'integer', default: 50_000, minimum: 1, maximum: 1_000_000 },
+    AUDIT_SM2_PRIVATE_KEY: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+    AUDIT_SM2_PREVIOUS_PUBLIC_KEYS: { type: 'string', pattern: '^04[0-9a-fA-F]{128}(,04[0-9a-fA-F]{128})*$' },
+    AUDIT_WITNESS_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128}(,[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128})*$' },
+    AUDIT_HEADS_FILE: { type: 'string', minLength: 1 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -75,7 +91,7 @@ export const CONFIG_SCHEMA = {
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
-    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT'],
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;
