@@ -114,7 +114,10 @@ export async function migrateAndGrant(config: { DATABASE_URL: string; DATABASE_O
   const owner = createDb(config.DATABASE_OWNER_URL ?? config.DATABASE_URL, { max: 1 });
   try {
     const applied = await migrateLatest(owner);
-    if (config.DATABASE_OWNER_URL) await grantAppRole(owner, roleOf(config.DATABASE_URL));
+    if (config.DATABASE_OWNER_URL) {
+      await grantAppRole(owner, roleOf(config.DATABASE_URL));
+      log.debug({ role: roleOf(config.DATABASE_URL) }, 'granted the app role its privileges (the audit trail: select and insert only)');
+    }
     return applied;
   } finally {
     await owner.destroy();
