@@ -84,7 +84,7 @@ describe('the verifiable audit log', () => {
         expect(refRootFromPath(Number(seq), size, Buffer.from(proof.leafHash, 'hex'), pathHashes)?.toString('hex')).toBe(head.rootHash);
       }
     }
-    for (const [a, b] of [[heads[0]!, heads[1]!], [heads[1]!, heads[2]!], [heads[0]!, heads[2]!]]) {
+    for (const [a, b] of [[heads[0]!, heads[1]!], [heads[1]!, heads[2]!], [heads[0]!, heads[2]!]] as [number, number][]) {
       const res = await get(`/v1/audit/proofs/consistency?from=${a}&to=${b}`);
       expect(res.statusCode).toBe(200);
       expect(res.json().proof).toEqual(refConsistency(a, leaves.slice(0, b)).map((h) => h.toString('hex')));
