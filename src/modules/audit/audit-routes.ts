@@ -2,10 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
-  auditKeySchema, consistencyProofSchema, consistencyQuery, cosignatureBody, cosignatureParams, headQuery, inclusionProofSchema,
+  auditEventListSchema, listAuditEventsQuery, auditKeySchema, consistencyProofSchema, consistencyQuery, cosignatureBody, cosignatureParams, headQuery, inclusionProofSchema,
   inclusionQuery, treeHeadSchema, verifyReportSchema,
 } from '../../../schemas/audit.js';
+import { previousSecretKeys } from '../../config.js';
+import { deriveKeys } from '../../lib/crypto.js';
 import { SM2_DEFAULT_USER_ID, sm2PublicKeyToPem } from '../../lib/sm2.js';
+import { listAuditEvents, streamAuditEventsCsv } from './audit-events.js';
 import { ctx } from '../context.js';
 import { recordEvent } from './events.js';
 import { auditSigningKey, logOrigin, trustedAuditKeys, witnessKeys } from './tree-head.js';
@@ -19,6 +22,7 @@ export const auditRoutes: FastifyPluginAsync = async (fastify) => {
   const origin = logOrigin(app.config);
   const signingKey = auditSigningKey(app.config);
   const witnesses = witnessKeys(app.config);
+  const subjectKeys = [app.keys, ...previousSecretKeys(app.config).map(deriveKeys)];
 
   app.get('/v1/audit/public-key', {
     config: { public: true },
@@ -105,5 +109,23 @@ export const auditRoutes: FastifyPluginAsync = async (fastify) => {
       details: { treeSize: report.treeSize, firstDifference: report.firstDifference?.seq ?? report.firstDifference?.eventId ?? null },
     });
     return report;
+  });
+
+  app.get('/v1/audit/events', {
+    config: { roles: ['auditor', 'platform_admin'] },
+    schema: {
+      operationId: 'listAuditEvents', tags,
+      summary: 'The trail, newest first (admins: share requests and data access); format=csv streams all',
+      querystring: listAuditEventsQuery,
+      response: { 200: auditEventListSchema, ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request, reply) => {
+    const { format, limit, cursor, ...filters } = request.query;
+    const c = ctx(request);
+    if (format === 'csv') {
+      const stream = await streamAuditEventsCsv(c, filters, subjectKeys);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-events.csv"').send(stream as never);
+    }
+    return listAuditEvents(c, filters, { limit, cursor }, subjectKeys);
   });
 };
