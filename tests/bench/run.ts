@@ -9,6 +9,7 @@ import { benchExchange } from './exchange.js';
 const PARTS: Record<string, () => Promise<boolean>> = {
   catalog: benchCatalogSearch,
   exchange: benchExchange,
+  audit: async () => (await import('./audit-sealer.js')).benchAuditSealer(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Sm2KeyPair } from '../../lib/sm2.js';
-import { LEAF_EVENT_COLUMNS, leafEvent, leafHash, type LeafEvent } from './leaf.js';
+import { LEAF_EVENT_COLUMNS, leafHash, type LeafEvent } from './leaf.js';
 import { signTreeHead, type SignedTreeHead } from './tree-head.js';
 import { loadFrontier } from './tree-store.js';
 
@@ -94,7 +94,7 @@ export async function sealRound(db: Knex, opts: SealOptions): Promise<SealResult
         subjectSeq = (counters.get(row.subjectHash) ?? 0) + 1;
         counters.set(row.subjectHash, subjectSeq);
       }
-      const hash = leafHash({ seq, subjectSeq, event: leafEvent(row as unknown as Record<string, unknown>) });
+      const hash = leafHash({ seq, subjectSeq, event: row });
       seqs.push(seq);
       eventIds.push(Number(row.id));
       hashes.push(hash);

@@ -53,7 +53,7 @@ describe('GET /v1/audit/events', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await list(`system=${f.systemId}&limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { id: number }[]; nextCursor: string | null } = (await list(`system=${f.systemId}&limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json();
       seen.push(...page.items.map((e: { id: number }) => e.id));
       cursor = page.nextCursor;
     } while (cursor);

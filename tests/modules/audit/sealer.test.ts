@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordEvent } from '../../../src/modules/audit/events.js';
-import { leafData } from '../../../src/modules/audit/leaf.js';
+import { leafData, leafDataByCanonicalize } from '../../../src/modules/audit/leaf.js';
 import { sealRound } from '../../../src/modules/audit/sealer.js';
 import { checkpoint, logOrigin } from '../../../src/modules/audit/tree-head.js';
 import { generateSm2KeyPair } from '../../../src/lib/sm2.js';
@@ -40,6 +40,7 @@ describe('the sealer', () => {
       const e = byId.get(Number(r.event_id))!;
       const data = leafData({ seq: r.seq, subjectSeq: null, event: (await eventObject(Number(r.event_id))) });
       const parsed = JSON.parse(data.toString('utf8'));
+      expect(data.equals(leafDataByCanonicalize({ seq: r.seq, subjectSeq: null, event: await eventObject(Number(r.event_id)) }))).toBe(true);
       expect(parsed.event).toMatchObject({ id: Number(r.event_id), occurredAt: e.t, actorKind: e.actor_kind, action: e.action, details: e.details });
       expect(refLeafHash(refCanonical(parsed)).equals(r.leaf_hash)).toBe(true);
     }
