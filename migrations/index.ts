@@ -27,6 +27,7 @@ import * as m20261129150100 from './20261129150100_add_data_access_to_events.js'
 import * as m20261129150200 from './20261129150200_allow_scheduled_grant_renewals.js';
 import * as m20261130100100 from './20261130100100_add_plain_values_to_grants.js';
 import * as m20261130110000 from './20261130110000_create_audit_tree.js';
+import * as m20261130110100 from './20261130110100_add_disclose_after_to_grants.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129150200_allow_scheduled_grant_renewals': m20261129150200,
   '20261130100100_add_plain_values_to_grants': m20261130100100,
   '20261130110000_create_audit_tree': m20261130110000,
+  '20261130110100_add_disclose_after_to_grants': m20261130110100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -173,3 +173,48 @@ export const listAuditEventsQuery = queryOf({
   limit: cursorQuery.limit,
   cursor: cursorQuery.cursor,
 });
+
+/** The columns of a sealed event, exactly as its leaf holds them (src/modules/audit/leaf.ts). */
+const LEAF_EVENT_KEYS = ['id', 'occurredAt', 'actorKind', 'actorId', 'actorDepartment', 'entityType', 'entityId', 'entityVersion', 'action',
+  'outcome', 'reason', 'requestId', 'details', 'resourceId', 'grantId', 'subjectHash', 'subjectMasked', 'fields', 'serviceItemCode', 'caseId',
+  'operatorId', 'latencyMs'] as const;
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+export const accessLogSchema = {
+  type: 'object',
+  required: ['subjectHash', 'count', 'pending', 'head', 'statement', 'statementSignature', 'entries'],
+  properties: {
+    subjectHash: hashSchema,
+    count: { type: 'integer' },
+    pending: { type: 'integer' },
+    head: ref(treeHeadSchema),
+    statement: { type: 'string' },
+    statementSignature: sm2SignatureSchema,
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['subjectSeq', 'seq', 'sealed', 'discloseAfter', 'leafHash', 'auditPath', 'access', 'event'],
+        properties: {
+          subjectSeq: { type: 'integer' },
+          seq: { type: 'integer' },
+          counterOf: hashSchema,
+          sealed: { type: 'boolean' },
+          discloseAfter: nullableString,
+          leafHash: hashSchema,
+          auditPath: { type: 'array', items: hashSchema },
+          access: {
+            type: ['object', 'null'],
+            properties: {
+              occurredAt: { type: 'string' }, department: nullableString, systemId: nullableString, resourceId: nullableString, action: { type: 'string' },
+              outcome: { type: 'string' }, fields: { type: ['array', 'null'], items: { type: 'string' } }, serviceItemCode: nullableString,
+              caseId: nullableString, operatorId: nullableString,
+            },
+          },
+          event: { type: ['object', 'null'], additionalProperties: false, properties: Object.fromEntries(LEAF_EVENT_KEYS.map((k) => [k, {}])) },
+        },
+      },
+    },
+  },
+} as const;

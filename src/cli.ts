@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, previousSecretKeys, type Config } from './config.js';
@@ -12,6 +12,9 @@ import { startServer } from './server.js';
 import { ensureConsoleBuilt } from './console/build.js';
 import { resolveServices } from './runtime/services.js';
 import { canRewriteTrail, migrateAndGrant } from './runtime/db-roles.js';
+import { verifyReceipt, type Receipt } from './modules/audit/receipt.js';
+import { logOrigin, trustedAuditKeys } from './modules/audit/tree-head.js';
+import { verifyLog } from './modules/audit/verify.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
@@ -45,6 +48,11 @@ const USAGE = `sharehub <command>
                            load hosted records (one JSON object per line) as the provider's system
                            (--system when it has several); bad lines are reported, good ones loaded
   records reseal           after a master-key rotation, move hosted records to the current key
+  audit verify             recompute the audit tree from the events, check every signed head and
+                           their consistency; names the first event that differs (exit 1)
+  audit verify-receipt <receipt.json> [--public-key 04…]
+                           check an access-log entry (with its head) offline: leaf, inclusion
+                           proof, SM2 signature; the key defaults to the receipt's head.publicKey
 `;
 
 type Closer = () => Promise<void>;
@@ -91,6 +99,10 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'catalog':
       if (rest[0] === 'import' && rest[1]) return catalogImport(config, logger, rest[1]);
+      break;
+    case 'audit':
+      if (rest[0] === 'verify' && rest.length === 1) return auditVerify(config, logger);
+      if (rest[0] === 'verify-receipt') return auditVerifyReceipt(rest.slice(1));
       break;
     case 'records':
       if (rest[0] === 'load') return recordsLoad(config, logger, rest.slice(1));
@@ -371,6 +383,36 @@ async function recordsReseal(config: Config, logger: Logger): Promise<number> {
     console.log(`resealed under the current key: ${done.records} records (${done.superseded} superseded by a newer load), ${done.history} history rows; nothing left under previous keys`);
     return 0;
   });
+}
+
+async function auditVerify(config: Config, logger: Logger): Promise<number> {
+  return withDatabase(config, logger, async (db, runtime) => {
+    const report = await verifyLog(db, { origin: logOrigin(runtime), trustedKeys: trustedAuditKeys(runtime) });
+    console.log(JSON.stringify(report, null, 2));
+    return report.ok ? 0 : 1;
+  });
+}
+
+async function auditVerifyReceipt(args: string[]): Promise<number> {
+  let parsed: { values: { 'public-key'?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { 'public-key': { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const [file] = parsed.positionals;
+  if (!file || parsed.positionals.length !== 1) return usageError('usage: sharehub audit verify-receipt <receipt.json> [--public-key 04…]');
+  if (!existsSync(file)) return usageError(`no such file: ${file}`);
+  let receipt: Receipt & { head: { publicKey?: string } };
+  try {
+    receipt = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return usageError(`${file} is not JSON`);
+  }
+  const publicKey = parsed.values['public-key'] ?? receipt.head?.publicKey ?? '';
+  const check = verifyReceipt(receipt, publicKey);
+  console.log(check.ok ? `valid: entry ${receipt.seq} is in the log of size ${receipt.head.size} signed at ${receipt.head.timestamp}` : `INVALID: ${check.reason}`);
+  return check.ok ? 0 : 1;
 }
 
 function reportStartupError(err: unknown, logger: Logger): number {

@@ -36,6 +36,10 @@ export const CONFIG_SCHEMA = {
     IDP_ISSUER: { type: 'string', minLength: 1 },
     IDP_AUDIENCE: { type: 'string', minLength: 1 },
     IDP_USERNAME_CLAIM: { type: 'string', default: 'preferred_username', minLength: 1 },
+    // The identity provider's claim holding a citizen's 公民身份号码 or a company's 统一社会信用代码:
+    // a token carrying it signs its holder in as that data subject (GET /v1/me/access-log). Unset:
+    // no data subject can sign in.
+    IDP_SUBJECT_ID_CLAIM: { type: 'string', minLength: 1 },
     PLATFORM_DEPARTMENT_CODE: { type: 'string', default: '11330000MB0000000H', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
     PLATFORM_DEPARTMENT_NAME: { type: 'string', default: '政务数据共享平台', minLength: 1 },
     // Deadlines of the authorization workflow, in working days (DOMAIN.md §1; provinces differ).

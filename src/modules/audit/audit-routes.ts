@@ -2,12 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
-  auditEventListSchema, listAuditEventsQuery, auditKeySchema, consistencyProofSchema, consistencyQuery, cosignatureBody, cosignatureParams, headQuery, inclusionProofSchema,
+  accessLogSchema, auditEventListSchema, listAuditEventsQuery, auditKeySchema, consistencyProofSchema, consistencyQuery, cosignatureBody, cosignatureParams, headQuery, inclusionProofSchema,
   inclusionQuery, treeHeadSchema, verifyReportSchema,
 } from '../../../schemas/audit.js';
 import { previousSecretKeys } from '../../config.js';
 import { deriveKeys } from '../../lib/crypto.js';
 import { SM2_DEFAULT_USER_ID, sm2PublicKeyToPem } from '../../lib/sm2.js';
+import { subjectAccessLog } from './access-log.js';
 import { listAuditEvents, streamAuditEventsCsv } from './audit-events.js';
 import { ctx } from '../context.js';
 import { recordEvent } from './events.js';
@@ -128,4 +129,13 @@ export const auditRoutes: FastifyPluginAsync = async (fastify) => {
     }
     return listAuditEvents(c, filters, { limit, cursor }, subjectKeys);
   });
+
+  app.get('/v1/me/access-log', {
+    config: { subject: true },
+    schema: {
+      operationId: 'getMyAccessLog', tags,
+      summary: 'Who read my records: each access with its inclusion proof, counted per subject',
+      response: { 200: accessLogSchema, ...errorResponses(...AUTH_ERRORS, 404) },
+    },
+  }, async (request) => subjectAccessLog(app.db, { origin, signer: signingKey, keys: subjectKeys, now: app.clock() }, request.dataSubjectId));
 };
