@@ -7,7 +7,7 @@ import { sealRound } from '../../../src/modules/audit/sealer.js';
 import { auditSigningKey, logOrigin } from '../../../src/modules/audit/tree-head.js';
 import { manualClock } from '../../helpers/clock.js';
 import { useFixture, useWorld } from '../../helpers/use-test-app.js';
-import { call, ok, resourceOf } from '../../helpers/workflow.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
 import { PERSON_A, PERSON_B, dataHeaders, grantedSystem, loadRecords } from '../exchange/query-fixtures.js';
 import { refCanonical, refLeafHash, refRootFromPath, smCryptoVerify } from './reference.js';
 
@@ -107,5 +107,18 @@ describe('GET /v1/me/access-log', () => {
     expect((await w.ctx.app.inject({ method: 'GET', url: '/v1/me/access-log', headers: f.open.system.headers })).statusCode).toBe(403);
     // A provider token without the subject claim is no data subject.
     expect((await log(await token({ sub: 'someone' }))).statusCode).toBe(401);
+  });
+
+  it('discretion is a grant attribute set at approval: the provider\'s decision names the disclosure time', async () => {
+    const conditional = await resourceOf(w, { shareType: 2 });
+    const refused = await submit(w, conditional.id, clock());
+    await ok(await actions.accept(w, refused.id));
+    const bad = await call(w, 'POST', `/v1/applications/${refused.id}/decision`, w.provider.admin, { decision: 'approve', discloseAfter: 'soon' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].pointer).toBe('/body/discloseAfter');
+    const decided = await ok(await call(w, 'POST', `/v1/applications/${refused.id}/decision`, w.provider.admin,
+      { decision: 'approve', discloseAfter: '2027-06-30T00:00:00Z' }));
+    const grant = await w.ctx.db('grants').where('id', decided.grantId).first('disclose_after');
+    expect(grant.disclose_after.toISOString()).toBe('2027-06-30T00:00:00.000Z');
   });
 });
