@@ -32,7 +32,7 @@ describe('the verifiable audit log', () => {
   const leafHashes = async () => ((await w.ctx.db('event_leaves').orderBy('seq').select('leaf_hash')) as { leaf_hash: Buffer }[]).map((r) => r.leaf_hash);
 
   beforeAll(async () => {
-    deps = { db: w.ctx.db, config: w.ctx.config, keys: deriveKeys(w.ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: async () => {} };
+    deps = { db: w.ctx.db, config: w.ctx.config, keys: deriveKeys(w.ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: async () => {}, invalidate: async () => {} };
   });
 
   it('publishes the signing key derived from the master secret, and heads that sm-crypto verifies', async () => {
