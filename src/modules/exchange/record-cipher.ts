@@ -4,7 +4,7 @@
 // random bytes per value cost about as much as the rest of a record's validation, so here one SM4
 // block cipher (ECB, no padding) per key makes the CTR keystream — E(iv), E(iv+1), … with the
 // 128-bit big-endian counter OpenSSL's CTR uses — and IVs come from a pooled random buffer.
-import { createCipheriv, createHmac, randomBytes, type Cipher } from 'node:crypto';
+import { createCipheriv, createHmac, randomBytes, timingSafeEqual, type Cipher } from 'node:crypto';
 import type { HubKeys } from '../../lib/crypto.js';
 
 const BLOCK = 16;
@@ -57,4 +57,21 @@ export function sealFast(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, plaintext: 
   const ct = sm4Ctr(keys, iv, Buffer.from(plaintext, 'utf8'));
   const mac = createHmac('sm3', keys.sealMac).update(iv).update(ct).digest();
   return `v1.${iv.toString('base64url')}.${ct.toString('base64url')}.${mac.toString('base64url')}`;
+}
+
+/**
+ * As crypto.ts `unseal()` (same checks: format, then the MAC before any decryption), with the
+ * keystream from the pooled SM4 block cipher instead of a new OpenSSL CTR context per value: the
+ * read path opens one sealed part per record, 1,000 per batch-get.
+ */
+export function unsealFast(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, sealed: string): string {
+  const [version, ivB, ctB, macB] = sealed.split('.');
+  if (version !== 'v1' || !ivB || ctB === undefined || !macB) throw new Error('sealed value has an unknown format');
+  const iv = Buffer.from(ivB, 'base64url');
+  const ct = Buffer.from(ctB, 'base64url');
+  const expected = createHmac('sm3', keys.sealMac).update(iv).update(ct).digest();
+  const mac = Buffer.from(macB, 'base64url');
+  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new Error('sealed value failed its integrity check');
+  if (iv.length !== BLOCK) throw new Error('sealed value has an unknown format');
+  return sm4Ctr(keys, iv, ct).toString('utf8');
 }

@@ -2,8 +2,7 @@
 // the clear, what is sealed with SM4, and the keyed hashes that find and compare records without
 // the plain subject id. Pure: no database.
 import { createHash, createHmac } from 'node:crypto';
-import { unseal } from '../../lib/crypto.js';
-import { sealFast } from './record-cipher.js';
+import { sealFast, unsealFast } from './record-cipher.js';
 import type { DataItem } from '../catalog/resource-validation.js';
 import { keyById, subjectHash, type RecordKey, type RecordKeyring } from './record-keys.js';
 import type { ExchangeRecord, RecordValue } from './record-validation.js';
@@ -107,21 +106,35 @@ export function sealParts(
 export type StoredRow = { resource_id: string; subject_hash: Buffer; key_id: string; data: Record<string, RecordValue>; sealed: string };
 
 /**
+ * How the caller found a row: by the HMAC of `subjectId` under the key `keyId`. Then the row's
+ * subject_hash is that HMAC, and the integrity check below needs no HMAC of its own.
+ */
+export type LookedUp = { subjectId: string; keyId: string };
+
+/**
  * A stored row back to the normalised record (subject id included under its item key). Refuses a
  * sealed part that does not belong to the row (resource or subject hash differ): a sealed value
  * moved between rows, or a row edited without the key, is an integrity failure, not data.
+ *
+ * The check is HMAC(row's key, sealed subject) = row.subject_hash. When the row was looked up by
+ * the hash of a known id under the row's own key (`lookedUp`), that hash is already known to be
+ * HMAC(key, id), so comparing the sealed subject with the id is the same check without hashing
+ * again (the read path's third HMAC per record).
  */
-export function openSealed(keyring: RecordKeyring, row: StoredRow): { subjectId: string; sealedValues: Record<string, RecordValue> } {
+export function openSealed(keyring: RecordKeyring, row: StoredRow, lookedUp?: LookedUp): { subjectId: string; sealedValues: Record<string, RecordValue> } {
   const key = keyById(keyring, row.key_id);
-  const payload = JSON.parse(unseal(key.keys, row.sealed)) as SealedPayload;
-  if (payload.r !== row.resource_id || !subjectHash(key, payload.s).equals(row.subject_hash)) {
+  const payload = JSON.parse(unsealFast(key.keys, row.sealed)) as SealedPayload;
+  const sameSubject = lookedUp !== undefined && lookedUp.keyId === key.id
+    ? payload.s === lookedUp.subjectId
+    : subjectHash(key, payload.s).equals(row.subject_hash);
+  if (payload.r !== row.resource_id || !sameSubject) {
     throw new Error('a hosted record failed its integrity check: its sealed part belongs to another row');
   }
   return { subjectId: payload.s, sealedValues: payload.v };
 }
 
-export function openRecord(keyring: RecordKeyring, subjectKey: string, row: StoredRow): { subjectId: string; record: ExchangeRecord } {
-  const { subjectId, sealedValues } = openSealed(keyring, row);
+export function openRecord(keyring: RecordKeyring, subjectKey: string, row: StoredRow, lookedUp?: LookedUp): { subjectId: string; record: ExchangeRecord } {
+  const { subjectId, sealedValues } = openSealed(keyring, row, lookedUp);
   // The subject id first, as a record is usually listed; then the clear and the sealed items.
   const record: ExchangeRecord = { [subjectKey]: subjectId, ...row.data, ...sealedValues };
   return { subjectId, record };

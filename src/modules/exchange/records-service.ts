@@ -108,14 +108,19 @@ class AccessTrail {
   constructor(private readonly ctx: RequestContext, private readonly deps: ExchangeDeps, private readonly caller: Caller,
     private readonly resourceId: string, private readonly action: string, private readonly headers: QueryHeaders) {}
 
-  event(subject: { id?: string; raw?: string }, outcome: AccessEvent['outcome'], reason: string | null, fields: string[]): AccessEvent {
+  /** The subject's index under the current key: computed once per subject and call (source lookup and event). */
+  hash(subjectId: string): Buffer {
+    return subjectHash(this.deps.keyring.current, subjectId);
+  }
+
+  event(subject: { id?: string; hash?: Buffer; raw?: string }, outcome: AccessEvent['outcome'], reason: string | null, fields: string[]): AccessEvent {
     return {
       systemId: this.caller.systemId,
       departmentCode: this.caller.departmentCode,
       action: this.action,
       resourceId: this.resourceId,
       grantId: this.grant?.id ?? null,
-      subjectHash: subject.id !== undefined ? subjectHash(this.deps.keyring.current, subject.id) : null,
+      subjectHash: subject.id !== undefined ? subject.hash ?? this.hash(subject.id) : null,
       // An invalid id is masked whole (maskSubjectId): its display form reveals nothing.
       subjectMasked: subject.id !== undefined ? maskSubjectId(subject.id) : subject.raw !== undefined ? maskSubjectId(subject.raw) : null,
       fields,
@@ -169,14 +174,15 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
     const subjectId = normalise(version, input.subjectId, ctx.now);
     assertFieldsGranted(grant, input.fields);
     await countQuota(ctx, deps, grant, 1);
-    const found = await sourceOf(ctx, deps, grant, version).get(subjectId);
+    const hash = trail.hash(subjectId);
+    const found = await sourceOf(ctx, deps, grant, version).get(subjectId, hash);
     if (!found) {
-      const [eventId] = await trail.append([trail.event({ id: subjectId }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
+      const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
     }
     const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
     if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
-    const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, projection.fields)]);
+    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, projection.fields)]);
     return {
       resourceId: input.resourceId,
       subjectId: maskSubjectId(subjectId),
@@ -207,7 +213,10 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
     const valid = normalised.filter((n) => n.id !== undefined).map((n) => n.id!);
     // Every valid id is one call of the quota: a batch is not a way around it.
     await countQuota(ctx, deps, grant, Math.max(1, valid.length));
-    const records = await sourceOf(ctx, deps, grant, version).getMany([...new Set(valid)]);
+    // Each subject's HMAC once, for the lookup and its event (a subject named twice is one lookup, two events).
+    const hashes = new Map<string, Buffer>();
+    for (const id of valid) if (!hashes.has(id)) hashes.set(id, trail.hash(id));
+    const records = await sourceOf(ctx, deps, grant, version).getMany([...hashes.keys()], hashes);
     const events: AccessEvent[] = [];
     const partial = normalised.map((n) => {
       if (n.id === undefined) {
@@ -215,13 +224,14 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
         return { subjectId: maskSubjectId(n.raw), status: 'invalid_id' as const };
       }
       const found = records.get(n.id);
+      const hash = hashes.get(n.id);
       if (!found) {
-        events.push(trail.event({ id: n.id }, 'failure', 'SUBJECT_NOT_FOUND', []));
+        events.push(trail.event({ id: n.id, hash }, 'failure', 'SUBJECT_NOT_FOUND', []));
         return { subjectId: maskSubjectId(n.id), status: 'not_found' as const };
       }
       const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
       if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
-      events.push(trail.event({ id: n.id }, 'success', null, projection.fields));
+      events.push(trail.event({ id: n.id, hash }, 'success', null, projection.fields));
       return { subjectId: maskSubjectId(n.id), status: 'found' as const, fields: projection.values, updatedAt: found.updatedAt.toISOString() };
     });
     // One event per subject, all in one group-committed insert, durable before the reply.
@@ -257,16 +267,16 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
     const subjectId = normalise(version, input.id, ctx.now);
     const claimed = Object.keys(input.claims);
     assertFieldsGranted(grant, claimed);
-    const hash = subjectHash(deps.keyring.current, subjectId).toString('hex');
-    const counts = await countQuota(ctx, deps, grant, 1, [{ name: `verify:${caller.systemId}:${hash}`, by: 1 }]);
+    const hash = trail.hash(subjectId);
+    const counts = await countQuota(ctx, deps, grant, 1, [{ name: `verify:${caller.systemId}:${hash.toString('hex')}`, by: 1 }]);
     if (counts[1]! > deps.verifyDailyLimit) {
       throw new AppError('VERIFY_LIMIT_EXCEEDED', `at most ${deps.verifyDailyLimit} verifications of one subject per system per day`, {
         extra: { retryAfter: secondsToShanghaiMidnight(ctx.now) },
       });
     }
-    const found = await sourceOf(ctx, deps, grant, version).get(subjectId);
+    const found = await sourceOf(ctx, deps, grant, version).get(subjectId, hash);
     if (!found) {
-      const [eventId] = await trail.append([trail.event({ id: subjectId }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
+      const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
     }
     const validate = validatorOf(deps, grant, version);
@@ -281,7 +291,7 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
       const check = validate(field === subjectKey ? { [field]: input.claims[field] } : { [subjectKey]: subjectId, [field]: input.claims[field] });
       results[field] = check.ok && check.record[field] === stored ? 'match' : 'no_match';
     }
-    const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, claimed)]);
+    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, claimed)]);
     return { resourceId: input.resourceId, subjectId: maskSubjectId(subjectId), results, receipt: { eventId: eventId! } };
   });
 }

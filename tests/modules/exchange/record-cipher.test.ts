@@ -1,7 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveKeys, unseal } from '../../../src/lib/crypto.js';
-import { sealFast, sm4Ctr } from '../../../src/modules/exchange/record-cipher.js';
+import { deriveKeys, seal, unseal } from '../../../src/lib/crypto.js';
+import { sealFast, sm4Ctr, unsealFast } from '../../../src/modules/exchange/record-cipher.js';
 
 // The fast sealer must give exactly what OpenSSL's SM4-CTR gives, so crypto.ts unseal() opens it.
 describe('SM4 sealing of hosted records', () => {
@@ -26,5 +26,27 @@ describe('SM4 sealing of hosted records', () => {
     expect(ivs.size).toBe(5000);
     // Another key cannot open it.
     expect(() => unseal(deriveKeys(randomBytes(32).toString('hex')), sealed[1]!)).toThrow(/integrity/);
+  });
+
+  it('opens what seal() and sealFast() seal, as unseal() does, and refuses what unseal() refuses', () => {
+    const texts = ['', '张三', '虚构省𠀀路1号', 'x'.repeat(5000)];
+    for (const t of texts) {
+      expect(unsealFast(keys, seal(keys, t))).toBe(t);
+      expect(unsealFast(keys, sealFast(keys, t))).toBe(t);
+    }
+    const sealed = seal(keys, '虚构省示例市测试区样例路1号');
+    const [v, iv, ct, mac] = sealed.split('.') as [string, string, string, string];
+    const flipped = Buffer.from(ct, 'base64url');
+    flipped[0]! ^= 1;
+    const bad = [
+      `${v}.${iv}.${flipped.toString('base64url')}.${mac}`, // ciphertext changed
+      `${v}.${iv}.${ct}.${Buffer.alloc(32).toString('base64url')}`, // MAC replaced
+      `v2.${iv}.${ct}.${mac}`, 'v1..', 'not sealed',
+    ];
+    for (const b of bad) {
+      expect(() => unseal(keys, b)).toThrow();
+      expect(() => unsealFast(keys, b)).toThrow();
+    }
+    expect(() => unsealFast(deriveKeys(randomBytes(32).toString('hex')), sealed)).toThrow(/integrity/);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys } from '../../../src/lib/crypto.js';
-import { recordKeyring } from '../../../src/modules/exchange/record-keys.js';
+import { recordKeyring, subjectHash } from '../../../src/modules/exchange/record-keys.js';
 import {
   getRecord,
   getRecordHistory,
@@ -114,6 +114,10 @@ describe('hosted records repository', () => {
     const refused = reads.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(1);
     expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(/integrity check/);
+    // The batch read, given the subjects' hashes (the query path computes them once), refuses it too.
+    const hashes = new Map([a, b].map((id) => [id, subjectHash(t.keyring.current, id)]));
+    await expect(getRecords(t.db, t.keyring, target.resourceId, 'id_number', [a, b], hashes)).rejects.toThrow(/integrity check/);
+    await expect(getRecords(t.db, t.keyring, target.resourceId, 'id_number', [a, b])).rejects.toThrow(/integrity check/);
 
     // A key missing from the configuration is an error that names the key id, never "not found".
     await t.db('records').where({ resource_id: target.resourceId }).update({ key_id: '0000000000000000' });

@@ -12,8 +12,12 @@ export interface SourceRecord {
 }
 
 export interface RecordSource {
-  /** The live record of one subject (normalised id), or undefined. */
-  get(subjectId: string): Promise<SourceRecord | undefined>;
-  /** The live records of many subjects; a subject without one is absent from the map. */
-  getMany(subjectIds: readonly string[]): Promise<Map<string, SourceRecord>>;
+  /**
+   * The live record of one subject (normalised id), or undefined. `subjectHash`: its HMAC index
+   * under the current key, which the query path computes once for the audit event; a source
+   * that needs it (hosted) uses it rather than hashing again, others ignore it.
+   */
+  get(subjectId: string, subjectHash?: Buffer): Promise<SourceRecord | undefined>;
+  /** The live records of many subjects; a subject without one is absent from the map. `subjectHashes` as for get. */
+  getMany(subjectIds: readonly string[], subjectHashes?: ReadonlyMap<string, Buffer>): Promise<Map<string, SourceRecord>>;
 }
