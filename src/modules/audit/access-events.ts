@@ -16,8 +16,8 @@ import type { Knex } from 'knex';
 // Order: batches in flight together may commit in either order, so event ids (a bigserial,
 // handed out at insert) do not grow in commit order — nor did they before, since every other
 // writer of `events` (recordEvent, in the transaction of its change) commits independently. Nothing
-// relies on it: the audit sealer (audit-log branch, src/modules/audit/sealer.ts) sequences events
-// itself in the order it sees them commit, through the inserting transaction's xid and the
+// relies on it: the audit sealer (sealer.ts) sequences events itself in the order it sees them
+// commit, through the inserting transaction's xid (insert_xid, its column default) and the
 // snapshot's xmin, never by "every id up to the largest seen".
 
 export type AccessOutcome = 'success' | 'failure';
