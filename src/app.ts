@@ -13,6 +13,7 @@ import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import redisPlugin from './plugins/redis.js';
 import invalidationPlugin from './plugins/invalidation.js';
+import { metricsPlugin, metricsRoute } from './plugins/metrics.js';
 import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { registerConsole } from './plugins/console.js';
@@ -57,12 +58,14 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await fastify.register(dbPlugin, { url: config.DATABASE_URL });
   await fastify.register(redisPlugin, { url: config.REDIS_URL });
   await fastify.register(invalidationPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  await fastify.register(metricsPlugin, { queuePrefix: config.QUEUE_PREFIX });
   registerSharedSchemas(fastify);
   await registerSwagger(fastify);
 
   // Every API route lives in this scope, behind the deny-by-default auth hook.
   await fastify.register(async (api) => {
     await api.register(authPlugin, { config, keys });
+    await api.register(metricsRoute, { token: config.METRICS_TOKEN });
     for (const routes of MODULES) await api.register(routes);
   });
 

@@ -84,6 +84,18 @@ export const CONFIG_SCHEMA = {
     AUDIT_SM2_PREVIOUS_PUBLIC_KEYS: { type: 'string', pattern: '^04[0-9a-fA-F]{128}(,04[0-9a-fA-F]{128})*$' },
     AUDIT_WITNESS_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128}(,[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128})*$' },
     AUDIT_HEADS_FILE: { type: 'string', minLength: 1 },
+    // GET /metrics (Prometheus): with a token, callers must send it as a bearer token; without
+    // one, only loopback callers (a scraper on the same host or pod) are served.
+    METRICS_TOKEN: { type: 'string', minLength: 16, pattern: '^[\\x21-\\x7e]+$' },
+    // /readyz reports the outbox failing once this many messages wait to be relayed or delivered.
+    READY_OUTBOX_BACKLOG_MAX: { type: 'integer', default: 10_000, minimum: 1 },
+    // Load shedding (@fastify/under-pressure): 503 + Retry-After before the event loop stalls.
+    // 0 turns a check off. Health and metrics routes are never shed.
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', default: 1000, minimum: 0 },
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: { type: 'number', default: 0.98, minimum: 0, maximum: 1 },
+    LOAD_SHED_MAX_HEAP_USED_BYTES: { type: 'integer', default: 0, minimum: 0 },
+    LOAD_SHED_SAMPLE_INTERVAL_MS: { type: 'integer', default: 1000, minimum: 10, maximum: 60_000 },
+    LOAD_SHED_RETRY_AFTER_SECONDS: { type: 'integer', default: 10, minimum: 1, maximum: 3600 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -95,7 +107,10 @@ export const CONFIG_SCHEMA = {
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
-    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS'],
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
+    'READY_OUTBOX_BACKLOG_MAX',
+    'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION', 'LOAD_SHED_MAX_HEAP_USED_BYTES',
+    'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

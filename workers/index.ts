@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
@@ -51,7 +51,8 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
       const processor = PROCESSORS[job.name as JobName] as ((payload: unknown, d: JobDeps) => Promise<unknown>) | undefined;
       if (!processor) throw new UnrecoverableError(`no processor for job '${job.name}' on queue '${queue}'`);
       return processor(job.data, { ...deps, log: logger.child({ queue, jobId: job.id }) });
-    }, { connection, prefix: config.QUEUE_PREFIX, concurrency: CONCURRENCY[queue] });
+    // BullMQ's own metrics count jobs that failed for good, for /metrics (sharehub_queue_jobs_failed_total).
+    }, { connection, prefix: config.QUEUE_PREFIX, concurrency: CONCURRENCY[queue], metrics: { maxDataPoints: MetricsTime.ONE_WEEK } });
     worker.on('error', (err) => log.debug({ err: { message: err.message }, queue }, 'worker connection error'));
     worker.on('failed', (job, err) => {
       if (!job) return;

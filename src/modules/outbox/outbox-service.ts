@@ -99,6 +99,18 @@ export async function addJob<N extends JobName>(
 export const RELAY_BATCH_SIZE = 100;
 
 /**
+ * Messages waiting to be relayed or delivered (pending, queued) and the age of the oldest, in
+ * seconds at `now` (0 when none waits): for /metrics and /readyz.
+ */
+export async function outboxBacklog(db: Db, now: Date): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+  const row: { backlog: number; oldest: Date | null } = await db('outbox')
+    .whereIn('status', ['pending', 'queued'])
+    .first(db.raw('count(*)::int as backlog'), db.raw('min(created_at) as oldest'));
+  const oldestAgeSeconds = row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
+  return { backlog: row.backlog, oldestAgeSeconds };
+}
+
+/**
  * Moves committed outbox rows to the queues: new rows, and webhook rows queued long enough ago
  * that their job may have been lost with Redis. The job id is fixed per row, so handing a row
  * over twice never makes two jobs. Rows are locked with SKIP LOCKED, so several relays share
