@@ -33,6 +33,8 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  /** Load shedding (@fastify/under-pressure): the hub refuses work before its event loop stalls. */
+  OVERLOADED: { status: 503, title: 'The hub is overloaded' },
   // The data exchange's query path (issue 9, API.md "Data exchange").
   INVALID_SUBJECT_ID: { status: 400, title: 'The subject id fails its format or checksum' },
   GRANT_REQUIRED: { status: 403, title: 'No grant lets this system read this resource' },
