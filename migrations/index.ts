@@ -28,6 +28,7 @@ import * as m20261129150200 from './20261129150200_allow_scheduled_grant_renewal
 import * as m20261130100100 from './20261130100100_add_plain_values_to_grants.js';
 import * as m20261130110000 from './20261130110000_create_audit_tree.js';
 import * as m20261130110100 from './20261130110100_add_disclose_after_to_grants.js';
+import * as m20261130120100 from './20261130120100_create_access_rollups.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261130100100_add_plain_values_to_grants': m20261130100100,
   '20261130110000_create_audit_tree': m20261130110000,
   '20261130110100_add_disclose_after_to_grants': m20261130110100,
+  '20261130120100_create_access_rollups': m20261130120100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

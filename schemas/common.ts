@@ -71,6 +71,8 @@ export const usccSchema = {
   'x-uscc': true,
   description: '统一社会信用代码 (GB 32100), checksum validated',
 } as const;
+/** The same, as the one component the OpenAPI document points to wherever a code appears. */
+export const usccComponent = { $id: 'Uscc', ...usccSchema } as const;
 /**
  * Text a person must be able to read (names, purpose, legal basis, reasons, titles …): at least
  * one visible character, so neither blank nor only spaces, zero-width or other invisible

@@ -15,7 +15,7 @@ import {
   versionStatusSchema,
   versionSummarySchema,
 } from './catalog.js';
-import { problemSchema } from './common.js';
+import { problemSchema, usccComponent } from './common.js';
 import { createdDepartmentSchema, departmentSchema, registeredDepartmentSchema } from './departments.js';
 import { grantSchema, grantStatusSchema } from './grants.js';
 import { healthSchema } from './health.js';
@@ -23,11 +23,13 @@ import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './iden
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, recordReplySchema } from './records.js';
 import { upsertRecordReply } from './records-load.js';
+import { resourceFiguresSchema, supervisionPeriodSchema } from './supervision.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
 /** Every shared schema, in the order the OpenAPI components list them. */
 export const SHARED_SCHEMAS = [
   problemSchema,
+  usccComponent,
   healthSchema,
   tokenSchema,
   principalSchema,
@@ -62,6 +64,8 @@ export const SHARED_SCHEMAS = [
   treeHeadSchema,
   inclusionProofSchema,
   auditEventSchema,
+  supervisionPeriodSchema,
+  resourceFiguresSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

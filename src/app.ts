@@ -61,6 +61,8 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await fastify.register(underPressure, {
     maxEventLoopDelay: config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
     maxEventLoopUtilization: config.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
+    // Utilisation over the last sample, not since start-up (a busy start would shed for good).
+    eventLoopUtilizationMode: 'interval',
     maxHeapUsedBytes: config.LOAD_SHED_MAX_HEAP_USED_BYTES,
     sampleInterval: config.LOAD_SHED_SAMPLE_INTERVAL_MS,
     // Returning nothing serves the request as usual; a value is sent as the reply (the plugin's

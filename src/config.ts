@@ -96,6 +96,10 @@ export const CONFIG_SCHEMA = {
     LOAD_SHED_MAX_HEAP_USED_BYTES: { type: 'integer', default: 0, minimum: 0 },
     LOAD_SHED_SAMPLE_INTERVAL_MS: { type: 'integer', default: 1000, minimum: 10, maximum: 60_000 },
     LOAD_SHED_RETRY_AFTER_SECONDS: { type: 'integer', default: 10, minimum: 1, maximum: 3600 },
+    // Supervision roll-ups of the data-access events: how often (a BullMQ job scheduler), and how
+    // old an event must be before it is counted (younger ones wait: see access-event-reader.ts).
+    ROLLUP_INTERVAL_MS: { type: 'integer', default: 60_000, minimum: 1000, maximum: 86_400_000 },
+    ROLLUP_SETTLE_SECONDS: { type: 'integer', default: 120, minimum: 0, maximum: 86_400 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -110,7 +114,7 @@ export const CONFIG_SCHEMA = {
     'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
     'READY_OUTBOX_BACKLOG_MAX',
     'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION', 'LOAD_SHED_MAX_HEAP_USED_BYTES',
-    'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS'],
+    'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS', 'ROLLUP_INTERVAL_MS', 'ROLLUP_SETTLE_SECONDS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

@@ -15,15 +15,52 @@ const TAGS = [
   { name: 'grants', description: 'The grants an approved application creates' },
   { name: 'records', description: 'Data exchange: records read, batch-read and verified by systems under a grant; hosted records loaded by their providers' },
   { name: 'notifications', description: "A department's messages and their webhook delivery" },
+  { name: 'supervision', description: '效能监督 and 督办' },
   { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
   { name: 'audit', description: 'The verifiable audit log: SM2-signed SM3 Merkle tree heads, proofs, verification, events' },
 ];
 
-type Operation = { responses?: Record<string, unknown> };
+type Parameter = { in: string; name: string } | { $ref: string };
+type Operation = { responses?: Record<string, unknown>; parameters?: Parameter[] };
 type Document = {
   paths?: Record<string, Record<string, Operation>>;
-  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown> };
+  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 };
+
+/** A parameter written out word for word by this many operations or more is shared. */
+const SHARED_PARAMETER_USES = 3;
+
+/**
+ * A parameter that several operations declare word for word (the `id` path parameter, `limit`,
+ * `offset` …) becomes one of `components.parameters`, named after where it is and its name
+ * (PathId, QueryLimit; a second variant of the same name gets a number), and each operation
+ * points to it: the document says it once.
+ */
+export function shareParameters<D extends Document>(doc: D): D {
+  const uses = new Map<string, number>();
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  for (const op of operations) for (const p of op.parameters ?? []) uses.set(JSON.stringify(p), (uses.get(JSON.stringify(p)) ?? 0) + 1);
+  const parameters: Record<string, unknown> = {};
+  const nameOf = new Map<string, string>();
+  const title = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  for (const [text, n] of uses) {
+    if (n < SHARED_PARAMETER_USES) continue;
+    const p = JSON.parse(text) as { in: string; name: string };
+    const base = `${title(p.in)}${title(p.name)}`;
+    let name = base;
+    for (let i = 2; name in parameters; i++) name = `${base}${i}`;
+    parameters[name] = p;
+    nameOf.set(text, name);
+  }
+  for (const op of operations) {
+    op.parameters = op.parameters?.map((p) => {
+      const name = nameOf.get(JSON.stringify(p));
+      return name ? { $ref: `#/components/parameters/${name}` } : p;
+    });
+  }
+  doc.components = { ...doc.components, parameters: { ...doc.components?.parameters, ...parameters } };
+  return doc;
+}
 
 /**
  * A request body or parameter that repeats a shared schema word for word (the catalog's create and
@@ -45,6 +82,21 @@ export function referenceComponentCopies<D extends Document>(doc: D): D {
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
   };
   doc.paths = replace(doc.paths) as D['paths'];
+  // Copies inside other components too (a department code in Application, Grant …), but never
+  // a component's own top level.
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    doc.components!.schemas![name] = Object.fromEntries(Object.entries(schema as Record<string, unknown>).map(([k, v]) => [k, replace(v)]));
+  }
+  return doc;
+}
+
+/** fastify-swagger's description of a response that states none: OpenAPI requires one, a short one does. */
+export function shortenDefaultDescriptions<D extends Document>(doc: D): D {
+  for (const op of Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item))) {
+    for (const response of Object.values(op.responses ?? {}) as { description?: string }[]) {
+      if (response.description === 'Default Response') response.description = 'OK';
+    }
+  }
   return doc;
 }
 
@@ -102,7 +154,7 @@ export async function registerSwagger(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transformObject: (documents) =>
-      ('openapiObject' in documents ? referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document)) : documents.swaggerObject) as never,
+      ('openapiObject' in documents ? shortenDefaultDescriptions(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document)))) : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
