@@ -23,7 +23,7 @@ import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './iden
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, recordReplySchema } from './records.js';
 import { upsertRecordReply } from './records-load.js';
-import { resourceFiguresSchema, supervisionPeriodSchema } from './supervision.js';
+import { departmentFiguresSchema, resourceFiguresSchema, stepFiguresSchema, supervisionPeriodSchema } from './supervision.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
 /** Every shared schema, in the order the OpenAPI components list them. */
@@ -66,6 +66,8 @@ export const SHARED_SCHEMAS = [
   auditEventSchema,
   supervisionPeriodSchema,
   resourceFiguresSchema,
+  stepFiguresSchema,
+  departmentFiguresSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

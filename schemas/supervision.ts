@@ -66,3 +66,46 @@ export const resourceFiguresListSchema = {
   required: ['period', 'items'],
   properties: { period: ref(supervisionPeriodSchema), items: { type: 'array', items: ref(resourceFiguresSchema) } },
 } as const;
+
+const countOrNull = { type: ['number', 'null'] } as const;
+const int = { type: 'integer' } as const;
+
+export const stepFiguresSchema = {
+  $id: 'StepFigures',
+  type: 'object',
+  required: ['step', 'received', 'decided', 'onTime', 'onTimeRate', 'meanWorkingDays', 'p90WorkingDays', 'warnings', 'redCards', 'openWarnings', 'openRedCards'],
+  properties: {
+    step: { type: 'string', enum: ['review', 'provision', 'provider_decision', 'coordination', 'all'] },
+    received: int,
+    decided: int,
+    onTime: int,
+    onTimeRate: countOrNull,
+    meanWorkingDays: countOrNull,
+    p90WorkingDays: countOrNull,
+    warnings: int,
+    redCards: int,
+    openWarnings: int,
+    openRedCards: int,
+  },
+} as const;
+
+export const departmentFiguresSchema = {
+  $id: 'DepartmentFigures',
+  type: 'object',
+  required: ['departmentCode', 'departmentName', 'rank', 'totals', 'steps'],
+  properties: {
+    departmentCode: usccSchema,
+    departmentName: { type: 'string' },
+    rank: { type: ['integer', 'null'] },
+    totals: ref(stepFiguresSchema),
+    steps: { type: 'array', items: ref(stepFiguresSchema) },
+  },
+} as const;
+
+export const departmentFiguresQuery = queryOf({ ...periodQuery, format: { type: 'string', enum: ['json', 'csv'] } });
+
+export const departmentFiguresListSchema = {
+  type: 'object',
+  required: ['period', 'items'],
+  properties: { period: ref(supervisionPeriodSchema), items: { type: 'array', items: ref(departmentFiguresSchema) } },
+} as const;

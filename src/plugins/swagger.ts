@@ -90,6 +90,34 @@ export function referenceComponentCopies<D extends Document>(doc: D): D {
   return doc;
 }
 
+/**
+ * A success response that several operations declare word for word (an ApplicationDetail, a
+ * Resource …) becomes one of `components.responses`, named after the schema it returns.
+ */
+export function shareSuccessResponses<D extends Document>(doc: D): D {
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  const uses = new Map<string, number>();
+  for (const op of operations) {
+    for (const [status, r] of Object.entries(op.responses ?? {})) if (/^2/.test(status)) uses.set(JSON.stringify(r), (uses.get(JSON.stringify(r)) ?? 0) + 1);
+  }
+  const responses: Record<string, unknown> = {};
+  const nameOf = new Map<string, string>();
+  for (const [text, n] of uses) {
+    const schema = /^\{"description":"[^"]*","content":\{"application\/json":\{"schema":\{"\$ref":"#\/components\/schemas\/(\w+)"\}\}\}\}$/.exec(text)?.[1];
+    if (n < SHARED_PARAMETER_USES || !schema || `${schema}Reply` in (doc.components?.responses ?? {})) continue;
+    responses[`${schema}Reply`] = JSON.parse(text);
+    nameOf.set(text, `${schema}Reply`);
+  }
+  for (const op of operations) {
+    for (const [status, r] of Object.entries(op.responses ?? {})) {
+      const name = nameOf.get(JSON.stringify(r));
+      if (name) op.responses![status] = { $ref: `#/components/responses/${name}` };
+    }
+  }
+  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...responses } };
+  return doc;
+}
+
 /** fastify-swagger's description of a response that states none: OpenAPI requires one, a short one does. */
 export function shortenDefaultDescriptions<D extends Document>(doc: D): D {
   for (const op of Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item))) {
@@ -154,7 +182,7 @@ export async function registerSwagger(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transformObject: (documents) =>
-      ('openapiObject' in documents ? shortenDefaultDescriptions(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document)))) : documents.swaggerObject) as never,
+      ('openapiObject' in documents ? shareSuccessResponses(shortenDefaultDescriptions(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))))) : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

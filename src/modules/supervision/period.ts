@@ -23,7 +23,10 @@ const bad = (message: string) => {
   return new AppError('VALIDATION_FAILED', `${pointer}: ${message}`, { errors: [{ pointer, message }] });
 };
 
-const isRealDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+const isRealDay = (day: string) => {
+  const t = new Date(`${day}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === day;
+};
 
 function range(fromDay: IsoDay, toDay: IsoDay): Period {
   return { fromDay, toDay, from: startOfDay(fromDay), to: startOfDay(addDays(toDay, 1)) };
