@@ -23,7 +23,7 @@ import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './iden
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, recordReplySchema } from './records.js';
 import { upsertRecordReply } from './records-load.js';
-import { departmentFiguresSchema, resourceFiguresSchema, stepFiguresSchema, supervisionPeriodSchema } from './supervision.js';
+import { departmentFiguresSchema, resourceFiguresSchema, stepFiguresSchema, supervisionCaseSchema, supervisionPeriodSchema } from './supervision.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
 /** Every shared schema, in the order the OpenAPI components list them. */
@@ -68,6 +68,7 @@ export const SHARED_SCHEMAS = [
   resourceFiguresSchema,
   stepFiguresSchema,
   departmentFiguresSchema,
+  supervisionCaseSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

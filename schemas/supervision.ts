@@ -8,7 +8,7 @@ export const periodQuery = {
     type: 'string',
     maxLength: 22,
     pattern: '^(day|week|month|\\d{4}-(\\d{2}|W\\d{2})|\\d{4}-\\d{2}-\\d{2}(\\.\\.\\d{4}-\\d{2}-\\d{2})?)$',
-    description: 'Asia/Shanghai: 2026-03, 2026-W10 (ISO week), 2026-03-09, 2026-03-01..2026-03-15, or day|week|month (current; default month)',
+    description: 'Asia/Shanghai: 2026-03, 2026-W10, 2026-03-09, 2026-03-01..2026-03-15, day, week, month (default)',
   },
 } as const;
 
@@ -19,7 +19,7 @@ export const supervisionPeriodSchema = {
   properties: {
     from: { type: 'string', format: 'date' },
     to: { type: 'string', format: 'date', description: 'inclusive' },
-    timeZone: { type: 'string', enum: ['Asia/Shanghai'] },
+    timeZone: { type: 'string' },
   },
 } as const;
 
@@ -28,10 +28,9 @@ const msOrNull = { type: ['number', 'null'] } as const;
 export const resourceFiguresSchema = {
   $id: 'ResourceFigures',
   type: 'object',
-  required: ['resourceId', 'resourceCode', 'resourceName', 'providerCode', 'calls', 'errors', 'errorsByCode', 'quotaRefusals', 'notFound', 'latencyMs', 'topConsumers'],
+  required: ['resourceId', 'resourceName', 'providerCode', 'calls', 'errors', 'errorsByCode', 'quotaRefusals', 'notFound', 'latencyMs', 'topConsumers'],
   properties: {
     resourceId: uuidSchema,
-    resourceCode: { type: ['string', 'null'] },
     resourceName: { type: ['string', 'null'] },
     providerCode: { type: ['string', 'null'] },
     calls: { type: 'integer' },
@@ -41,8 +40,8 @@ export const resourceFiguresSchema = {
     notFound: { type: 'integer' },
     latencyMs: {
       type: 'object',
-      required: ['p50', 'p95', 'p99', 'mean'],
-      properties: { p50: msOrNull, p95: msOrNull, p99: msOrNull, mean: msOrNull },
+      required: ['p50', 'p95', 'p99'],
+      properties: { p50: msOrNull, p95: msOrNull, p99: msOrNull },
     },
     topConsumers: {
       type: 'array',
@@ -57,7 +56,6 @@ export const resourceFiguresSchema = {
 
 export const resourceFiguresQuery = queryOf({
   ...periodQuery,
-  resourceId: uuidSchema,
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
 });
 
@@ -75,7 +73,7 @@ export const stepFiguresSchema = {
   type: 'object',
   required: ['step', 'received', 'decided', 'onTime', 'onTimeRate', 'meanWorkingDays', 'p90WorkingDays', 'warnings', 'redCards', 'openWarnings', 'openRedCards'],
   properties: {
-    step: { type: 'string', enum: ['review', 'provision', 'provider_decision', 'coordination', 'all'] },
+    step: { type: 'string' },
     received: int,
     decided: int,
     onTime: int,
@@ -92,11 +90,13 @@ export const stepFiguresSchema = {
 export const departmentFiguresSchema = {
   $id: 'DepartmentFigures',
   type: 'object',
-  required: ['departmentCode', 'departmentName', 'rank', 'totals', 'steps'],
+  required: ['departmentCode', 'departmentName', 'rank', 'casesOpened', 'casesOpen', 'totals', 'steps'],
   properties: {
     departmentCode: usccSchema,
     departmentName: { type: 'string' },
     rank: { type: ['integer', 'null'] },
+    casesOpened: int,
+    casesOpen: int,
     totals: ref(stepFiguresSchema),
     steps: { type: 'array', items: ref(stepFiguresSchema) },
   },
@@ -109,3 +109,29 @@ export const departmentFiguresListSchema = {
   required: ['period', 'items'],
   properties: { period: ref(supervisionPeriodSchema), items: { type: 'array', items: ref(departmentFiguresSchema) } },
 } as const;
+
+export const CASE_ACTIONS = ['reminder', 'interview', 'report'] as const;
+const time = { type: 'string', format: 'date-time' } as const;
+
+export const supervisionCaseSchema = {
+  $id: 'SupervisionCase',
+  type: 'object',
+  required: ['id', 'applicationId', 'step', 'responsibleCode', 'dueAt', 'openedAt', 'closedAt', 'closeReason', 'workingDaysLate', 'actions'],
+  properties: {
+    id: uuidSchema,
+    applicationId: uuidSchema,
+    step: { type: 'string' },
+    responsibleCode: usccSchema,
+    dueAt: time,
+    openedAt: time,
+    closedAt: { type: ['string', 'null'], format: 'date-time' },
+    closeReason: { type: ['string', 'null'] },
+    workingDaysLate: int,
+    actions: {
+      type: 'array',
+      items: { type: 'object', required: ['kind', 'note', 'at'], properties: { kind: { type: 'string', enum: CASE_ACTIONS }, note: { type: 'string' }, at: time } },
+    },
+  },
+} as const;
+
+export const listCasesQuery = queryOf({ status: { type: 'string', enum: ['open', 'closed'] } });

@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.js';
 import { QUEUES, type QueueName } from '../jobs/registry.js';
 import { openCards } from '../modules/applications/applications-repository.js';
 import { outboxBacklog } from '../modules/outbox/outbox-service.js';
+import { openCaseCount } from '../modules/supervision/cases.js';
 
 // Prometheus metrics (GET /metrics, prom-client). Labels are bounded sets only — method, route
 // pattern, status, queue, job state, step, colour, outcome/problem code — never an id, a name or
@@ -183,6 +184,12 @@ export const metricsPlugin = fp<{ queuePrefix: string; sealerLag?: SealerLagProb
       for (const row of await openCards(app.db)) this.inc({ step: row.step, sla: row.sla }, row.count);
     },
   });
+  new Gauge({
+    name: 'sharehub_supervision_cases_open',
+    help: 'Open supervision cases (督办) opened by red cards',
+    registers: [registry],
+    async collect() { this.set(await openCaseCount(app.db)); },
+  });
   if (opts.sealerLag) {
     const probe = opts.sealerLag;
     new Gauge({
@@ -237,11 +244,11 @@ export const metricsRoute: FastifyPluginAsync<{ token?: string }> = async (app, 
     schema: {
       operationId: 'getMetrics',
       tags: ['operations'],
-      summary: 'Prometheus metrics (text exposition format 0.0.4)',
-      description: 'No user sign-in: with METRICS_TOKEN set, send it as a bearer token (401 otherwise); unset, only loopback callers are served (403 otherwise).',
+      summary: 'Prometheus metrics',
+      description: 'Bearer METRICS_TOKEN if set, else loopback only.',
       security: [],
       response: {
-        200: { description: 'the metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+        200: { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } },
         ...errorResponses(400, 401, 403),
       },
     },

@@ -27,8 +27,8 @@ type Document = {
   components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 };
 
-/** A parameter written out word for word by this many operations or more is shared. */
-const SHARED_PARAMETER_USES = 3;
+/** A parameter or success response written out word for word by this many operations or more is shared. */
+const SHARED_PARAMETER_USES = 2;
 
 /**
  * A parameter that several operations declare word for word (the `id` path parameter, `limit`,
@@ -39,6 +39,8 @@ const SHARED_PARAMETER_USES = 3;
 export function shareParameters<D extends Document>(doc: D): D {
   const uses = new Map<string, number>();
   const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  // `required: false` is OpenAPI's default: fastify-swagger writes it out on every optional one.
+  for (const op of operations) for (const p of op.parameters ?? []) if ((p as { required?: boolean }).required === false) delete (p as { required?: boolean }).required;
   for (const op of operations) for (const p of op.parameters ?? []) uses.set(JSON.stringify(p), (uses.get(JSON.stringify(p)) ?? 0) + 1);
   const parameters: Record<string, unknown> = {};
   const nameOf = new Map<string, string>();
@@ -104,9 +106,9 @@ export function shareSuccessResponses<D extends Document>(doc: D): D {
   const nameOf = new Map<string, string>();
   for (const [text, n] of uses) {
     const schema = /^\{"description":"[^"]*","content":\{"application\/json":\{"schema":\{"\$ref":"#\/components\/schemas\/(\w+)"\}\}\}\}$/.exec(text)?.[1];
-    if (n < SHARED_PARAMETER_USES || !schema || `${schema}Reply` in (doc.components?.responses ?? {})) continue;
-    responses[`${schema}Reply`] = JSON.parse(text);
-    nameOf.set(text, `${schema}Reply`);
+    if (n < SHARED_PARAMETER_USES || !schema || schema in (doc.components?.responses ?? {})) continue;
+    responses[schema] = JSON.parse(text);
+    nameOf.set(text, schema);
   }
   for (const op of operations) {
     for (const [status, r] of Object.entries(op.responses ?? {})) {

@@ -103,6 +103,8 @@ describe('GET /metrics', () => {
     expect(value(m, 'sharehub_open_deadline_cards', { step: 'review', sla: 'overdue' })).toBe(1);
     expect(value(m, 'sharehub_open_deadline_cards', { step: 'review', sla: 'warning' })).toBe(0);
     expect(value(m, 'sharehub_open_deadline_cards', { step: 'provider_decision', sla: 'overdue' })).toBe(0);
+    // the red card opened a supervision case (督办)
+    expect(value(m, 'sharehub_supervision_cases_open')).toBe(1);
   });
 
   it('leaves the sealer lag out until the audit sealer exists', () => {

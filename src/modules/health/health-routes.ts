@@ -19,7 +19,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       operationId: 'getReadiness',
       tags: ['operations'],
-      summary: 'Readiness: PostgreSQL and Redis answer, and the outbox is not backed up; `failing` names what is not ok',
+      summary: 'Readiness: PostgreSQL, Redis, outbox backlog; `failing` names what is not ok',
       security: [],
       response: { 200: ref(healthSchema), 503: ref(healthSchema), ...errorResponses(400) },
     },

@@ -25,7 +25,9 @@ export type WebhookType =
   | 'grant.expiring'
   | 'grant.expired'
   | 'grant.revoked'
-  | 'calendar.missing';
+  | 'calendar.missing'
+  | 'supervision.reminder'
+  | 'supervision.anomaly';
 
 export type OutboxStatus = 'pending' | 'queued' | 'delivered' | 'no_webhook' | 'dead' | 'done';
 

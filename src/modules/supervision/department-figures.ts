@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { departmentFiguresSchema, stepFiguresSchema } from '../../../schemas/supervision.js';
 import { readsEverything, type Principal } from '../identity/principal.js';
 import { openCards } from '../applications/applications-repository.js';
-import { platformDepartmentCode } from '../applications/applications-repository.js';
+import { platformDepartmentCode } from '../departments/departments-service.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { csvCell } from '../catalog/catalog-export.js';
 import type { Context } from '../context.js';
@@ -47,7 +47,7 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.ceil(p * sorted.length) - 1]!;
 }
 
-function figures(step: StepFigures['step'], t: Tally): StepFigures {
+function figures(step: string, t: Tally): StepFigures {
   const decided = t.durations.length;
   const sorted = [...t.durations].sort((a, b) => a - b);
   return {
@@ -142,6 +142,15 @@ export async function departmentFigures(ctx: Context<Principal>, period: Period)
     else t.openRedCards += c.count;
   }
 
+  // 督办 cases against each department: opened in the period, and open now.
+  const cases: { responsible_code: string; opened: number; open: number }[] = await db('supervision_cases')
+    .groupBy('responsible_code')
+    .select('responsible_code',
+      db.raw('(count(*) filter (where opened_at >= ? and opened_at < ?))::int as opened', [period.from, period.to]),
+      db.raw('(count(*) filter (where closed_at is null))::int as open'));
+  const casesOf = new Map(cases.map((c) => [c.responsible_code, c]));
+  for (const c of cases) if ((c.opened || c.open) && !tallies.has(c.responsible_code)) tallies.set(c.responsible_code, new Map());
+
   const viewer = ctx.actor;
   if (!readsEverything(viewer) && !tallies.has(viewer.departmentCode)) tallies.set(viewer.departmentCode, new Map());
   const names = new Map((await db('departments').whereIn('code', [...tallies.keys()]).select('code', 'name') as { code: string; name: string }[])
@@ -151,6 +160,8 @@ export async function departmentFigures(ctx: Context<Principal>, period: Period)
     departmentCode: code,
     departmentName: names.get(code) ?? code,
     rank: null as number | null,
+    casesOpened: casesOf.get(code)?.opened ?? 0,
+    casesOpen: casesOf.get(code)?.open ?? 0,
     totals: figures('all', merge([...byStep.values()])),
     steps: FIGURE_STEPS.filter((s) => byStep.has(s)).map((s) => figures(s, byStep.get(s)!)),
   }));
@@ -167,7 +178,7 @@ export async function departmentFigures(ctx: Context<Principal>, period: Period)
   return visible.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.departmentCode.localeCompare(b.departmentCode));
 }
 
-const CSV_COLUMNS = ['period_from', 'period_to', 'department_code', 'department_name', 'rank', 'step', 'received', 'decided', 'on_time', 'on_time_rate',
+const CSV_COLUMNS = ['period_from', 'period_to', 'department_code', 'department_name', 'rank', 'cases_opened', 'cases_open', 'step', 'received', 'decided', 'on_time', 'on_time_rate',
   'mean_working_days', 'p90_working_days', 'warnings', 'red_cards', 'open_warnings', 'open_red_cards'] as const;
 
 /** The figures as CSV (UTF-8 with BOM, CRLF, as the catalog export): one line per department and step, and its totals ('all'). */
@@ -175,7 +186,7 @@ export function departmentFiguresCsv(period: Period, rows: DepartmentFigures[]):
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     for (const f of [...r.steps, r.totals]) {
-      lines.push([period.fromDay, period.toDay, r.departmentCode, r.departmentName, r.rank, f.step, f.received, f.decided, f.onTime, f.onTimeRate,
+      lines.push([period.fromDay, period.toDay, r.departmentCode, r.departmentName, r.rank, r.casesOpened, r.casesOpen, f.step, f.received, f.decided, f.onTime, f.onTimeRate,
         f.meanWorkingDays, f.p90WorkingDays, f.warnings, f.redCards, f.openWarnings, f.openRedCards].map(csvCell).join(','));
     }
   }

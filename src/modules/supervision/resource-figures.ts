@@ -52,17 +52,16 @@ export async function resourceFigures(ctx: Context, period: Period, opts: { limi
   for (const r of perCode) figuresOf(r.resource_id).codes[r.code] = r.n;
   for (const r of perSlot) figuresOf(r.resource_id).buckets[r.slot - 1] = r.n;
   // Names and providers: a read-only look at the catalog's table.
-  const resources: { id: string; code: string; name: string; provider_code: string }[] = byResource.size
+  const resources: { id: string; name: string; provider_code: string }[] = byResource.size
     ? await db('resources as r')
       .leftJoin('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', db.raw('coalesce(r.published_version, r.latest_version)')))
       .whereIn('r.id', [...byResource.keys()])
-      .select('r.id', 'r.code', 'v.name', 'r.provider_code')
+      .select('r.id', 'v.name', 'r.provider_code')
     : [];
   const catalog = new Map(resources.map((r) => [r.id, r]));
   return [...byResource.entries()]
     .map(([id, f]): ResourceFigures => ({
       resourceId: id,
-      resourceCode: catalog.get(id)?.code ?? null,
       resourceName: catalog.get(id)?.name ?? null,
       providerCode: catalog.get(id)?.provider_code ?? null,
       calls: f.calls,
@@ -74,7 +73,6 @@ export async function resourceFigures(ctx: Context, period: Period, opts: { limi
         p50: latencyQuantile(f.buckets, 0.5),
         p95: latencyQuantile(f.buckets, 0.95),
         p99: latencyQuantile(f.buckets, 0.99),
-        mean: f.calls ? Math.round((f.sum / f.calls) * 10) / 10 : null,
       },
       topConsumers: [...f.consumers.entries()]
         .map(([departmentCode, c]) => ({ departmentCode, ...c }))

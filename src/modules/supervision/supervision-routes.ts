@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { AUTH_ERRORS, errorResponses } from '../../../schemas/common.js';
+import { AUTH_ERRORS, errorResponses, idParamsSchema, listOf, ref, visibleTextSchema } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
-import { departmentFiguresListSchema, departmentFiguresQuery, resourceFiguresListSchema, resourceFiguresQuery } from '../../../schemas/supervision.js';
+import {
+  CASE_ACTIONS, departmentFiguresListSchema, departmentFiguresQuery, listCasesQuery, resourceFiguresListSchema, resourceFiguresQuery, supervisionCaseSchema,
+} from '../../../schemas/supervision.js';
+import { addCaseAction, listCases } from './case-views.js';
 import { ALL_USERS } from '../identity/principal.js';
 import { ctx } from '../context.js';
 import { departmentFigures, departmentFiguresCsv } from './department-figures.js';
@@ -20,12 +23,11 @@ export const supervisionRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'listDepartmentFigures',
       tags,
-      summary: 'Per-department, per-step figures over a period: received, decided, on time, working days, yellow/red cards, rank',
-      description: 'Auditors and platform admins see every department, others their own. format=csv or Accept: text/csv for CSV.',
+      summary: 'Per-department step figures (CSV: format=csv or Accept: text/csv)',
       querystring: departmentFiguresQuery,
       response: {
         200: {
-          description: 'the figures',
+          description: 'OK',
           content: { 'application/json': { schema: departmentFiguresListSchema }, 'text/csv': { schema: { type: 'string' } } },
         },
         ...errorResponses(...AUTH_ERRORS),
@@ -49,15 +51,42 @@ export const supervisionRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'listResourceFigures',
       tags,
-      summary: 'Per-resource calls, errors by code, latency percentiles, quota refusals and top consumers over a period',
-      description: 'From hourly roll-ups (README: Supervision). Objections (纠错) come with issue 10.',
+      summary: 'Per-resource figures of data calls over a period',
       querystring: resourceFiguresQuery,
       response: { 200: resourceFiguresListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
   }, async (request) => {
     const c = ctx(request);
     const period = periodOf(c.now, request.query.period);
-    const items = await resourceFigures(c, period, { limit: request.query.limit, resourceId: request.query.resourceId });
+    const items = await resourceFigures(c, period, { limit: request.query.limit });
     return { period: periodView(period), items };
   });
+
+  app.get('/v1/supervision/cases', {
+    config: { roles: ALL_USERS },
+    schema: {
+      operationId: 'listSupervisionCases',
+      tags,
+      summary: 'Supervision cases (督办), newest first; a department sees its own',
+      querystring: listCasesQuery,
+      response: { 200: listOf(ref(supervisionCaseSchema), { total: false }), ...errorResponses(...AUTH_ERRORS) },
+    },
+  }, async (request) => ({ items: await listCases(ctx(request), request.query) }));
+
+  app.post('/v1/supervision/cases/:id/actions', {
+    config: { roles: ['platform_admin'] },
+    schema: {
+      operationId: 'addSupervisionAction',
+      tags,
+      summary: 'Record an action on an open case (a reminder is sent)',
+      params: idParamsSchema,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'note'],
+        properties: { kind: { type: 'string', enum: CASE_ACTIONS }, note: visibleTextSchema(2000) },
+      },
+      response: { 201: ref(supervisionCaseSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request, reply) => reply.code(201).send(await addCaseAction(ctx(request), request.params.id, request.body)));
 };

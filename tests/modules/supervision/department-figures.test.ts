@@ -83,6 +83,9 @@ describe('GET /v1/supervision/departments', () => {
     departmentCode: w.ctx.config.PLATFORM_DEPARTMENT_CODE,
     departmentName: w.ctx.config.PLATFORM_DEPARTMENT_NAME,
     rank: 1,
+    // A3's red card opened a case on 05-13; its acceptance closed it
+    casesOpened: 1,
+    casesOpen: 0,
     totals: step('all', { received: 7, decided: 6, onTime: 5, onTimeRate: 0.8333, meanWorkingDays: 1.7, p90WorkingDays: 4, warnings: 1, redCards: 1 }),
     steps: [
       step('review', { received: 5, decided: 4, onTime: 3, onTimeRate: 0.75, meanWorkingDays: 2, p90WorkingDays: 4, warnings: 1, redCards: 1 }),
@@ -92,7 +95,8 @@ describe('GET /v1/supervision/departments', () => {
   });
   const providerRow = () => {
     const decision = { received: 3, decided: 2, onTime: 1, onTimeRate: 0.5, meanWorkingDays: 7.5, p90WorkingDays: 12, warnings: 1, redCards: 1, openWarnings: 1 };
-    return { departmentCode: w.provider.code, departmentName: expect.any(String), rank: 2, totals: step('all', decision), steps: [step('provider_decision', decision)] };
+    // A2's red card opened a case on 05-26; the denial closed it
+    return { departmentCode: w.provider.code, departmentName: expect.any(String), rank: 2, casesOpened: 1, casesOpen: 0, totals: step('all', decision), steps: [step('provider_decision', decision)] };
   };
 
   it('gives the auditor every department, with the hand-counted figures and the ranking', async () => {
@@ -121,13 +125,14 @@ describe('GET /v1/supervision/departments', () => {
     ]);
     expect(provider.steps).toEqual([step('provider_decision', { received: 2, decided: 1, onTime: 1, onTimeRate: 1, meanWorkingDays: 3, p90WorkingDays: 3, openWarnings: 1 })]);
     expect([platform.rank, provider.rank]).toEqual([2, 1]);
+    expect([platform.casesOpened, provider.casesOpened]).toEqual([1, 0]);
   });
 
   it('shows a department its own figures only, ranked among all', async () => {
     const provider = await ok(await call(w, 'GET', '/v1/supervision/departments?period=2026-05', w.provider.operator));
     expect(provider.items).toEqual([providerRow()]);
     const consumer = await ok(await call(w, 'GET', '/v1/supervision/departments?period=2026-05', w.consumer.admin));
-    expect(consumer.items).toEqual([{ departmentCode: w.consumer.code, departmentName: expect.any(String), rank: null, totals: step('all', {}), steps: [] }]);
+    expect(consumer.items).toEqual([{ departmentCode: w.consumer.code, departmentName: expect.any(String), rank: null, casesOpened: 0, casesOpen: 0, totals: step('all', {}), steps: [] }]);
   });
 
   it('answers CSV for format=csv and for Accept: text/csv', async () => {
@@ -135,15 +140,15 @@ describe('GET /v1/supervision/departments', () => {
     expect(byQuery.statusCode).toBe(200);
     expect(byQuery.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = byQuery.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('period_from,period_to,department_code,department_name,rank,step,received,decided,on_time,on_time_rate,mean_working_days,p90_working_days,warnings,red_cards,open_warnings,open_red_cards');
+    expect(lines[0]).toBe('period_from,period_to,department_code,department_name,rank,cases_opened,cases_open,step,received,decided,on_time,on_time_rate,mean_working_days,p90_working_days,warnings,red_cards,open_warnings,open_red_cards');
     const platform = w.ctx.config.PLATFORM_DEPARTMENT_CODE;
     expect(lines.slice(1).map((l) => l.split(',').filter((_, i) => i !== 3).join(','))).toEqual([
-      `2026-05-01,2026-05-31,${platform},1,review,5,4,3,0.75,2,4,1,1,0,0`,
-      `2026-05-01,2026-05-31,${platform},1,provision,1,1,1,1,0,0,0,0,0,0`,
-      `2026-05-01,2026-05-31,${platform},1,coordination,1,1,1,1,2,2,0,0,0,0`,
-      `2026-05-01,2026-05-31,${platform},1,all,7,6,5,0.8333,1.7,4,1,1,0,0`,
-      `2026-05-01,2026-05-31,${w.provider.code},2,provider_decision,3,2,1,0.5,7.5,12,1,1,1,0`,
-      `2026-05-01,2026-05-31,${w.provider.code},2,all,3,2,1,0.5,7.5,12,1,1,1,0`,
+      `2026-05-01,2026-05-31,${platform},1,1,0,review,5,4,3,0.75,2,4,1,1,0,0`,
+      `2026-05-01,2026-05-31,${platform},1,1,0,provision,1,1,1,1,0,0,0,0,0,0`,
+      `2026-05-01,2026-05-31,${platform},1,1,0,coordination,1,1,1,1,2,2,0,0,0,0`,
+      `2026-05-01,2026-05-31,${platform},1,1,0,all,7,6,5,0.8333,1.7,4,1,1,0,0`,
+      `2026-05-01,2026-05-31,${w.provider.code},2,1,0,provider_decision,3,2,1,0.5,7.5,12,1,1,1,0`,
+      `2026-05-01,2026-05-31,${w.provider.code},2,1,0,all,3,2,1,0.5,7.5,12,1,1,1,0`,
     ]);
     const byAccept = await call(w, 'GET', '/v1/supervision/departments?period=2026-05', { ...w.auditor, accept: 'text/csv' });
     expect(byAccept.headers['content-type']).toBe('text/csv; charset=utf-8');
