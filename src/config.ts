@@ -100,6 +100,15 @@ export const CONFIG_SCHEMA = {
     // old an event must be before it is counted (younger ones wait: see access-event-reader.ts).
     ROLLUP_INTERVAL_MS: { type: 'integer', default: 60_000, minimum: 1000, maximum: 86_400_000 },
     ROLLUP_SETTLE_SECONDS: { type: 'integer', default: 120, minimum: 0, maximum: 86_400 },
+    // Anomaly alerts, from the roll-ups: how often to scan; a system's calls to a resource today
+    // above this multiple of its 14-day median (and at least ANOMALY_MIN_CALLS); a consumer
+    // system whose SUBJECT_NOT_FOUND share today reaches ANOMALY_NOT_FOUND_RATE over at least
+    // ANOMALY_ENUMERATION_MIN_CALLS calls (enumeration).
+    ANOMALY_SCAN_INTERVAL_MS: { type: 'integer', default: 3_600_000, minimum: 1000, maximum: 86_400_000 },
+    ANOMALY_VOLUME_MULTIPLE: { type: 'number', default: 5, exclusiveMinimum: 1, maximum: 1000 },
+    ANOMALY_MIN_CALLS: { type: 'integer', default: 100, minimum: 1 },
+    ANOMALY_NOT_FOUND_RATE: { type: 'number', default: 0.5, exclusiveMinimum: 0, maximum: 1 },
+    ANOMALY_ENUMERATION_MIN_CALLS: { type: 'integer', default: 50, minimum: 1 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -114,7 +123,8 @@ export const CONFIG_SCHEMA = {
     'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
     'READY_OUTBOX_BACKLOG_MAX',
     'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION', 'LOAD_SHED_MAX_HEAP_USED_BYTES',
-    'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS', 'ROLLUP_INTERVAL_MS', 'ROLLUP_SETTLE_SECONDS'],
+    'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS', 'ROLLUP_INTERVAL_MS', 'ROLLUP_SETTLE_SECONDS',
+    'ANOMALY_SCAN_INTERVAL_MS', 'ANOMALY_VOLUME_MULTIPLE', 'ANOMALY_MIN_CALLS', 'ANOMALY_NOT_FOUND_RATE', 'ANOMALY_ENUMERATION_MIN_CALLS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

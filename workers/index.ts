@@ -117,6 +117,7 @@ export async function enqueueSeal(enqueue: Enqueue, now: Date, intervalMs: numbe
  */
 export async function scheduleSupervision(queues: Queues['queues'], config: RuntimeConfig): Promise<void> {
   await queues.supervision.upsertJobScheduler('access-rollup', { every: config.ROLLUP_INTERVAL_MS }, { name: 'access-rollup', data: {} });
+  await queues.supervision.upsertJobScheduler('anomaly-scan', { every: config.ANOMALY_SCAN_INTERVAL_MS }, { name: 'anomaly-scan', data: {} });
 }
 
 /** node-cron ticks that only enqueue jobs with fixed ids, so every replica may tick. */

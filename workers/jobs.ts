@@ -1,6 +1,6 @@
 import type { JobName, JobPayloads } from '../src/jobs/registry.js';
 import { auditSeal } from './audit-seal.js';
-import { accessRollup } from './access-rollup.js';
+import { accessRollup, anomalyScan } from './access-rollup.js';
 import { calendarReminder } from './calendar-reminder.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { JobDeps } from './deps.js';
@@ -22,4 +22,5 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'calendar-reminder': calendarReminder,
   'audit-seal': auditSeal,
   'access-rollup': accessRollup,
+  'anomaly-scan': anomalyScan,
 };

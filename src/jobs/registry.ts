@@ -24,6 +24,8 @@ export interface JobPayloads {
   'audit-seal': { window: string };
   /** Add the settled data-access events after the watermark to the hourly roll-ups (a BullMQ job scheduler repeats it). */
   'access-rollup': Record<string, never>;
+  /** Raise anomaly alerts (volume, enumeration) from today's roll-ups (a BullMQ job scheduler repeats it). */
+  'anomaly-scan': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -40,6 +42,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'calendar-reminder': 'sweeps',
   'audit-seal': 'audit',
   'access-rollup': 'supervision',
+  'anomaly-scan': 'supervision',
 };
 
 /** Adds a job under a fixed id; adding an id that is already queued is a no-op. */

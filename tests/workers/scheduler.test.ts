@@ -45,7 +45,10 @@ describe('scheduler', () => {
   it('puts the supervision roll-up on one BullMQ job scheduler however many replicas schedule it', async () => {
     await Promise.all([scheduleSupervision(queues.queues, ctx.config), scheduleSupervision(queues.queues, ctx.config)]);
     const schedulers = await queues.queues.supervision.getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.name, Number(s.every)])).toEqual([['access-rollup', 'access-rollup', ctx.config.ROLLUP_INTERVAL_MS]]);
+    expect(schedulers.map((s) => [s.key, s.name, Number(s.every)]).sort()).toEqual([
+      ['access-rollup', 'access-rollup', ctx.config.ROLLUP_INTERVAL_MS],
+      ['anomaly-scan', 'anomaly-scan', ctx.config.ANOMALY_SCAN_INTERVAL_MS],
+    ]);
     await queues.queues.supervision.obliterate({ force: true });
   });
 
