@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { addDays, shanghaiDay, startOfDay } from '../../lib/working-days.js';
-import { platformDepartmentCode } from '../applications/applications-repository.js';
+import { platformDepartmentCode } from '../departments/departments-service.js';
 import { recordEvent } from '../audit/events.js';
 import type { Context } from '../context.js';
 import { addWebhook } from '../outbox/outbox-service.js';

@@ -91,7 +91,8 @@ describe('anomaly alerts', () => {
     // more calls the same day: no second alert; the worker's processor runs the same scan
     await append(calls(s.burst, w.consumer.code, 50));
     expect(await runJobs()).toEqual([]);
-    const deps = { db: w.ctx.db, config: w.ctx.config, keys: deriveKeys(w.ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: async () => {} };
+    const deps = { db: w.ctx.db, config: w.ctx.config, keys: deriveKeys(w.ctx.config.SHAREHUB_SECRET_KEY), clock, log: pino({ level: 'silent' }), enqueue: async () => {},
+      invalidate: async () => { throw new Error('the anomaly scan changes no grant'); } };
     expect(await anomalyScan({}, deps)).toEqual({ alerts: 0 });
     expect(Number((await w.ctx.db('anomaly_alerts').count({ n: '*' }).first())!.n)).toBe(2);
   });
