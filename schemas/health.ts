@@ -17,9 +17,6 @@ export const healthSchema = {
         outbox: { type: 'string' },
       },
     },
-    outbox: {
-      type: 'object',
-      properties: { backlog: { type: 'integer' }, oldestAgeSeconds: { type: 'number' }, max: { type: 'integer' } },
-    },
+
   },
 } as const;

@@ -8,7 +8,7 @@ export const periodQuery = {
     type: 'string',
     maxLength: 22,
     pattern: '^(day|week|month|\\d{4}-(\\d{2}|W\\d{2})|\\d{4}-\\d{2}-\\d{2}(\\.\\.\\d{4}-\\d{2}-\\d{2})?)$',
-    description: 'Asia/Shanghai: 2026-03, 2026-W10, 2026-03-09, 2026-03-01..2026-03-15, day, week, month (default)',
+    description: 'Asia/Shanghai: 2026-03, 2026-W10, 2026-03-09, a..b, day, week, month (default)',
   },
 } as const;
 
@@ -28,16 +28,13 @@ const msOrNull = { type: ['number', 'null'] } as const;
 export const resourceFiguresSchema = {
   $id: 'ResourceFigures',
   type: 'object',
-  required: ['resourceId', 'resourceName', 'providerCode', 'calls', 'errors', 'errorsByCode', 'quotaRefusals', 'notFound', 'latencyMs', 'topConsumers'],
+  required: ['resourceId', 'calls', 'errors', 'errorsByCode', 'quotaRefusals', 'latencyMs', 'topConsumers'],
   properties: {
     resourceId: uuidSchema,
-    resourceName: { type: ['string', 'null'] },
-    providerCode: { type: ['string', 'null'] },
     calls: { type: 'integer' },
     errors: { type: 'integer' },
     errorsByCode: { type: 'object', additionalProperties: { type: 'integer' } },
     quotaRefusals: { type: 'integer' },
-    notFound: { type: 'integer' },
     latencyMs: {
       type: 'object',
       required: ['p50', 'p95', 'p99'],
@@ -102,7 +99,7 @@ export const departmentFiguresSchema = {
   },
 } as const;
 
-export const departmentFiguresQuery = queryOf({ ...periodQuery, format: { type: 'string', enum: ['json', 'csv'] } });
+export const departmentFiguresQuery = queryOf({ ...periodQuery });
 
 export const departmentFiguresListSchema = {
   type: 'object',
@@ -116,7 +113,7 @@ const time = { type: 'string', format: 'date-time' } as const;
 export const supervisionCaseSchema = {
   $id: 'SupervisionCase',
   type: 'object',
-  required: ['id', 'applicationId', 'step', 'responsibleCode', 'dueAt', 'openedAt', 'closedAt', 'closeReason', 'workingDaysLate', 'actions'],
+  required: ['id', 'applicationId', 'step', 'responsibleCode', 'dueAt', 'openedAt', 'closedAt', 'workingDaysLate', 'actions'],
   properties: {
     id: uuidSchema,
     applicationId: uuidSchema,
@@ -125,7 +122,6 @@ export const supervisionCaseSchema = {
     dueAt: time,
     openedAt: time,
     closedAt: { type: ['string', 'null'], format: 'date-time' },
-    closeReason: { type: ['string', 'null'] },
     workingDaysLate: int,
     actions: {
       type: 'array',
@@ -134,4 +130,4 @@ export const supervisionCaseSchema = {
   },
 } as const;
 
-export const listCasesQuery = queryOf({ status: { type: 'string', enum: ['open', 'closed'] } });
+export const listCasesQuery = queryOf({});

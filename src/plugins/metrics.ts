@@ -245,11 +245,11 @@ export const metricsRoute: FastifyPluginAsync<{ token?: string }> = async (app, 
       operationId: 'getMetrics',
       tags: ['operations'],
       summary: 'Prometheus metrics',
-      description: 'Bearer METRICS_TOKEN if set, else loopback only.',
+      description: 'Bearer METRICS_TOKEN, or loopback only.',
       security: [],
       response: {
         200: { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } },
-        ...errorResponses(400, 401, 403),
+        ...errorResponses(401, 403),
       },
     },
   }, async (_request, reply) => {

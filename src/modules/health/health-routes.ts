@@ -19,7 +19,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       operationId: 'getReadiness',
       tags: ['operations'],
-      summary: 'Readiness: PostgreSQL, Redis, outbox backlog; `failing` names what is not ok',
+      summary: 'Readiness; `failing` names what is not ok',
       security: [],
       response: { 200: ref(healthSchema), 503: ref(healthSchema), ...errorResponses(400) },
     },
@@ -38,7 +38,6 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       status: failing.length ? 'unavailable' : 'ok',
       failing,
       checks,
-      ...(backlog ? { outbox: { ...backlog, max } } : {}),
     });
   });
 };

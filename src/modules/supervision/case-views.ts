@@ -28,7 +28,6 @@ async function views(ctx: RequestContext, rows: CaseRow[]): Promise<SupervisionC
     dueAt: r.due_at.toISOString(),
     openedAt: r.opened_at.toISOString(),
     closedAt: r.closed_at?.toISOString() ?? null,
-    closeReason: r.close_reason,
     workingDaysLate: Math.max(0, calendar.countWorkingDays(r.due_at, r.closed_at ?? ctx.now)),
     actions: actions.filter((a) => a.case_id === r.id).map((a) => ({ kind: a.kind, note: a.note, at: a.at.toISOString() })),
   }));

@@ -15,7 +15,7 @@ export type ResourceFigures = FromSchema<typeof resourceFiguresSchema>;
 
 type Figures = { calls: number; errors: number; codes: Record<string, number>; buckets: number[]; sum: number; consumers: Map<string, { calls: number; errors: number }> };
 
-export async function resourceFigures(ctx: Context, period: Period, opts: { limit: number; resourceId?: string; providerCode?: string }): Promise<ResourceFigures[]> {
+export async function resourceFigures(ctx: Context, period: Period, opts: { limit: number; resourceId?: string }): Promise<ResourceFigures[]> {
   const { db } = ctx;
   // Summed in PostgreSQL: a month holds hours × resources × systems rows, the answer only
   // resources × consumer departments.
@@ -51,24 +51,13 @@ export async function resourceFigures(ctx: Context, period: Period, opts: { limi
   }
   for (const r of perCode) figuresOf(r.resource_id).codes[r.code] = r.n;
   for (const r of perSlot) figuresOf(r.resource_id).buckets[r.slot - 1] = r.n;
-  // Names and providers: a read-only look at the catalog's table.
-  const resources: { id: string; name: string; provider_code: string }[] = byResource.size
-    ? await db('resources as r')
-      .leftJoin('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', db.raw('coalesce(r.published_version, r.latest_version)')))
-      .whereIn('r.id', [...byResource.keys()])
-      .select('r.id', 'v.name', 'r.provider_code')
-    : [];
-  const catalog = new Map(resources.map((r) => [r.id, r]));
   return [...byResource.entries()]
     .map(([id, f]): ResourceFigures => ({
       resourceId: id,
-      resourceName: catalog.get(id)?.name ?? null,
-      providerCode: catalog.get(id)?.provider_code ?? null,
       calls: f.calls,
       errors: f.errors,
       errorsByCode: f.codes,
       quotaRefusals: f.codes.QUOTA_EXCEEDED ?? 0,
-      notFound: f.codes.SUBJECT_NOT_FOUND ?? 0,
       latencyMs: {
         p50: latencyQuantile(f.buckets, 0.5),
         p95: latencyQuantile(f.buckets, 0.95),
@@ -79,7 +68,6 @@ export async function resourceFigures(ctx: Context, period: Period, opts: { limi
         .sort((a, b) => b.calls - a.calls || a.departmentCode.localeCompare(b.departmentCode))
         .slice(0, TOP_CONSUMERS),
     }))
-    .filter((f) => !opts.providerCode || f.providerCode === opts.providerCode)
     .sort((a, b) => b.calls - a.calls || a.resourceId.localeCompare(b.resourceId))
     .slice(0, opts.limit);
 }

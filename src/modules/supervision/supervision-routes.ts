@@ -23,7 +23,7 @@ export const supervisionRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'listDepartmentFigures',
       tags,
-      summary: 'Per-department step figures (CSV: format=csv or Accept: text/csv)',
+      summary: 'Per-department step figures (CSV for Accept: text/csv)',
       querystring: departmentFiguresQuery,
       response: {
         200: {
@@ -38,7 +38,7 @@ export const supervisionRoutes: FastifyPluginAsync = async (fastify) => {
     const period = periodOf(c.now, request.query.period);
     const items = await departmentFigures(c, period);
     const accept = request.headers.accept ?? '';
-    const csv = request.query.format === 'csv' || (request.query.format === undefined && /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept));
+    const csv = /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
     if (!csv) return { period: periodView(period), items };
     return reply
       .type('text/csv; charset=utf-8')
@@ -51,7 +51,7 @@ export const supervisionRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'listResourceFigures',
       tags,
-      summary: 'Per-resource figures of data calls over a period',
+      summary: 'Per-resource call figures',
       querystring: resourceFiguresQuery,
       response: { 200: resourceFiguresListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
@@ -67,18 +67,18 @@ export const supervisionRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'listSupervisionCases',
       tags,
-      summary: 'Supervision cases (督办), newest first; a department sees its own',
+      summary: 'Supervision cases (督办)',
       querystring: listCasesQuery,
       response: { 200: listOf(ref(supervisionCaseSchema), { total: false }), ...errorResponses(...AUTH_ERRORS) },
     },
-  }, async (request) => ({ items: await listCases(ctx(request), request.query) }));
+  }, async (request) => ({ items: await listCases(ctx(request), {}) }));
 
   app.post('/v1/supervision/cases/:id/actions', {
     config: { roles: ['platform_admin'] },
     schema: {
       operationId: 'addSupervisionAction',
       tags,
-      summary: 'Record an action on an open case (a reminder is sent)',
+      summary: 'Record an action on a case',
       params: idParamsSchema,
       body: {
         type: 'object',

@@ -71,13 +71,10 @@ describe('access roll-ups and GET /v1/supervision/resources', () => {
     expect(march.period).toEqual({ from: '2026-03-01', to: '2026-03-31', timeZone: 'Asia/Shanghai' });
     expect(march.items).toEqual([{
       resourceId: r1.id,
-      resourceName: '户籍人口',
-      providerCode: w.provider.code,
       calls: 20,
       errors: 4,
       errorsByCode: { SUBJECT_NOT_FOUND: 3, QUOTA_EXCEEDED: 1 },
       quotaRefusals: 1,
-      notFound: 3,
       // 20 calls: ≤5 ms 6, ≤10 2, ≤25 1, ≤50 1, ≤500 10. p50 = 10th call, the one in (25, 50];
       // p95 = 19th: 250 + 250·9/10; p99 = 19.8th: 250 + 250·9.8/10.
       latencyMs: { p50: 50, p95: 475, p99: 495 },
@@ -104,7 +101,7 @@ describe('access roll-ups and GET /v1/supervision/resources', () => {
     expect((await refresh()).events).toBe(1);
     expect((await refresh()).events).toBe(0);
     const after = (await figures('period=2026-03')).items[0];
-    expect(after).toMatchObject({ calls: before.calls + 1, errors: before.errors + 1, notFound: before.notFound + 1 });
+    expect(after).toMatchObject({ calls: before.calls + 1, errors: before.errors + 1, errorsByCode: { ...before.errorsByCode, SUBJECT_NOT_FOUND: before.errorsByCode.SUBJECT_NOT_FOUND + 1 } });
     const row = await w.ctx.db('access_rollups').where({ resource_id: r1.id, hour: new Date('2026-03-09T02:00:00Z') }).first('calls', 'errors_by_code', 'latency_buckets');
     expect(row).toEqual({ calls: 11, errors_by_code: { SUBJECT_NOT_FOUND: 4, QUOTA_EXCEEDED: 1 }, latency_buckets: [6, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0] });
   });
@@ -134,7 +131,7 @@ describe('access roll-ups and GET /v1/supervision/resources', () => {
     clock.set('2026-03-11T09:10:00');
     await refresh();
     const figure = (await figures('period=day')).items.find((f: { resourceId: string }) => f.resourceId === hosted.id);
-    expect(figure).toMatchObject({ calls: 2, errors: 1, notFound: 1, topConsumers: [{ departmentCode: w.consumer.code, calls: 2, errors: 1 }] });
+    expect(figure).toMatchObject({ calls: 2, errors: 1, errorsByCode: { SUBJECT_NOT_FOUND: 1 }, topConsumers: [{ departmentCode: w.consumer.code, calls: 2, errors: 1 }] });
   });
 
   it('refuses a period that is not one (400, naming the field)', async () => {
