@@ -40,7 +40,10 @@ export const ERROR_RESPONSES = {
   413: { name: 'PayloadTooLarge', description: 'The body is larger than allowed' },
   415: { name: 'UnsupportedMediaType', description: 'The body is not of a type the route accepts' },
   429: { name: 'TooManyRequests', description: 'Too many attempts: try again later' },
+  /** A provider's endpoint (provider-served records) failed or answered badly. */
+  502: { name: 'BadGateway', description: "The provider's endpoint failed or gave a reply the hub cannot use" },
   503: { name: 'ServiceUnavailable', description: 'A service the hub needs does not answer' },
+  504: { name: 'GatewayTimeout', description: "The provider's endpoint did not answer in time" },
 } as const;
 type Status = keyof typeof ERROR_RESPONSES;
 

@@ -20,7 +20,7 @@ import { grantSchema, grantStatusSchema } from './grants.js';
 import { healthSchema } from './health.js';
 import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
-import { batchResultSchema, recordReplySchema } from './records.js';
+import { batchResultSchema, fieldInfoSchema, recordReplySchema } from './records.js';
 import { upsertRecordReply } from './records-load.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
@@ -55,6 +55,7 @@ export const SHARED_SCHEMAS = [
   grantSchema,
   notificationSchema,
   deadLetterSchema,
+  fieldInfoSchema,
   recordReplySchema,
   batchResultSchema,
   upsertRecordReply,

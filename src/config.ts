@@ -64,6 +64,13 @@ export const CONFIG_SCHEMA = {
     // 核验 (POST …/records/verify): verifications of one subject by one system per Asia/Shanghai
     // day, so that verify cannot be used to guess a value.
     VERIFY_DAILY_LIMIT_PER_SUBJECT: { type: 'integer', default: 20, minimum: 1, maximum: 10_000 },
+    // Queries forwarded to providers' endpoints (provider_api resources): the whole exchange's
+    // timeout (504 past it), the consecutive failures that open an endpoint's circuit breaker
+    // (503 at once while open), how long it stays open, and the largest reply read.
+    PROVIDER_TIMEOUT_MS: { type: 'integer', default: 3000, minimum: 50, maximum: 60_000 },
+    PROVIDER_BREAKER_FAILURES: { type: 'integer', default: 5, minimum: 1, maximum: 1000 },
+    PROVIDER_BREAKER_HALF_OPEN_MS: { type: 'integer', default: 30_000, minimum: 100, maximum: 3_600_000 },
+    PROVIDER_REPLY_LIMIT_BYTES: { type: 'integer', default: 16_777_216, minimum: 1024, maximum: 268_435_456 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -75,7 +82,8 @@ export const CONFIG_SCHEMA = {
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
-    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT'],
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'PROVIDER_TIMEOUT_MS', 'PROVIDER_BREAKER_FAILURES',
+    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

@@ -18,11 +18,42 @@ const TAGS = [
   { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
 ];
 
-type Operation = { responses?: Record<string, unknown> };
+type Operation = { responses?: Record<string, unknown>; parameters?: unknown[] };
 type Document = {
   paths?: Record<string, Record<string, Operation>>;
-  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown> };
+  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 };
+
+/**
+ * A parameter written out word for word by more than one operation (the uuid `id` in a path, the
+ * page query, the data calls' x-case-id / x-operator-id / x-service-item headers) becomes a `$ref`
+ * to one `components.parameters` entry named `<in>.<name>` (`.2`, `.3` … for a second different
+ * parameter of the same place and name), so the document says it once.
+ */
+export function shareParameters<D extends Document>(doc: D): D {
+  const uses = new Map<string, number>();
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  for (const op of operations) for (const p of op.parameters ?? []) uses.set(JSON.stringify(p), (uses.get(JSON.stringify(p)) ?? 0) + 1);
+  const names = new Map<string, string>();
+  const parameters: Record<string, unknown> = {};
+  // Most used first, so the plain name goes to the commonest parameter of its place and name.
+  for (const [text, count] of [...uses].sort((a, b) => b[1] - a[1])) {
+    if (count < 2) continue;
+    const p = JSON.parse(text) as { in: string; name: string };
+    let name = `${p.in}.${p.name}`;
+    for (let n = 2; name in parameters; n++) name = `${p.in}.${p.name}.${n}`;
+    parameters[name] = p;
+    names.set(text, name);
+  }
+  for (const op of operations) {
+    op.parameters = op.parameters?.map((p) => {
+      const name = names.get(JSON.stringify(p));
+      return name ? { $ref: `#/components/parameters/${name}` } : p;
+    });
+  }
+  doc.components = { ...doc.components, parameters: { ...doc.components?.parameters, ...parameters } };
+  return doc;
+}
 
 /**
  * A request body or parameter that repeats a shared schema word for word (the catalog's create and
@@ -101,7 +132,7 @@ export async function registerSwagger(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transformObject: (documents) =>
-      ('openapiObject' in documents ? referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document)) : documents.swaggerObject) as never,
+      ('openapiObject' in documents ? shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))) : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
