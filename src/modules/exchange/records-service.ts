@@ -19,7 +19,8 @@ import { compileRecordValidator, type RecordShape, type RecordValidator, type Re
 import { maskSubjectId, normaliseSubjectId } from './subject-id.js';
 import { hostedSource } from './sources/hosted.js';
 import { providerApiSource, type ProviderForwarder } from './sources/provider-api.js';
-import type { RecordSource, SourceRecord, UnavailableReason } from './sources/record-source.js';
+import type { RecordSource, SourceRecord } from './sources/record-source.js';
+import { answerFromSources, type FieldInfo, type SourceAccess } from './authoritative-fields.js';
 
 /** The query context headers every data call carries (API.md "Data exchange"). */
 export interface QueryHeaders {
@@ -89,8 +90,6 @@ function wantedFields(version: VersionView, grant: AccessGrant, asked: readonly 
   return version.shape.dataItems.filter((i) => wanted.has(i.key)).map((i) => i.key);
 }
 
-/** Field-level answer: each returned field's source and last update, or why it is unavailable. */
-export type FieldInfo = { departmentCode: string; updatedAt: string | null; unavailable?: UnavailableReason };
 
 function fieldInfoOf(fields: readonly string[], found: SourceRecord, departmentCode: string): Record<string, FieldInfo> {
   const info: Record<string, FieldInfo> = {};
@@ -210,16 +209,41 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
     }
     const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
     if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
-    const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, deliveredFields(projection.fields, found))]);
+    // 一数一源: items answered by their authoritative source where this system is granted it there.
+    const sourced = await answerFromSources(version.shape.dataItems, projection.fields, subjectId, sourceAccess(ctx, deps, caller, input.headers));
+    const own = deliveredFields(projection.fields, found).filter((f) => sourced.info[f] === undefined);
+    const sourceEvents = sourced.reads.map((r) => ({ ...trail.event({ id: subjectId }, r.outcome, r.reason, r.fields), resourceId: r.grant.resourceId, grantId: r.grant.id }));
+    const [eventId] = await trail.append([trail.event({ id: subjectId }, 'success', null, own), ...sourceEvents]);
     return {
       resourceId: input.resourceId,
       subjectId: maskSubjectId(subjectId),
-      fields: projection.values,
-      fieldInfo: fieldInfoOf(projection.fields, found, grant.providerCode),
+      fields: { ...projection.values, ...sourced.values },
+      fieldInfo: { ...fieldInfoOf(projection.fields, found, grant.providerCode), ...sourced.info },
       source: { departmentCode: grant.providerCode, updatedAt: found.updatedAt.toISOString() },
       receipt: { eventId: eventId! },
     };
   });
+}
+
+/** How a read reaches the authoritative sources its items name: the caller's own grants there, counted and fetched like a read. */
+function sourceAccess(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, headers: QueryHeaders): SourceAccess {
+  return {
+    resourceIdOf: async (code) => (await ctx.db('resources').where({ code, status: 'published' }).first('id'))?.id as string | undefined,
+    servingGrantOf: async (resourceId) => {
+      try {
+        return await authorize(ctx, deps, caller, resourceId, headers);
+      } catch (err) {
+        if (err instanceof AppError) return undefined;
+        throw err;
+      }
+    },
+    itemsOf: async (grant) => (await versionOf(ctx.db, grant)).shape.dataItems,
+    count: async (grant) => void (await countQuota(ctx, deps, grant, 1)),
+    fetch: async (grant, id, fields) => {
+      const version = await versionOf(ctx.db, grant);
+      return sourceOf(ctx, deps, grant, version, caller, headers).get(id, fields);
+    },
+  };
 }
 
 export const BATCH_MAX_IDS = 1_000;
