@@ -72,7 +72,7 @@ export const dataItemSchema = {
     description: plainTextSchema(500),
     authoritativeSource: {
       type: 'object',
-      description: '一数一源: the resource (code) and data item holding the authoritative value; loads are cross-checked against it, reads take it from there when the caller is granted it',
+      description: '一数一源: the resource and item holding the authoritative value',
       required: ['resourceCode', 'itemKey'],
       additionalProperties: false,
       properties: { resourceCode: { type: 'string', pattern: RESOURCE_CODE_PATTERN }, itemKey: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' } },

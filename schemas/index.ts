@@ -21,6 +21,7 @@ import { healthSchema } from './health.js';
 import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, fieldInfoSchema, recordReplySchema } from './records.js';
+import { discrepancySchema } from './discrepancies.js';
 import { upsertRecordReply } from './records-load.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
@@ -59,6 +60,7 @@ export const SHARED_SCHEMAS = [
   recordReplySchema,
   batchResultSchema,
   upsertRecordReply,
+  discrepancySchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

@@ -25,6 +25,43 @@ type Document = {
 };
 
 /**
+ * Success responses: "OK" rather than the generator's "Default Response", and a response that is
+ * one shared schema (`$ref`) and repeats across operations (ApplicationDetail, Resource …) becomes a
+ * `$ref` to one `components.responses` entry named after that schema.
+ */
+export function shareSuccessResponses<D extends Document>(doc: D): D {
+  type Success = { description?: string; content?: Record<string, { schema?: { $ref?: string } }> };
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  const uses = new Map<string, number>();
+  const sharedName = (r: Success) => {
+    const keys = Object.keys(r.content ?? {});
+    const ref = r.content?.['application/json']?.schema?.$ref;
+    return keys.length === 1 && ref?.startsWith('#/components/schemas/') && Object.keys(r.content!['application/json']!.schema!).length === 1
+      ? ref.slice('#/components/schemas/'.length) : undefined;
+  };
+  for (const op of operations) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      if (!/^2/.test(status)) continue;
+      const r = response as Success;
+      if (r.description === 'Default Response') r.description = 'OK';
+      const name = sharedName(r);
+      if (name) uses.set(name, (uses.get(name) ?? 0) + 1);
+    }
+  }
+  const responses: Record<string, unknown> = {};
+  for (const op of operations) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      const name = /^2/.test(status) ? sharedName(response as Success) : undefined;
+      if (!name || (uses.get(name) ?? 0) < 2) continue;
+      responses[name] = response;
+      op.responses![status] = { $ref: `#/components/responses/${name}` };
+    }
+  }
+  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...responses } };
+  return doc;
+}
+
+/**
  * A parameter written out word for word by more than one operation (the uuid `id` in a path, the
  * page query, the data calls' x-case-id / x-operator-id / x-service-item headers) becomes a `$ref`
  * to one `components.parameters` entry named `<in>.<name>` (`.2`, `.3` … for a second different
@@ -33,6 +70,13 @@ type Document = {
 export function shareParameters<D extends Document>(doc: D): D {
   const uses = new Map<string, number>();
   const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  // `required: false` is OpenAPI's default for every parameter but a path one: said once is enough.
+  for (const op of operations) {
+    op.parameters = op.parameters?.map((p) => {
+      const { required, ...rest } = p as { required?: boolean };
+      return required === false ? rest : p;
+    });
+  }
   for (const op of operations) for (const p of op.parameters ?? []) uses.set(JSON.stringify(p), (uses.get(JSON.stringify(p)) ?? 0) + 1);
   const names = new Map<string, string>();
   const parameters: Record<string, unknown> = {};
@@ -132,7 +176,9 @@ export async function registerSwagger(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transformObject: (documents) =>
-      ('openapiObject' in documents ? shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))) : documents.swaggerObject) as never,
+      ('openapiObject' in documents
+        ? shareSuccessResponses(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))))
+        : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

@@ -65,6 +65,11 @@ describe('the 401/403 matrix of every route', () => {
     ]);
   });
 
+  it('covers the exchange routes of issue 10 (discrepancies)', () => {
+    const paths = ops.map((o) => `${o.method} ${o.path}`);
+    expect(paths).toEqual(expect.arrayContaining(['get /v1/discrepancies', 'post /v1/discrepancies/{id}/close']));
+  });
+
   it('covers the identity routes at least', () => {
     const paths = ops.map((o) => `${o.method} ${o.path}`);
     expect(paths).toEqual(expect.arrayContaining(['post /v1/departments', 'get /v1/users', 'delete /v1/systems/{id}/keys/{keyId}']));
