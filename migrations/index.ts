@@ -27,6 +27,7 @@ import * as m20261129150100 from './20261129150100_add_data_access_to_events.js'
 import * as m20261129150200 from './20261129150200_allow_scheduled_grant_renewals.js';
 import * as m20261130100100 from './20261130100100_add_plain_values_to_grants.js';
 import * as m20261130130100 from './20261130130100_create_discrepancies.js';
+import * as m20261130130200 from './20261130130200_create_objections.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129150200_allow_scheduled_grant_renewals': m20261129150200,
   '20261130100100_add_plain_values_to_grants': m20261130100100,
   '20261130130100_create_discrepancies': m20261130130100,
+  '20261130130200_create_objections': m20261130130200,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -415,7 +415,9 @@ export const resourceSummarySchema = {
   },
 } as const;
 
-const facetSchema = {
+/** One facet of a search: the counts per value (shared: the search reply has seven). */
+export const facetSchema = {
+  $id: 'Facet',
   type: 'array',
   items: {
     type: 'object',
@@ -438,13 +440,13 @@ export const searchResultSchema = {
         + 'category counts by 类+项 (the first 3 digits).',
       required: ['provider', 'category', 'shareType', 'subjectType', 'format', 'shareMethod', 'status'],
       properties: {
-        provider: facetSchema,
-        category: facetSchema,
-        shareType: facetSchema,
-        subjectType: facetSchema,
-        format: facetSchema,
-        shareMethod: facetSchema,
-        status: facetSchema,
+        provider: ref(facetSchema),
+        category: ref(facetSchema),
+        shareType: ref(facetSchema),
+        subjectType: ref(facetSchema),
+        format: ref(facetSchema),
+        shareMethod: ref(facetSchema),
+        status: ref(facetSchema),
       },
     },
   },

@@ -8,6 +8,7 @@ import { calendarYearSchema } from './calendar.js';
 import {
   controlParamComponent,
   dataItemComponent,
+  facetSchema,
   resourceSchema,
   resourceStatusSchema,
   resourceSummarySchema,
@@ -22,6 +23,7 @@ import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './iden
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, fieldInfoSchema, recordReplySchema } from './records.js';
 import { discrepancySchema } from './discrepancies.js';
+import { objectionSchema } from './objections.js';
 import { upsertRecordReply } from './records-load.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
@@ -61,6 +63,8 @@ export const SHARED_SCHEMAS = [
   batchResultSchema,
   upsertRecordReply,
   discrepancySchema,
+  objectionSchema,
+  facetSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

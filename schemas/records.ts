@@ -61,7 +61,7 @@ export const UNAVAILABLE_REASONS = ['not_returned', 'invalid_value', 'provider_u
 export const fieldInfoSchema = {
   $id: 'FieldInfo',
   type: 'object',
-  description: 'per returned field: its source department and last update, or why it is unavailable (then null in fields)',
+  description: 'per field: source department and last update, or why unavailable',
   additionalProperties: {
     type: 'object',
     required: ['departmentCode', 'updatedAt'],
@@ -159,7 +159,7 @@ export const verifyReplySchema = {
     results: {
       type: 'object',
       additionalProperties: { type: 'string', enum: ['match', 'no_match', 'not_found', 'unavailable'] },
-      description: "per claimed field; not_found: the record has no value for it; unavailable: the provider's endpoint did not answer it. Never a value",
+      description: 'per claimed field (not_found: no value; unavailable: the provider did not answer); never a value',
     },
     receipt: receiptSchema,
   },

@@ -44,6 +44,8 @@ export const CONFIG_SCHEMA = {
     PROVIDER_DECISION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
     COORDINATION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
     WARNING_WORKING_DAYS: { type: 'integer', default: 1, minimum: 0, maximum: 30 },
+    // 纠错: working days a providing department has to decide a consumer's objection to a field.
+    OBJECTION_WORKING_DAYS: { type: 'integer', default: 5, minimum: 1, maximum: 60 },
     GRANT_EXPIRY_NOTICE_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 120 },
     GRANT_MAX_VALIDITY_DAYS: { type: 'integer', default: 1096, minimum: 1, maximum: 3660 },
     // Webhooks to departments and provisioning retries (exponential backoff with jitter).
@@ -83,7 +85,7 @@ export const CONFIG_SCHEMA = {
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
     'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'PROVIDER_TIMEOUT_MS', 'PROVIDER_BREAKER_FAILURES',
-    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES'],
+    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES', 'OBJECTION_WORKING_DAYS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

@@ -124,7 +124,7 @@ export function referenceComponentCopies<D extends Document>(doc: D): D {
 
 /**
  * Every error response built by errorResponses() (schemas/common.ts) becomes a `$ref` to one
- * named response of `components.responses` (BadRequest, NotFound …): the same problem+json
+ * named response of `components.responses` (named by status: 400, 404 …): the same problem+json
  * response is not written out again under each of the document's operations.
  */
 export function shareErrorResponses<D extends Document>(doc: D): D {

@@ -63,7 +63,7 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'getRecord',
       tags,
-      summary: "Read one subject's record under the calling system's grant: granted fields only, masked per data item; audited",
+      summary: "Read one subject's record: granted fields only, masked per data item; audited",
       params: recordParamsSchema,
       headers: queryHeadersSchema,
       querystring: readRecordQuery,
@@ -81,7 +81,7 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'batchGetRecords',
       tags,
-      summary: 'Read up to 1,000 subjects at once: one result per id (found, not_found, invalid_id), one audit event per subject; each valid id counts against the quota',
+      summary: 'Read up to 1,000 subjects: one result and one audit event per id; each valid id counts against the quota',
       params: resourceParamsSchema,
       headers: queryHeadersSchema,
       body: batchGetBody,
@@ -96,7 +96,7 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'verifyRecord',
       tags,
-      summary: '核验: whether claimed values equal the record\'s (match / no_match / not_found per field), never a value; limited per subject per day',
+      summary: '核验: whether claimed values equal the record\'s, never a value; limited per subject per day',
       params: resourceParamsSchema,
       headers: queryHeadersSchema,
       body: verifyBody,

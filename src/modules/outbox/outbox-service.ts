@@ -25,7 +25,10 @@ export type WebhookType =
   | 'grant.expiring'
   | 'grant.expired'
   | 'grant.revoked'
-  | 'calendar.missing';
+  | 'calendar.missing'
+  | 'objection.raised'
+  | 'objection.decided'
+  | 'record.corrected';
 
 export type OutboxStatus = 'pending' | 'queued' | 'delivered' | 'no_webhook' | 'dead' | 'done';
 
