@@ -72,7 +72,6 @@ export const dataItemSchema = {
     description: plainTextSchema(500),
     authoritativeSource: {
       type: 'object',
-      description: '一数一源: the resource and item holding the authoritative value',
       required: ['resourceCode', 'itemKey'],
       additionalProperties: false,
       properties: { resourceCode: { type: 'string', pattern: RESOURCE_CODE_PATTERN }, itemKey: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' } },

@@ -26,7 +26,7 @@ export const discrepancySchema = {
     detectedAt: timestampSchema,
     lastSeenAt: timestampSchema,
     resolvedAt: nullableTimestamp,
-    resolution: { type: ['string', 'null'], enum: ['agreed', 'closed', null], description: 'agreed: a later load matched; closed: by the source' },
+    resolution: { type: ['string', 'null'], enum: ['agreed', 'closed', null] },
     note: { type: ['string', 'null'] },
   },
 } as const;

@@ -24,7 +24,7 @@ export const objectionSchema = {
     createdAt: timestampSchema,
     decidedAt: { type: ['string', 'null'], format: 'date-time' },
     decisionReason: { type: ['string', 'null'] },
-    notifiedSystems: { type: ['integer', 'null'], description: 'recipients of the last 90 days told of a correction' },
+    notifiedSystems: { type: ['integer', 'null'] },
   },
 } as const;
 
@@ -51,6 +51,6 @@ export const decideObjectionBody = {
   properties: {
     decision: { type: 'string', enum: ['correct', 'reject'] },
     reason: visibleTextSchema(2000),
-    value: { type: ['string', 'number', 'boolean'], description: 'the new value (correct, hosted)' },
+    value: { type: ['string', 'number', 'boolean'] },
   },
 } as const;

@@ -61,7 +61,6 @@ export const UNAVAILABLE_REASONS = ['not_returned', 'invalid_value', 'provider_u
 export const fieldInfoSchema = {
   $id: 'FieldInfo',
   type: 'object',
-  description: 'per field: source department and last update, or why unavailable',
   additionalProperties: {
     type: 'object',
     required: ['departmentCode', 'updatedAt'],

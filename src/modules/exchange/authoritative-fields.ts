@@ -2,7 +2,8 @@
 // may name its authoritative source (`authoritativeSource: { resourceCode, itemKey }` in the
 // catalog). When the calling system also holds a serving grant on that source resource (same
 // service item) covering the item, the read answers the item from the source — with the source's
-// department and last update in `fieldInfo`, masked per the source's data item, counted against
+// department and last update in `fieldInfo`, masked per the source's data item unless that grant
+// allows plain values, counted against
 // and audited under the source grant — instead of the read resource's own copy. Deny by default:
 // without such a grant the resource's own value is answered, as before.
 //
@@ -99,7 +100,8 @@ export async function answerFromSources(items: readonly DataItem[], fields: read
         continue;
       }
       const value = Object.hasOwn(found.record, c.itemKey) ? found.record[c.itemKey]! : null;
-      answer.values[c.field] = maskValue(value, sourceItems.get(c.itemKey)!);
+      // As a read of the source under that grant would give it: plain only if that grant allows it.
+      answer.values[c.field] = grant.plainValues ? value : maskValue(value, sourceItems.get(c.itemKey)!);
       answer.info[c.field] = { departmentCode: grant.providerCode, updatedAt: found.updatedAt.toISOString() };
       delivered.add(c.itemKey);
     }

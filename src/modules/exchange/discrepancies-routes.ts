@@ -16,7 +16,7 @@ export const discrepanciesRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'listDiscrepancies',
       tags,
-      summary: '一数一源: loaded copies disagreeing with their authoritative source (both departments see them)',
+      summary: '一数一源: loaded copies disagreeing with their source',
       querystring: listDiscrepanciesQuery,
       response: { 200: discrepancyListSchema, ...errorResponses(...AUTH_ERRORS) },
     },
@@ -27,7 +27,7 @@ export const discrepanciesRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'closeDiscrepancy',
       tags,
-      summary: 'The source department closes a discrepancy with what it found',
+      summary: 'The source department closes a discrepancy',
       params: idParamsSchema,
       body: closeDiscrepancyBody,
       response: { 200: ref(discrepancySchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },

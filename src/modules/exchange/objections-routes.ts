@@ -20,7 +20,7 @@ export const objectionsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'raiseObjection',
       tags,
-      summary: '纠错: object to a field received under a grant; sent to the provider with a deadline',
+      summary: '纠错: object to a field received under a grant',
       params: recordParamsSchema,
       body: raiseObjectionBody,
       response: { 201: ref(objectionSchema), ...errorResponses(...AUTH_ERRORS, 404) },
@@ -45,7 +45,7 @@ export const objectionsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'decideObjection',
       tags,
-      summary: "The provider's system corrects (recent recipients told) or rejects",
+      summary: "The provider's system corrects or rejects an objection",
       params: idParamsSchema,
       body: decideObjectionBody,
       response: { 200: ref(objectionSchema), ...errorResponses(...AUTH_ERRORS, 404, 409) },
