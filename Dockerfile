@@ -6,6 +6,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The web console is an npm workspace: npm ci needs its manifest to install its build tools.
+COPY console/package.json ./console/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -13,7 +15,9 @@ COPY schemas ./schemas
 COPY migrations ./migrations
 COPY workers ./workers
 COPY catalog ./catalog
-RUN npm run build && npm prune --omit=dev
+COPY console ./console
+# The hub, then the web console (Vite, into console/dist); then the build tools go.
+RUN npm run build && npm run build -w console && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 # redis-server for the all-in-one default; not used when REDIS_URL is set.
@@ -24,6 +28,8 @@ ENV HOST=0.0.0.0 PORT=3000 SHAREHUB_DATA_DIR=/var/lib/sharehub
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/catalog ./catalog
+# Only the console's build: without its sources `sharehub start` serves it as built.
+COPY --from=build /app/console/dist ./console/dist
 COPY package.json ./
 RUN mkdir -p /var/lib/sharehub && chown node:node /var/lib/sharehub \
  && ln -s /app/dist/src/cli.js /usr/local/bin/sharehub && chmod +x /app/dist/src/cli.js

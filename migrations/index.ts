@@ -28,6 +28,8 @@ import * as m20261129150200 from './20261129150200_allow_scheduled_grant_renewal
 import * as m20261130100100 from './20261130100100_add_plain_values_to_grants.js';
 import * as m20261130130100 from './20261130130100_create_discrepancies.js';
 import * as m20261130130200 from './20261130130200_create_objections.js';
+import * as m20261130110000 from './20261130110000_create_audit_tree.js';
+import * as m20261130110100 from './20261130110100_add_disclose_after_to_grants.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -64,6 +66,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261130100100_add_plain_values_to_grants': m20261130100100,
   '20261130130100_create_discrepancies': m20261130130100,
   '20261130130200_create_objections': m20261130130200,
+  '20261130110000_create_audit_tree': m20261130110000,
+  '20261130110100_add_disclose_after_to_grants': m20261130110100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

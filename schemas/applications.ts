@@ -76,6 +76,7 @@ const narrowingProperties = {
   conditions: { ...visibleTextSchema(2000), description: 'conditions of use added to the grant' },
   validTo: { ...timestampSchema, description: 'may only shorten the validity applied for' },
   plainValues: plainValuesProperty,
+  discloseAfter: { ...timestampSchema, description: 'discretion: subjects see accesses in full from then' },
 } as const;
 
 export const decisionBody = {

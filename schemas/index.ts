@@ -4,6 +4,7 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { applicationDetailSchema, applicationSchema, applicationStatusSchema, timelineEntrySchema } from './applications.js';
+import { auditEventSchema, inclusionProofSchema, treeHeadSchema } from './audit.js';
 import { calendarYearSchema } from './calendar.js';
 import {
   controlParamComponent,
@@ -65,6 +66,9 @@ export const SHARED_SCHEMAS = [
   discrepancySchema,
   objectionSchema,
   facetSchema,
+  treeHeadSchema,
+  inclusionProofSchema,
+  auditEventSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

@@ -15,6 +15,7 @@ import redisPlugin from './plugins/redis.js';
 import invalidationPlugin from './plugins/invalidation.js';
 import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
+import { registerConsole } from './plugins/console.js';
 import { MODULES } from './modules/index.js';
 
 declare module 'fastify' {
@@ -64,6 +65,10 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
     await api.register(authPlugin, { config, keys });
     for (const routes of MODULES) await api.register(routes);
   });
+
+  // The web console (console/): static files under /console, outside the API's auth scope (it
+  // signs in through the API like any client), with its own security headers.
+  await registerConsole(fastify);
 };
 
 /** `clock` lets tests control time; `logStream` lets them read what would be logged. */

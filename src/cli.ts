@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, previousSecretKeys, type Config } from './config.js';
-import { createDb, migrateLatest, type Db } from './db.js';
+import { createDb, type Db } from './db.js';
 import type { RuntimeConfig } from './config.js';
 import { bootstrap, checkSecretKey, FIRST_ADMIN_USERNAME } from './bootstrap.js';
 import { cliContext } from './modules/context.js';
 import { startServer } from './server.js';
+import { ensureConsoleBuilt } from './console/build.js';
 import { resolveServices } from './runtime/services.js';
+import { canRewriteTrail, migrateAndGrant } from './runtime/db-roles.js';
+import { verifyReceipt, type Receipt } from './modules/audit/receipt.js';
+import { logOrigin, trustedAuditKeys } from './modules/audit/tree-head.js';
+import { verifyLog } from './modules/audit/verify.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
 import { deriveKeys } from './lib/crypto.js';
@@ -43,6 +48,11 @@ const USAGE = `sharehub <command>
                            load hosted records (one JSON object per line) as the provider's system
                            (--system when it has several); bad lines are reported, good ones loaded
   records reseal           after a master-key rotation, move hosted records to the current key
+  audit verify             recompute the audit tree from the events, check every signed head and
+                           their consistency; names the first event that differs (exit 1)
+  audit verify-receipt <receipt.json> [--public-key 04…]
+                           check an access-log entry (with its head) offline: leaf, inclusion
+                           proof, SM2 signature; the key defaults to the receipt's head.publicKey
 `;
 
 type Closer = () => Promise<void>;
@@ -89,6 +99,10 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'catalog':
       if (rest[0] === 'import' && rest[1]) return catalogImport(config, logger, rest[1]);
+      break;
+    case 'audit':
+      if (rest[0] === 'verify' && rest.length === 1) return auditVerify(config, logger);
+      if (rest[0] === 'verify-receipt') return auditVerifyReceipt(rest.slice(1));
       break;
     case 'records':
       if (rest[0] === 'load') return recordsLoad(config, logger, rest.slice(1));
@@ -156,9 +170,12 @@ async function serve(config: Config, logger: Logger, logStream: NodeJS.WritableS
       closers.push(() => scheduler.close());
     }
     if (mode.api) {
+      // The all-in-one start builds the web console when its build is missing or stale
+      // (src/console/build.ts); `sharehub api` serves the build it finds (the image's).
+      if (mode.embedded) await ensureConsoleBuilt(logger);
       const app = await startServer(runtime, { logStream });
       closers.push(() => app.close());
-      logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs)`);
+      logger.info(`ShareHub API on http://${runtime.HOST}:${runtime.PORT} (OpenAPI at /docs, web console at /console)`);
     }
   } catch (err) {
     if (!stopping) await shutdown(reportStartupError(err, logger));
@@ -170,8 +187,12 @@ async function serve(config: Config, logger: Logger, logStream: NodeJS.WritableS
 async function prepareDatabase(runtime: RuntimeConfig, logger: Logger, embedded: boolean) {
   const db = createDb(runtime.DATABASE_URL, { max: 2 });
   try {
-    const applied = await migrateLatest(db);
+    const applied = await migrateAndGrant(runtime, logger);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (await canRewriteTrail(db)) {
+      logger.warn('the database role of DATABASE_URL owns the audit trail (or is a superuser): only triggers keep it append-only; '
+        + 'set DATABASE_OWNER_URL and run the hub as a role that owns nothing (README, "Database roles")');
+    }
     const { rotated } = await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     if (rotated) logger.warn('master key rotated: run `sharehub records reseal` to move hosted records to the new key');
     if (!embedded) return;
@@ -219,19 +240,31 @@ const MIGRATE_ACTIONS = ['latest', 'rollback', 'status'];
 
 async function migrate(config: Config, logger: Logger, action: string): Promise<number> {
   if (!MIGRATE_ACTIONS.includes(action)) return usageError(`unknown migrate action '${action}' (${MIGRATE_ACTIONS.join(' | ')})`);
-  return withDatabase(config, logger, async (db) => {
+  return withDatabase(config, logger, async (appDb, runtime) => {
+    // Migrations are the owner's business (DATABASE_OWNER_URL), the app role's grants follow.
     if (action === 'latest') {
-      const applied = await migrateLatest(db);
+      const applied = await migrateAndGrant(runtime, logger);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
-    } else if (action === 'rollback') {
-      const [, rolledBack] = (await db.migrate.rollback()) as [number, string[]];
-      console.log(rolledBack.length ? `rolled back: ${rolledBack.join(', ')}` : 'nothing to roll back');
-    } else {
-      const [done, pending] = (await db.migrate.list()) as [{ name: string }[], string[]];
-      console.log(`applied: ${done.length}\npending: ${pending.length ? pending.join(', ') : 'none'}`);
+      return 0;
     }
-    return 0;
+    const db = runtime.DATABASE_OWNER_URL ? createDb(runtime.DATABASE_OWNER_URL, { max: 1 }) : appDb;
+    try {
+      return await migrateAction(db, action);
+    } finally {
+      if (db !== appDb) await db.destroy();
+    }
   });
+}
+
+async function migrateAction(db: Db, action: string): Promise<number> {
+  if (action === 'rollback') {
+    const [, rolledBack] = (await db.migrate.rollback()) as [number, string[]];
+    console.log(rolledBack.length ? `rolled back: ${rolledBack.join(', ')}` : 'nothing to roll back');
+  } else {
+    const [done, pending] = (await db.migrate.list()) as [{ name: string }[], string[]];
+    console.log(`applied: ${done.length}\npending: ${pending.length ? pending.join(', ') : 'none'}`);
+  }
+  return 0;
 }
 
 const validateNewUser = strictAjv.compile({
@@ -273,7 +306,7 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
     return usageError(`${problem?.instancePath === '/password' ? 'SHAREHUB_NEW_USER_PASSWORD' : '--username'} ${problem?.message ?? 'is invalid'}`);
   }
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     await ensurePlatformDepartment(cliContext(db), deriveKeys(runtime.SHAREHUB_SECRET_KEY), runtime.PLATFORM_DEPARTMENT_CODE, runtime.PLATFORM_DEPARTMENT_NAME);
     const user = await createUser(cliContext(db), {
@@ -292,7 +325,7 @@ async function userCreate(config: Config, logger: Logger, args: string[]): Promi
 async function catalogImport(config: Config, logger: Logger, dir: string): Promise<number> {
   if (!existsSync(dir)) return usageError(`no such directory: ${dir}`);
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     try {
       const counts: ImportCounts = await importCatalogDir(db, deriveKeys(runtime.SHAREHUB_SECRET_KEY), dir);
@@ -323,7 +356,7 @@ async function recordsLoad(config: Config, logger: Logger, args: string[]): Prom
   if (!resource || !file || parsed.positionals.length !== 2) return usageError('usage: sharehub records load <resource-id-or-code> <file.ndjson> [--system <id>]');
   if (!existsSync(file)) return usageError(`no such file: ${file}`);
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     try {
       const result = await loadRecordsFile(db, runtime, { resource, file, systemId: parsed.values.system, now: new Date() }, process.stderr);
@@ -341,7 +374,7 @@ async function recordsLoad(config: Config, logger: Logger, args: string[]): Prom
 
 async function recordsReseal(config: Config, logger: Logger): Promise<number> {
   return withDatabase(config, logger, async (db, runtime) => {
-    await migrateLatest(db);
+    await migrateAndGrant(runtime, logger);
     await checkSecretKey(db, runtime.SHAREHUB_SECRET_KEY, previousSecretKeys(runtime));
     const done = await resealAllRecords(db, runtime, (p) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${p.records} records, ${p.history} history rows moved…`);
@@ -350,6 +383,36 @@ async function recordsReseal(config: Config, logger: Logger): Promise<number> {
     console.log(`resealed under the current key: ${done.records} records (${done.superseded} superseded by a newer load), ${done.history} history rows; nothing left under previous keys`);
     return 0;
   });
+}
+
+async function auditVerify(config: Config, logger: Logger): Promise<number> {
+  return withDatabase(config, logger, async (db, runtime) => {
+    const report = await verifyLog(db, { origin: logOrigin(runtime), trustedKeys: trustedAuditKeys(runtime) });
+    console.log(JSON.stringify(report, null, 2));
+    return report.ok ? 0 : 1;
+  });
+}
+
+async function auditVerifyReceipt(args: string[]): Promise<number> {
+  let parsed: { values: { 'public-key'?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { 'public-key': { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  const [file] = parsed.positionals;
+  if (!file || parsed.positionals.length !== 1) return usageError('usage: sharehub audit verify-receipt <receipt.json> [--public-key 04…]');
+  if (!existsSync(file)) return usageError(`no such file: ${file}`);
+  let receipt: Receipt & { head: { publicKey?: string } };
+  try {
+    receipt = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return usageError(`${file} is not JSON`);
+  }
+  const publicKey = parsed.values['public-key'] ?? receipt.head?.publicKey ?? '';
+  const check = verifyReceipt(receipt, publicKey);
+  console.log(check.ok ? `valid: entry ${receipt.seq} is in the log of size ${receipt.head.size} signed at ${receipt.head.timestamp}` : `INVALID: ${check.reason}`);
+  return check.ok ? 0 : 1;
 }
 
 function reportStartupError(err: unknown, logger: Logger): number {

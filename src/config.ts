@@ -36,6 +36,10 @@ export const CONFIG_SCHEMA = {
     IDP_ISSUER: { type: 'string', minLength: 1 },
     IDP_AUDIENCE: { type: 'string', minLength: 1 },
     IDP_USERNAME_CLAIM: { type: 'string', default: 'preferred_username', minLength: 1 },
+    // The identity provider's claim holding a citizen's 公民身份号码 or a company's 统一社会信用代码:
+    // a token carrying it signs its holder in as that data subject (GET /v1/me/access-log). Unset:
+    // no data subject can sign in.
+    IDP_SUBJECT_ID_CLAIM: { type: 'string', minLength: 1 },
     PLATFORM_DEPARTMENT_CODE: { type: 'string', default: '11330000MB0000000H', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
     PLATFORM_DEPARTMENT_NAME: { type: 'string', default: '政务数据共享平台', minLength: 1 },
     // Deadlines of the authorization workflow, in working days (DOMAIN.md §1; provinces differ).
@@ -73,6 +77,22 @@ export const CONFIG_SCHEMA = {
     PROVIDER_BREAKER_FAILURES: { type: 'integer', default: 5, minimum: 1, maximum: 1000 },
     PROVIDER_BREAKER_HALF_OPEN_MS: { type: 'integer', default: 30_000, minimum: 100, maximum: 3_600_000 },
     PROVIDER_REPLY_LIMIT_BYTES: { type: 'integer', default: 16_777_216, minimum: 1024, maximum: 268_435_456 },
+    // The role that owns the schema and runs migrations (src/runtime/db-roles.ts). When set, the
+    // hub migrates as it and grants DATABASE_URL's role what it needs — but never UPDATE, DELETE
+    // or TRUNCATE on the audit trail. Unset: migrations run as DATABASE_URL's role (only the
+    // append-only triggers protect the trail then; start-up warns).
+    DATABASE_OWNER_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    // Audit log (issue 11): how often the sealer extends the Merkle tree and signs a head; the
+    // most events one round seals; the SM2 signing key (64 hex; default derived from the master
+    // secret); public keys of keys used before (comma-separated 04… hex); witnesses allowed to
+    // countersign heads (`name=04…`, comma-separated); a file the heads are appended to (NDJSON)
+    // for a deployment to publish.
+    AUDIT_SEAL_INTERVAL_MS: { type: 'integer', default: 2000, minimum: 100, maximum: 600_000 },
+    AUDIT_SEAL_MAX_EVENTS: { type: 'integer', default: 50_000, minimum: 1, maximum: 1_000_000 },
+    AUDIT_SM2_PRIVATE_KEY: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+    AUDIT_SM2_PREVIOUS_PUBLIC_KEYS: { type: 'string', pattern: '^04[0-9a-fA-F]{128}(,04[0-9a-fA-F]{128})*$' },
+    AUDIT_WITNESS_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128}(,[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128})*$' },
+    AUDIT_HEADS_FILE: { type: 'string', minLength: 1 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -85,7 +105,7 @@ export const CONFIG_SCHEMA = {
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
     'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'PROVIDER_TIMEOUT_MS', 'PROVIDER_BREAKER_FAILURES',
-    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES', 'OBJECTION_WORKING_DAYS'],
+    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES', 'OBJECTION_WORKING_DAYS', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

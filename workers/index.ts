@@ -102,6 +102,13 @@ export async function enqueueSweeps(enqueue: Enqueue, now: Date): Promise<string
   return window;
 }
 
+/** One audit-seal round per interval: the job id is the interval's number since the epoch. */
+export async function enqueueSeal(enqueue: Enqueue, now: Date, intervalMs: number): Promise<string> {
+  const window = String(Math.floor(now.getTime() / intervalMs));
+  await enqueue('audit-seal', { window }, jobId('audit-seal', window));
+  return window;
+}
+
 /** node-cron ticks that only enqueue jobs with fixed ids, so every replica may tick. */
 export async function startScheduler(config: RuntimeConfig, logger: Logger, opts: WorkerOptions = {}): Promise<Runner> {
   if (!cron.validate(config.SWEEP_CRON)) throw new ConfigError([`SWEEP_CRON: '${config.SWEEP_CRON}' is not a valid cron pattern`]);
@@ -116,9 +123,17 @@ export async function startScheduler(config: RuntimeConfig, logger: Logger, opts
       log.warn({ err: { message: (err as Error).message } }, 'scheduler tick could not enqueue the sweeps');
     }
   }, { name: 'sharehub-sweeps', timezone: 'Asia/Shanghai', noOverlap: true });
-  log.info({ pattern: config.SWEEP_CRON }, 'scheduler started');
+  // The audit sealer ticks every few seconds, finer than cron's minute: a timer enqueues one
+  // round per interval under an id fixed for the interval, so replicas converge on one job.
+  const sealTimer = setInterval(() => {
+    // Wall-clock time on purpose: the window only names the tick; the head's time is the clock's.
+    enqueueSeal(producer.enqueue, new Date(), config.AUDIT_SEAL_INTERVAL_MS)
+      .catch((err: Error) => log.debug({ err: { message: err.message } }, 'scheduler tick could not enqueue the audit seal'));
+  }, config.AUDIT_SEAL_INTERVAL_MS);
+  log.info({ pattern: config.SWEEP_CRON, auditSealMs: config.AUDIT_SEAL_INTERVAL_MS }, 'scheduler started');
   return {
     close: async () => {
+      clearInterval(sealTimer);
       await task.destroy();
       await producer.close();
       log.info('scheduler stopped');

@@ -1,4 +1,5 @@
 import type { JobName, JobPayloads } from '../src/jobs/registry.js';
+import { auditSeal } from './audit-seal.js';
 import { calendarReminder } from './calendar-reminder.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { JobDeps } from './deps.js';
@@ -18,4 +19,5 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'grant-sweep': grantSweep,
   'provision-sweep': provisionSweep,
   'calendar-reminder': calendarReminder,
+  'audit-seal': auditSeal,
 };

@@ -20,11 +20,13 @@ export interface JobPayloads {
   'provision-sweep': { window: string };
   /** From 1 November, remind the platform (once a day) to enter next year's holiday notice. */
   'calendar-reminder': { window: string };
+  /** Extend the audit tree with newly committed events and sign a tree head (one round; `window` is the tick). */
+  'audit-seal': { window: string };
 }
 
 export type JobName = keyof JobPayloads;
 
-export const QUEUES = ['webhooks', 'provisioning', 'sweeps'] as const;
+export const QUEUES = ['webhooks', 'provisioning', 'sweeps', 'audit'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
@@ -34,6 +36,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'grant-sweep': 'sweeps',
   'provision-sweep': 'sweeps',
   'calendar-reminder': 'sweeps',
+  'audit-seal': 'audit',
 };
 
 /** Adds a job under a fixed id; adding an id that is already queued is a no-op. */
@@ -53,7 +56,9 @@ const BACKOFF_JITTER = 0.5;
 const SWEEP_ATTEMPTS = 3;
 const SWEEP_BACKOFF_MS = 5_000;
 
-export const CONCURRENCY: Record<QueueName, number> = { webhooks: 8, provisioning: 4, sweeps: 1 };
+// The audit queue runs one round at a time per worker; the sealer's advisory lock makes it one
+// at a time across replicas too.
+export const CONCURRENCY: Record<QueueName, number> = { webhooks: 8, provisioning: 4, sweeps: 1, audit: 1 };
 
 /** Retries with exponential backoff and jitter; completed and failed jobs are kept only for a while. */
 export function jobOptions(config: RuntimeConfig): Record<QueueName, DefaultJobOptions> {
@@ -77,6 +82,13 @@ export function jobOptions(config: RuntimeConfig): Record<QueueName, DefaultJobO
       backoff: { type: 'exponential', delay: SWEEP_BACKOFF_MS, jitter: BACKOFF_JITTER },
       removeOnComplete: { age: HOUR_S, count: 1_000 },
       removeOnFail: { age: DAY_S, count: 1_000 },
+    },
+    // A round every few seconds: a failed round is simply done by the next tick, so no retries;
+    // a minute of history is enough for a replica's duplicate tick to find its id taken.
+    audit: {
+      attempts: 1,
+      removeOnComplete: { age: 60, count: 100 },
+      removeOnFail: { age: HOUR_S, count: 100 },
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { auditRoutes } from './audit/audit-routes.js';
 import { applicationsRoutes } from './applications/applications-routes.js';
 import { applicationDeadlines } from './applications/deadline-recompute.js';
 import { calendarRoutes } from './calendar/calendar-routes.js';
@@ -17,4 +18,4 @@ import { systemsRoutes } from './systems/systems-routes.js';
 /** Every area's routes, registered in the API scope behind the auth hook. */
 export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, catalogRoutes,
   calendarRoutes([applicationDeadlines]), applicationsRoutes, grantsRoutes, outboxRoutes,
-  recordsRoutes, recordsLoadRoutes, discrepanciesRoutes, objectionsRoutes];
+  recordsRoutes, recordsLoadRoutes, discrepanciesRoutes, objectionsRoutes, auditRoutes];

@@ -10,6 +10,8 @@ import type { Principal, Role } from '../modules/identity/principal.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** On `subject` routes: the signed-in data subject's id (from the identity provider's token). */
+    dataSubjectId: string;
   }
   interface FastifyContextConfig {
     /** Roles allowed on this route. Routes without it, and not public, are refused at start-up. */
@@ -21,6 +23,11 @@ declare module 'fastify' {
      * header request.principal stays null.
      */
     optionalAuth?: boolean;
+    /**
+     * Only for a data subject signed in at the identity provider (IDP_SUBJECT_ID_CLAIM): any
+     * other valid credential is a 403, none a 401. Documented as the role `data_subject`.
+     */
+    subject?: boolean;
   }
 }
 
@@ -39,8 +46,8 @@ export default fp<{ config: Config; keys: HubKeys }>(
     });
 
     app.addHook('onRoute', (route) => {
-      const c = route.config as { roles?: readonly Role[]; public?: boolean; optionalAuth?: boolean } | undefined;
-      if (!c?.public && !c?.roles?.length) {
+      const c = route.config as { roles?: readonly Role[]; public?: boolean; optionalAuth?: boolean; subject?: boolean } | undefined;
+      if (!c?.public && !c?.roles?.length && !c?.subject) {
         throw new Error(`route ${route.method} ${route.url} states no roles (config.roles) and is not public`);
       }
       // The OpenAPI document states who may call each operation; tests check it is enforced.
@@ -49,19 +56,28 @@ export default fp<{ config: Config; keys: HubKeys }>(
       if (route.schema) {
         const who = c.public
           ? (c.optionalAuth ? 'Optional sign-in: served without credentials; a token that is sent is checked (401 when invalid).' : 'Public: no sign-in.')
-          : `Roles: ${c.roles!.join(', ')}.`;
+          : `Roles: ${c.subject ? 'data_subject' : c.roles!.join(', ')}.`;
         route.schema = { ...route.schema, description: [route.schema.description, who].filter(Boolean).join('\n\n') };
         if (c.public) route.schema = { ...route.schema, security: c.optionalAuth ? route.schema.security ?? [{}, { bearer: [] }] : [] };
       }
     });
 
     app.decorateRequest('principal', null as never);
+    app.decorateRequest('dataSubjectId', null as never);
 
     app.addHook('onRequest', async (request) => {
       const routeConfig = request.routeOptions.config;
       if (routeConfig.public) {
         if (routeConfig.optionalAuth && request.headers.authorization !== undefined) request.principal = await authenticate(request);
         return;
+      }
+      if (routeConfig.subject) {
+        const token = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+        const subjectId = token ? await authenticator.dataSubject(token) : undefined;
+        if (subjectId) {
+          request.dataSubjectId = subjectId;
+          return;
+        }
       }
       request.principal = await authenticate(request);
       if (!routeConfig.roles?.includes(request.principal.role)) {

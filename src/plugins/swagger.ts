@@ -16,6 +16,7 @@ const TAGS = [
   { name: 'records', description: 'Data exchange: records read, batch-read and verified by systems under a grant; hosted records loaded by their providers' },
   { name: 'notifications', description: "A department's messages and their webhook delivery" },
   { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
+  { name: 'audit', description: 'The verifiable audit log: SM2-signed SM3 Merkle tree heads, proofs, verification, events' },
 ];
 
 type Operation = { responses?: Record<string, unknown>; parameters?: unknown[] };

@@ -5,6 +5,7 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startLocalRedis } from './local-redis.js';
 import type { ServiceCrash } from './guarded-child.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
+import { ensureEmbeddedRoles } from './db-roles.js';
 
 export interface Services {
   config: RuntimeConfig;
@@ -40,10 +41,15 @@ export async function resolveServices(
   try {
     const dataDir = path.resolve(config.SHAREHUB_DATA_DIR);
     let databaseUrl = config.DATABASE_URL;
+    let ownerUrl = config.DATABASE_OWNER_URL;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), logger, onCrash: opts.onCrash });
       stops.push(() => pg.stop());
-      databaseUrl = pg.url;
+      // The hub runs as a role that owns nothing, so it cannot rewrite the audit trail; the
+      // owner role migrates (src/runtime/db-roles.ts).
+      const roles = await ensureEmbeddedRoles(pg.url, logger);
+      databaseUrl = roles.appUrl;
+      ownerUrl = roles.ownerUrl;
       logger.info({ dataDir }, 'embedded PostgreSQL started');
     }
     let redisUrl = config.REDIS_URL ?? '';
@@ -55,7 +61,7 @@ export async function resolveServices(
     }
     const secret = await loadOrCreateSecretKey(dataDir, config.SHAREHUB_SECRET_KEY);
     return {
-      config: { ...config, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SHAREHUB_SECRET_KEY: secret },
+      config: { ...config, DATABASE_URL: databaseUrl, DATABASE_OWNER_URL: ownerUrl, REDIS_URL: redisUrl, SHAREHUB_SECRET_KEY: secret },
       embeddedPostgres: !config.DATABASE_URL,
       stop,
     };

@@ -10,6 +10,7 @@ const PARTS: Record<string, () => Promise<boolean>> = {
   catalog: benchCatalogSearch,
   exchange: benchExchange,
   forwarding: async () => (await import('./exchange-forwarding.js')).benchExchangeForwarding(),
+  audit: async () => (await import('./audit-sealer.js')).benchAuditSealer(),
 };
 
 const wanted = process.argv.slice(2);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db.js';
 import { addWebhook } from '../../src/modules/outbox/outbox-service.js';
 import { findFreePort } from '../../src/runtime/free-port.js';
+import { ensureConsoleBuilt } from '../../src/console/build.js';
 import { processState } from '../../src/runtime/pid-lock.js';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -146,7 +147,10 @@ describe('sharehub start (embedded PostgreSQL and redis-server)', () => {
     port = await findFreePort();
     base = `http://127.0.0.1:${port}`;
     receiver = await slowReceiver(1_500);
-  });
+    // `start` builds the web console when stale (a minute on a busy machine): built here first,
+    // so the hubs below start within their ready timeout.
+    await ensureConsoleBuilt({ info: () => {}, warn: () => {} });
+  }, 300_000);
   afterAll(async () => {
     await receiver.close();
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -158,6 +162,11 @@ describe('sharehub start (embedded PostgreSQL and redis-server)', () => {
       await waitReady(base, first);
       const doc = (await (await fetch(`${base}/docs/json`)).json()) as { openapi: string; paths: Record<string, Record<string, { responses?: object }>> };
       expect(doc.openapi).toMatch(/^3\./);
+      // The web console is served, with its own strict CSP.
+      const consolePage = await fetch(`${base}/console/`);
+      expect(consolePage.status).toBe(200);
+      expect(await consolePage.text()).toContain('管理门户');
+      expect(consolePage.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/departments', '/v1/systems/{id}/keys', '/readyz']));
       for (const [p, item] of Object.entries(doc.paths)) {
         for (const [m, op] of Object.entries(item)) if (!p.startsWith('/docs')) expect(op.responses, `${m} ${p}`).toBeDefined();

@@ -31,7 +31,7 @@ async function operations(ctx: TestContext): Promise<Operation[]> {
 
 /** Fills path parameters with well-formed values that name nothing. */
 const concrete = (path: string) =>
-  path.replace(/\{(\w+)\}/g, (_, name: string) => (/code/i.test(name) ? randomAgencyCode() : name === 'year' ? '2026' : randomUUID()));
+  path.replace(/\{(\w+)\}/g, (_, name: string) => (/code/i.test(name) ? randomAgencyCode() : name === 'year' ? '2026' : name === 'size' ? '1' : randomUUID()));
 
 describe('the 401/403 matrix of every route', () => {
   const ctx = useTestApp();
@@ -59,8 +59,15 @@ describe('the 401/403 matrix of every route', () => {
     expect(open).toEqual([
       'get /healthz',
       'get /readyz',
+      // The audit log's public side: anyone may hold the hub to its signed heads (hashes only);
+      // a cosignature is authenticated by a configured witness's SM2 signature, not a bearer.
+      'get /v1/audit/proofs/consistency',
+      'get /v1/audit/public-key',
+      'get /v1/audit/tree-heads',
+      'get /v1/audit/tree-heads/latest',
       'get /v1/calendar/{year}',
       'get /v1/catalog/export',
+      'post /v1/audit/tree-heads/{size}/cosignatures',
       'post /v1/auth/token',
     ]);
   });
@@ -73,7 +80,8 @@ describe('the 401/403 matrix of every route', () => {
 
   it('covers the identity routes at least', () => {
     const paths = ops.map((o) => `${o.method} ${o.path}`);
-    expect(paths).toEqual(expect.arrayContaining(['post /v1/departments', 'get /v1/users', 'delete /v1/systems/{id}/keys/{keyId}']));
+    expect(paths).toEqual(expect.arrayContaining(['post /v1/departments', 'get /v1/users', 'delete /v1/systems/{id}/keys/{keyId}',
+      'get /v1/audit/verify', 'get /v1/audit/proofs/inclusion']));
   });
 
   it('refuses every non-public route without credentials (401)', async () => {

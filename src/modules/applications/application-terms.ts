@@ -64,6 +64,8 @@ export interface Narrowing {
   validTo?: string;
   /** Not a narrowing but part of the same decision: the grant serves plain (unmasked) values. */
   plainValues?: boolean;
+  /** Discretion (investigations): accesses under the grant are shown to data subjects only from this time. */
+  discloseAfter?: string;
 }
 
 /** A decision (provider or coordination) may only narrow: fewer fields, an earlier end. */
@@ -78,6 +80,9 @@ export function narrowingProblems(app: ApplicationRow, n: Narrowing, now: Date):
     if (Number.isNaN(to.getTime())) problems.push({ pointer: '/body/validTo', message: UNREADABLE_TIME });
     else if (to.getTime() > app.valid_to.getTime()) problems.push({ pointer: '/body/validTo', message: 'may only shorten the validity applied for' });
     else if (to.getTime() <= Math.max(app.valid_from.getTime(), now.getTime())) problems.push({ pointer: '/body/validTo', message: 'must be after validFrom and in the future' });
+  }
+  if (n.discloseAfter !== undefined && Number.isNaN(new Date(n.discloseAfter).getTime())) {
+    problems.push({ pointer: '/body/discloseAfter', message: UNREADABLE_TIME });
   }
   return problems;
 }

@@ -463,6 +463,7 @@ async function grantApplication(
     validTo,
     dailyQuota: app.expected_daily_calls,
     plainValues,
+    discloseAfter: m.narrowing?.discloseAfter ? new Date(m.narrowing.discloseAfter) : null,
   }, { actor: m.actor, now: ctx.now, settings: ctx.settings, calendar: env.calendar, requestId: ctx.requestId });
   const decision = m.action === 'approve' ? 'approve' : 'grant';
   const moved = await move(trx, ctx, env, app, {

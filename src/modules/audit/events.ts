@@ -5,7 +5,7 @@ export type Actor = Principal | { kind: 'scheduler' | 'worker' | 'cli' };
 
 export interface NewEvent {
   actor: Actor;
-  entityType: 'department' | 'user' | 'system' | 'resource' | 'application' | 'grant' | 'calendar' | 'message';
+  entityType: 'department' | 'user' | 'system' | 'resource' | 'application' | 'grant' | 'calendar' | 'message' | 'audit';
   entityId: string;
   entityVersion?: number;
   action: string;

@@ -102,6 +102,8 @@ export interface GrantTerms {
    * the provider on Route B); false unless that decision says otherwise.
    */
   plainValues: boolean;
+  /** Discretion: the subjects' access logs show accesses under this grant in full only from then. */
+  discloseAfter?: Date | null;
 }
 
 /**
@@ -182,6 +184,7 @@ export async function issueGrant(
       valid_to: terms.validTo,
       daily_quota: terms.dailyQuota,
       plain_values: terms.plainValues,
+      disclose_after: terms.discloseAfter ?? null,
       status: 'active',
       expiry_notice_at: expiryNoticeAt(opts.calendar, terms.validTo, opts.settings.expiryNoticeWorkingDays),
       created_at: opts.now,

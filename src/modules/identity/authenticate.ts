@@ -16,6 +16,12 @@ import { findSignInUser } from './users-service.js';
 export interface Authenticator {
   /** The caller behind `credential`, or INVALID_CREDENTIALS. `now` is the request's clock. */
   authenticate(credential: string, now: Date): Promise<Principal>;
+  /**
+   * A data subject (a citizen or company signed in at the identity provider): the subject id from
+   * the provider's token (claim IDP_SUBJECT_ID_CLAIM), or undefined when the credential is not
+   * such a token.
+   */
+  dataSubject(credential: string): Promise<string | undefined>;
   /** Drops a revoked API key from the cache (an invalidation message from any replica). */
   forgetKey(keyId: string): void;
   /** Drops every cached key (the invalidation channel was lost for a while). */
@@ -125,7 +131,18 @@ export async function createAuthenticator(deps: { db: Knex; config: Config; keys
     return { kind: 'system', role: 'system', systemId: key.systemId, keyId: key.keyId, departmentCode: key.departmentCode };
   }
 
+  async function dataSubject(token: string): Promise<string | undefined> {
+    if (!verifyExternalToken || !config.IDP_SUBJECT_ID_CLAIM || token.startsWith(API_KEY_PREFIX)) return undefined;
+    try {
+      const claim = (await verifyExternalToken(token))[config.IDP_SUBJECT_ID_CLAIM];
+      return typeof claim === 'string' && claim.length > 0 ? claim : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
+    dataSubject,
     authenticate: (credential, now) => (credential.startsWith(API_KEY_PREFIX) ? resolveCachedKey(credential, now) : resolveToken(credential)),
     forgetKey: (keyId) => {
       for (const [hash, key] of keyCache.entries()) if (key.keyId === keyId) keyCache.delete(hash);

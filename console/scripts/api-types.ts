@@ -1,0 +1,20 @@
+import openapiTS, { astToString } from 'openapi-typescript';
+import { openApiDocument } from '../../src/openapi-document.js';
+
+/** Where the console's generated API types live (committed; a test checks they are current). */
+export const API_TYPES_FILE = new URL('../src/api/schema.d.ts', import.meta.url);
+
+const HEADER = `/**
+ * Generated from the hub's OpenAPI document (/docs/json) by console/scripts/generate-api.ts
+ * (npm run generate-api -w console). Do not edit: regenerate after changing a route or schema;
+ * tests/console/api-types.test.ts fails while this file is stale.
+ */
+
+`;
+
+/** The console's API types, as openapi-typescript writes them from the app's own document. */
+export async function generateApiTypes(): Promise<string> {
+  const doc = await openApiDocument();
+  const ast = await openapiTS(doc as never, { alphabetize: true });
+  return HEADER + astToString(ast);
+}

@@ -1,0 +1,124 @@
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSm2KeyPair } from '../../../src/lib/sm2.js';
+import { accessLogStatement } from '../../../src/modules/audit/access-log.js';
+import { verifyReceipt } from '../../../src/modules/audit/receipt.js';
+import { sealRound } from '../../../src/modules/audit/sealer.js';
+import { auditSigningKey, logOrigin } from '../../../src/modules/audit/tree-head.js';
+import { manualClock } from '../../helpers/clock.js';
+import { useFixture, useWorld } from '../../helpers/use-test-app.js';
+import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
+import { PERSON_A, PERSON_B, dataHeaders, grantedSystem, loadRecords } from '../exchange/query-fixtures.js';
+import { refCanonical, refLeafHash, refRootFromPath, smCryptoVerify } from './reference.js';
+
+// A data subject signed in through the identity provider sees exactly the accesses to its own
+// records, each provable against the signed head with an independent verifier, numbered by the
+// per-subject counter; an access under a grant with discretion is a counted, sealed entry until
+// its disclosure time.
+
+const clock = manualClock('2026-12-01T10:00:00');
+const ISSUER = 'https://idp.gov.example';
+let idpKey: CryptoKey;
+let idpPublicKey: string;
+
+describe('GET /v1/me/access-log', () => {
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    idpKey = pair.privateKey;
+    idpPublicKey = await exportSPKI(pair.publicKey);
+  });
+  // A function: read in useWorld's beforeAll, after the key pair above exists.
+  const overrides = () => ({ IDP_PUBLIC_KEY: idpPublicKey, IDP_ISSUER: ISSUER, IDP_AUDIENCE: 'sharehub', IDP_SUBJECT_ID_CLAIM: 'id_number' });
+  const w = useWorld({ clock, overrides: overrides as unknown as Record<string, string> });
+  const token = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER)
+    .setAudience('sharehub').setIssuedAt().setExpirationTime('5m').sign(idpKey);
+  const log = async (bearer?: string) => w.ctx.app.inject({ method: 'GET', url: '/v1/me/access-log', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+
+  const f = useFixture(async () => {
+    const resourceId = (await resourceOf(w)).id;
+    await loadRecords(w.ctx, resourceId, [PERSON_A, PERSON_B], clock());
+    const open = await grantedSystem(w, resourceId, clock());
+    const discreet = await grantedSystem(w, resourceId, clock());
+    // Discretion is a grant attribute set at approval (POST …/decision, discloseAfter); this grant
+    // went through Route A, so the test sets the attribute on the row.
+    await w.ctx.db('grants').where('id', discreet.grantId).update({ disclose_after: new Date('2026-12-31T00:00:00Z') });
+    const read = async (system: { headers: Record<string, string> }, id: string, caseId: string) =>
+      ok(await w.ctx.app.inject({ method: 'GET', url: `/v1/resources/${resourceId}/records/${id}`, headers: dataHeaders(system, { 'x-case-id': caseId }) }));
+    await read(open.system, PERSON_A.id_number, 'CASE-A1');
+    await ok(await call(w, 'POST', `/v1/resources/${resourceId}/records/batch-get`, dataHeaders(open.system, { 'x-case-id': 'CASE-AB' }),
+      { ids: [PERSON_A.id_number, PERSON_B.id_number] }));
+    await read(discreet.system, PERSON_A.id_number, 'CASE-SECRET');
+    await read(open.system, PERSON_B.id_number, 'CASE-B1');
+    const signer = auditSigningKey(w.ctx.config);
+    expect((await sealRound(w.ctx.db, { signer, origin: logOrigin(w.ctx.config), now: clock(), maxEvents: 10_000 })).status).toBe('sealed');
+    return { resourceId, open, discreet, signer };
+  });
+
+  it('lists exactly the subject\'s accesses, numbered 1..count, each verifiable with an independent implementation', async () => {
+    const res = await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }));
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(res.body).not.toContain(PERSON_A.id_number);
+    expect(body.count).toBe(3);
+    expect(body.entries.map((e: { subjectSeq: number }) => e.subjectSeq)).toEqual([1, 2, 3]);
+    expect(body.entries.map((e: { access: { caseId: string } | null }) => e.access?.caseId ?? null)).toEqual(['CASE-A1', 'CASE-AB', null]);
+    const head = body.head;
+    expect(smCryptoVerify(head.checkpoint, head.signature, f.signer.publicKey)).toBe(true);
+    expect(body.statement).toBe(accessLogStatement(head.origin, body.subjectHash, 3, head.size, Buffer.from(head.rootHash, 'hex')));
+    expect(smCryptoVerify(body.statement, body.statementSignature, f.signer.publicKey)).toBe(true);
+    for (const entry of body.entries) {
+      const root = refRootFromPath(entry.seq, head.size, Buffer.from(entry.leafHash, 'hex'), entry.auditPath.map((h: string) => Buffer.from(h, 'hex')));
+      expect(root?.toString('hex')).toBe(head.rootHash);
+      if (entry.sealed) continue;
+      const leaf = refLeafHash(refCanonical({ v: 1, seq: entry.seq, subjectSeq: entry.subjectSeq, event: entry.event }));
+      expect(leaf.toString('hex')).toBe(entry.leafHash);
+      expect(entry.access).toMatchObject({ department: w.consumer.code, systemId: f.open.system.id, serviceItemCode: '330100-000-XK-00123', fields: ['id_number', 'name', 'birth_date'] });
+    }
+    const secret = body.entries[2];
+    expect(secret).toMatchObject({ sealed: true, discloseAfter: '2026-12-31T00:00:00.000Z', access: null, event: null });
+
+    // Another subject sees only its own two.
+    const b = (await log(await token({ sub: 'citizen-b', id_number: PERSON_B.id_number }))).json();
+    expect(b.count).toBe(2);
+    expect(b.entries.map((e: { access: { caseId: string } }) => e.access.caseId)).toEqual(['CASE-AB', 'CASE-B1']);
+  });
+
+  it('shows a discretion entry in full from its disclosure time', async () => {
+    clock.set('2027-01-02T10:00:00');
+    const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json();
+    expect(body.entries[2]).toMatchObject({ sealed: false, access: { caseId: 'CASE-SECRET', systemId: f.discreet.system.id } });
+    clock.set('2026-12-01T10:00:00');
+  });
+
+  it('a receipt verifies offline, and fails when its entry or head is altered', async () => {
+    const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json();
+    const entry = body.entries[0];
+    const receipt = { seq: entry.seq, subjectSeq: entry.subjectSeq, event: entry.event, leafHash: entry.leafHash, auditPath: entry.auditPath, head: body.head };
+    expect(verifyReceipt(receipt, f.signer.publicKey)).toEqual({ ok: true });
+    expect(verifyReceipt({ ...receipt, event: { ...entry.event, caseId: 'CASE-OTHER' } }, f.signer.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/leafHash/) });
+    expect(verifyReceipt({ ...receipt, seq: receipt.seq + 1 }, f.signer.publicKey).ok).toBe(false);
+    expect(verifyReceipt({ ...receipt, head: { ...body.head, size: body.head.size + 1 } }, f.signer.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature/) });
+    expect(verifyReceipt(receipt, generateSm2KeyPair().publicKey).ok).toBe(false);
+  });
+
+  it('only a data subject signed in at the identity provider: 401 without a token, 403 for hub users and systems', async () => {
+    expect((await log()).statusCode).toBe(401);
+    expect((await w.ctx.app.inject({ method: 'GET', url: '/v1/me/access-log', headers: w.auditor })).statusCode).toBe(403);
+    expect((await w.ctx.app.inject({ method: 'GET', url: '/v1/me/access-log', headers: f.open.system.headers })).statusCode).toBe(403);
+    // A provider token without the subject claim is no data subject.
+    expect((await log(await token({ sub: 'someone' }))).statusCode).toBe(401);
+  });
+
+  it('discretion is a grant attribute set at approval: the provider\'s decision names the disclosure time', async () => {
+    const conditional = await resourceOf(w, { shareType: 2 });
+    const refused = await submit(w, conditional.id, clock());
+    await ok(await actions.accept(w, refused.id));
+    const bad = await call(w, 'POST', `/v1/applications/${refused.id}/decision`, w.provider.admin, { decision: 'approve', discloseAfter: 'soon' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].pointer).toBe('/body/discloseAfter');
+    const decided = await ok(await call(w, 'POST', `/v1/applications/${refused.id}/decision`, w.provider.admin,
+      { decision: 'approve', discloseAfter: '2027-06-30T00:00:00Z' }));
+    const grant = await w.ctx.db('grants').where('id', decided.grantId).first('disclose_after');
+    expect(grant.disclose_after.toISOString()).toBe('2027-06-30T00:00:00.000Z');
+  });
+});
