@@ -9,6 +9,7 @@ import { calendarYearSchema } from './calendar.js';
 import {
   controlParamComponent,
   dataItemComponent,
+  facetSchema,
   resourceSchema,
   resourceStatusSchema,
   resourceSummarySchema,
@@ -21,7 +22,9 @@ import { grantSchema, grantStatusSchema } from './grants.js';
 import { healthSchema } from './health.js';
 import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
-import { batchResultSchema, recordReplySchema } from './records.js';
+import { batchResultSchema, fieldInfoSchema, recordReplySchema } from './records.js';
+import { discrepancySchema } from './discrepancies.js';
+import { objectionSchema } from './objections.js';
 import { upsertRecordReply } from './records-load.js';
 import { departmentFiguresSchema, resourceFiguresSchema, stepFiguresSchema, supervisionCaseSchema, supervisionPeriodSchema } from './supervision.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
@@ -58,9 +61,13 @@ export const SHARED_SCHEMAS = [
   grantSchema,
   notificationSchema,
   deadLetterSchema,
+  fieldInfoSchema,
   recordReplySchema,
   batchResultSchema,
   upsertRecordReply,
+  discrepancySchema,
+  objectionSchema,
+  facetSchema,
   treeHeadSchema,
   inclusionProofSchema,
   auditEventSchema,

@@ -15,6 +15,7 @@ import errorsPlugin from './plugins/errors.js';
 import redisPlugin from './plugins/redis.js';
 import invalidationPlugin from './plugins/invalidation.js';
 import { metricsPlugin, metricsRoute } from './plugins/metrics.js';
+import { sealerLag } from './modules/audit/tree-store.js';
 import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { registerConsole } from './plugins/console.js';
@@ -78,7 +79,7 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await fastify.register(dbPlugin, { url: config.DATABASE_URL });
   await fastify.register(redisPlugin, { url: config.REDIS_URL });
   await fastify.register(invalidationPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
-  await fastify.register(metricsPlugin, { queuePrefix: config.QUEUE_PREFIX });
+  await fastify.register(metricsPlugin, { queuePrefix: config.QUEUE_PREFIX, sealerLag: () => sealerLag(fastify.db, fastify.clock()) });
   registerSharedSchemas(fastify);
   await registerSwagger(fastify);
 

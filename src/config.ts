@@ -48,6 +48,8 @@ export const CONFIG_SCHEMA = {
     PROVIDER_DECISION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
     COORDINATION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
     WARNING_WORKING_DAYS: { type: 'integer', default: 1, minimum: 0, maximum: 30 },
+    // 纠错: working days a providing department has to decide a consumer's objection to a field.
+    OBJECTION_WORKING_DAYS: { type: 'integer', default: 5, minimum: 1, maximum: 60 },
     GRANT_EXPIRY_NOTICE_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 120 },
     GRANT_MAX_VALIDITY_DAYS: { type: 'integer', default: 1096, minimum: 1, maximum: 3660 },
     // Webhooks to departments and provisioning retries (exponential backoff with jitter).
@@ -68,6 +70,13 @@ export const CONFIG_SCHEMA = {
     // 核验 (POST …/records/verify): verifications of one subject by one system per Asia/Shanghai
     // day, so that verify cannot be used to guess a value.
     VERIFY_DAILY_LIMIT_PER_SUBJECT: { type: 'integer', default: 20, minimum: 1, maximum: 10_000 },
+    // Queries forwarded to providers' endpoints (provider_api resources): the whole exchange's
+    // timeout (504 past it), the consecutive failures that open an endpoint's circuit breaker
+    // (503 at once while open), how long it stays open, and the largest reply read.
+    PROVIDER_TIMEOUT_MS: { type: 'integer', default: 3000, minimum: 50, maximum: 60_000 },
+    PROVIDER_BREAKER_FAILURES: { type: 'integer', default: 5, minimum: 1, maximum: 1000 },
+    PROVIDER_BREAKER_HALF_OPEN_MS: { type: 'integer', default: 30_000, minimum: 100, maximum: 3_600_000 },
+    PROVIDER_REPLY_LIMIT_BYTES: { type: 'integer', default: 16_777_216, minimum: 1024, maximum: 268_435_456 },
     // The role that owns the schema and runs migrations (src/runtime/db-roles.ts). When set, the
     // hub migrates as it and grants DATABASE_URL's role what it needs — but never UPDATE, DELETE
     // or TRUNCATE on the audit trail. Unset: migrations run as DATABASE_URL's role (only the
@@ -120,7 +129,8 @@ export const CONFIG_SCHEMA = {
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
-    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'PROVIDER_TIMEOUT_MS', 'PROVIDER_BREAKER_FAILURES',
+    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES', 'OBJECTION_WORKING_DAYS', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
     'READY_OUTBOX_BACKLOG_MAX',
     'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION', 'LOAD_SHED_MAX_HEAP_USED_BYTES',
     'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS', 'ROLLUP_INTERVAL_MS', 'ROLLUP_SETTLE_SECONDS',

@@ -46,9 +46,9 @@ const withTimeout = <T>(p: Promise<T>) =>
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
 
 /**
- * How the sealer of the audit trail (issue 11) reports how far it lags behind the trail. Absent
- * until that sealer exists: the gauge is then not exported at all rather than exported as 0,
- * which would read as "no lag".
+ * How far the audit trail's sealer (issue 11) lags: events not yet in a signed head, and the age
+ * of the latest head. Before the first head the gauges are NaN rather than 0, which would read as
+ * "no lag".
  */
 export type SealerLagProbe = () => Promise<{ events: number; seconds: number } | undefined>;
 
@@ -198,7 +198,16 @@ export const metricsPlugin = fp<{ queuePrefix: string; sealerLag?: SealerLagProb
       registers: [registry],
       async collect() {
         const lag = await probe();
-        if (lag) this.set(lag.events);
+        this.set(lag ? lag.events : Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'sharehub_audit_sealer_lag_seconds',
+      help: 'Seconds since the latest signed tree head',
+      registers: [registry],
+      async collect() {
+        const lag = await probe();
+        this.set(lag ? lag.seconds : Number.NaN);
       },
     });
   }

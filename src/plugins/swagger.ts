@@ -15,48 +15,85 @@ const TAGS = [
   { name: 'grants', description: 'The grants an approved application creates' },
   { name: 'records', description: 'Data exchange: records read, batch-read and verified by systems under a grant; hosted records loaded by their providers' },
   { name: 'notifications', description: "A department's messages and their webhook delivery" },
-  { name: 'supervision', description: '效能监督 and 督办' },
   { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
   { name: 'audit', description: 'The verifiable audit log: SM2-signed SM3 Merkle tree heads, proofs, verification, events' },
+  { name: 'supervision', description: '效能监督 and 督办' },
 ];
 
-type Parameter = { in: string; name: string } | { $ref: string };
-type Operation = { responses?: Record<string, unknown>; parameters?: Parameter[] };
+type Operation = { responses?: Record<string, unknown>; parameters?: unknown[] };
 type Document = {
   paths?: Record<string, Record<string, Operation>>;
   components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 };
 
-/** A parameter or success response written out word for word by this many operations or more is shared. */
-const SHARED_PARAMETER_USES = 2;
+/**
+ * Success responses: "OK" rather than the generator's "Default Response", and a response that is
+ * one shared schema (`$ref`) and repeats across operations (ApplicationDetail, Resource …) becomes a
+ * `$ref` to one `components.responses` entry named after that schema.
+ */
+export function shareSuccessResponses<D extends Document>(doc: D): D {
+  type Success = { description?: string; content?: Record<string, { schema?: { $ref?: string } }> };
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  const uses = new Map<string, number>();
+  const sharedName = (r: Success) => {
+    const keys = Object.keys(r.content ?? {});
+    const ref = r.content?.['application/json']?.schema?.$ref;
+    return keys.length === 1 && ref?.startsWith('#/components/schemas/') && Object.keys(r.content!['application/json']!.schema!).length === 1
+      ? ref.slice('#/components/schemas/'.length) : undefined;
+  };
+  for (const op of operations) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      if (!/^2/.test(status)) continue;
+      const r = response as Success;
+      if (r.description === 'Default Response') r.description = 'OK';
+      const name = sharedName(r);
+      if (name) uses.set(name, (uses.get(name) ?? 0) + 1);
+    }
+  }
+  const responses: Record<string, unknown> = {};
+  for (const op of operations) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      const name = /^2/.test(status) ? sharedName(response as Success) : undefined;
+      if (!name || (uses.get(name) ?? 0) < 2) continue;
+      responses[name] = response;
+      op.responses![status] = { $ref: `#/components/responses/${name}` };
+    }
+  }
+  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...responses } };
+  return doc;
+}
 
 /**
- * A parameter that several operations declare word for word (the `id` path parameter, `limit`,
- * `offset` …) becomes one of `components.parameters`, named after where it is and its name
- * (PathId, QueryLimit; a second variant of the same name gets a number), and each operation
- * points to it: the document says it once.
+ * A parameter written out word for word by more than one operation (the uuid `id` in a path, the
+ * page query, the data calls' x-case-id / x-operator-id / x-service-item headers) becomes a `$ref`
+ * to one `components.parameters` entry named `<in>.<name>` (`.2`, `.3` … for a second different
+ * parameter of the same place and name), so the document says it once.
  */
 export function shareParameters<D extends Document>(doc: D): D {
   const uses = new Map<string, number>();
   const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
-  // `required: false` is OpenAPI's default: fastify-swagger writes it out on every optional one.
-  for (const op of operations) for (const p of op.parameters ?? []) if ((p as { required?: boolean }).required === false) delete (p as { required?: boolean }).required;
+  // `required: false` is OpenAPI's default for every parameter but a path one: said once is enough.
+  for (const op of operations) {
+    op.parameters = op.parameters?.map((p) => {
+      const { required, ...rest } = p as { required?: boolean };
+      return required === false ? rest : p;
+    });
+  }
   for (const op of operations) for (const p of op.parameters ?? []) uses.set(JSON.stringify(p), (uses.get(JSON.stringify(p)) ?? 0) + 1);
+  const names = new Map<string, string>();
   const parameters: Record<string, unknown> = {};
-  const nameOf = new Map<string, string>();
-  const title = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
-  for (const [text, n] of uses) {
-    if (n < SHARED_PARAMETER_USES) continue;
+  // Most used first, so the plain name goes to the commonest parameter of its place and name.
+  for (const [text, count] of [...uses].sort((a, b) => b[1] - a[1])) {
+    if (count < 2) continue;
     const p = JSON.parse(text) as { in: string; name: string };
-    const base = `${title(p.in)}${title(p.name)}`;
-    let name = base;
-    for (let i = 2; name in parameters; i++) name = `${base}${i}`;
+    let name = `${p.in}.${p.name}`;
+    for (let n = 2; name in parameters; n++) name = `${p.in}.${p.name}.${n}`;
     parameters[name] = p;
-    nameOf.set(text, name);
+    names.set(text, name);
   }
   for (const op of operations) {
     op.parameters = op.parameters?.map((p) => {
-      const name = nameOf.get(JSON.stringify(p));
+      const name = names.get(JSON.stringify(p));
       return name ? { $ref: `#/components/parameters/${name}` } : p;
     });
   }
@@ -84,55 +121,12 @@ export function referenceComponentCopies<D extends Document>(doc: D): D {
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
   };
   doc.paths = replace(doc.paths) as D['paths'];
-  // Copies inside other components too (a department code in Application, Grant …), but never
-  // a component's own top level.
-  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
-    doc.components!.schemas![name] = Object.fromEntries(Object.entries(schema as Record<string, unknown>).map(([k, v]) => [k, replace(v)]));
-  }
-  return doc;
-}
-
-/**
- * A success response that several operations declare word for word (an ApplicationDetail, a
- * Resource …) becomes one of `components.responses`, named after the schema it returns.
- */
-export function shareSuccessResponses<D extends Document>(doc: D): D {
-  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
-  const uses = new Map<string, number>();
-  for (const op of operations) {
-    for (const [status, r] of Object.entries(op.responses ?? {})) if (/^2/.test(status)) uses.set(JSON.stringify(r), (uses.get(JSON.stringify(r)) ?? 0) + 1);
-  }
-  const responses: Record<string, unknown> = {};
-  const nameOf = new Map<string, string>();
-  for (const [text, n] of uses) {
-    const schema = /^\{"description":"[^"]*","content":\{"application\/json":\{"schema":\{"\$ref":"#\/components\/schemas\/(\w+)"\}\}\}\}$/.exec(text)?.[1];
-    if (n < SHARED_PARAMETER_USES || !schema || schema in (doc.components?.responses ?? {})) continue;
-    responses[schema] = JSON.parse(text);
-    nameOf.set(text, schema);
-  }
-  for (const op of operations) {
-    for (const [status, r] of Object.entries(op.responses ?? {})) {
-      const name = nameOf.get(JSON.stringify(r));
-      if (name) op.responses![status] = { $ref: `#/components/responses/${name}` };
-    }
-  }
-  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...responses } };
-  return doc;
-}
-
-/** fastify-swagger's description of a response that states none: OpenAPI requires one, a short one does. */
-export function shortenDefaultDescriptions<D extends Document>(doc: D): D {
-  for (const op of Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item))) {
-    for (const response of Object.values(op.responses ?? {}) as { description?: string }[]) {
-      if (response.description === 'Default Response') response.description = 'OK';
-    }
-  }
   return doc;
 }
 
 /**
  * Every error response built by errorResponses() (schemas/common.ts) becomes a `$ref` to one
- * named response of `components.responses` (BadRequest, NotFound …): the same problem+json
+ * named response of `components.responses` (named by status: 400, 404 …): the same problem+json
  * response is not written out again under each of the document's operations.
  */
 export function shareErrorResponses<D extends Document>(doc: D): D {
@@ -184,7 +178,9 @@ export async function registerSwagger(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transformObject: (documents) =>
-      ('openapiObject' in documents ? shareSuccessResponses(shortenDefaultDescriptions(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))))) : documents.swaggerObject) as never,
+      ('openapiObject' in documents
+        ? shareSuccessResponses(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))))
+        : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

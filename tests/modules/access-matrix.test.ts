@@ -74,6 +74,12 @@ describe('the 401/403 matrix of every route', () => {
     ]);
   });
 
+  it('covers the exchange routes of issue 10 (discrepancies, objections)', () => {
+    const paths = ops.map((o) => `${o.method} ${o.path}`);
+    expect(paths).toEqual(expect.arrayContaining(['get /v1/discrepancies', 'post /v1/discrepancies/{id}/close',
+      'post /v1/resources/{id}/records/{subjectId}/objections', 'get /v1/objections', 'post /v1/objections/{id}/decision']));
+  });
+
   it('covers the identity routes at least', () => {
     const paths = ops.map((o) => `${o.method} ${o.path}`);
     expect(paths).toEqual(expect.arrayContaining(['post /v1/departments', 'get /v1/users', 'delete /v1/systems/{id}/keys/{keyId}',

@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sweepDeadlines } from '../../src/modules/applications/deadline-sweep.js';
 import { schedulerContext } from '../../src/modules/context.js';
 import { isLoopback } from '../../src/plugins/metrics.js';
+import { recordEvent } from '../../src/modules/audit/events.js';
+import { sealRound } from '../../src/modules/audit/sealer.js';
+import { generateSm2KeyPair } from '../../src/lib/sm2.js';
 import { manualClock } from '../helpers/clock.js';
 import { parseMetrics, samples, value } from '../helpers/prometheus.js';
 import { useFixture, useTestApp, useWorld } from '../helpers/use-test-app.js';
@@ -107,8 +110,16 @@ describe('GET /metrics', () => {
     expect(value(m, 'sharehub_supervision_cases_open')).toBe(1);
   });
 
-  it('leaves the sealer lag out until the audit sealer exists', () => {
-    expect(parseMetrics(text).has('sharehub_audit_sealer_lag_events')).toBe(false);
+  it('gives the sealer lag as NaN before the first signed head, then the unsealed events and the age of the head', async () => {
+    const before = parseMetrics(text);
+    expect(value(before, 'sharehub_audit_sealer_lag_events')).toBeNaN();
+    // Seal what the scenario wrote, signed at the clock's time; then one more event arrives.
+    await sealRound(w.ctx.db, { signer: generateSm2KeyPair(), origin: 'sharehub/test/audit', now: clock(), maxEvents: 50_000 });
+    await recordEvent(w.ctx.db, { actor: { kind: 'cli' }, entityType: 'calendar', entityId: '2026', action: 'calendar.update' });
+    clock.set(new Date(clock().getTime() + 30_000));
+    const after = parseMetrics((await w.ctx.app.inject({ method: 'GET', url: '/metrics' })).body);
+    expect(value(after, 'sharehub_audit_sealer_lag_events')).toBe(1);
+    expect(value(after, 'sharehub_audit_sealer_lag_seconds')).toBe(30);
   });
 
   it('puts no id, department code, name or subject in any label', () => {

@@ -27,7 +27,10 @@ export type WebhookType =
   | 'grant.revoked'
   | 'calendar.missing'
   | 'supervision.reminder'
-  | 'supervision.anomaly';
+  | 'supervision.anomaly'
+  | 'objection.raised'
+  | 'objection.decided'
+  | 'record.corrected';
 
 export type OutboxStatus = 'pending' | 'queued' | 'delivered' | 'no_webhook' | 'dead' | 'done';
 
