@@ -26,8 +26,13 @@ import * as m20261129140300 from './20261129140300_create_bulk_loads.js';
 import * as m20261129150100 from './20261129150100_add_data_access_to_events.js';
 import * as m20261129150200 from './20261129150200_allow_scheduled_grant_renewals.js';
 import * as m20261130100100 from './20261130100100_add_plain_values_to_grants.js';
+import * as m20261130130100 from './20261130130100_create_discrepancies.js';
+import * as m20261130130200 from './20261130130200_create_objections.js';
 import * as m20261130110000 from './20261130110000_create_audit_tree.js';
 import * as m20261130110100 from './20261130110100_add_disclose_after_to_grants.js';
+import * as m20261130120100 from './20261130120100_create_access_rollups.js';
+import * as m20261130120200 from './20261130120200_create_supervision_cases.js';
+import * as m20261130120300 from './20261130120300_create_anomaly_alerts.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -62,8 +67,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129150100_add_data_access_to_events': m20261129150100,
   '20261129150200_allow_scheduled_grant_renewals': m20261129150200,
   '20261130100100_add_plain_values_to_grants': m20261130100100,
+  '20261130130100_create_discrepancies': m20261130130100,
+  '20261130130200_create_objections': m20261130130200,
   '20261130110000_create_audit_tree': m20261130110000,
   '20261130110100_add_disclose_after_to_grants': m20261130110100,
+  '20261130120100_create_access_rollups': m20261130120100,
+  '20261130120200_create_supervision_cases': m20261130120200,
+  '20261130120300_create_anomaly_alerts': m20261130120300,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

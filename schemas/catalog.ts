@@ -70,6 +70,12 @@ export const dataItemSchema = {
       example: 'first:6,last:4',
     },
     description: plainTextSchema(500),
+    authoritativeSource: {
+      type: 'object',
+      required: ['resourceCode', 'itemKey'],
+      additionalProperties: false,
+      properties: { resourceCode: { type: 'string', pattern: RESOURCE_CODE_PATTERN }, itemKey: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' } },
+    },
   },
 } as const;
 
@@ -408,7 +414,9 @@ export const resourceSummarySchema = {
   },
 } as const;
 
-const facetSchema = {
+/** One facet of a search: the counts per value (shared: the search reply has seven). */
+export const facetSchema = {
+  $id: 'Facet',
   type: 'array',
   items: {
     type: 'object',
@@ -431,13 +439,13 @@ export const searchResultSchema = {
         + 'category counts by 类+项 (the first 3 digits).',
       required: ['provider', 'category', 'shareType', 'subjectType', 'format', 'shareMethod', 'status'],
       properties: {
-        provider: facetSchema,
-        category: facetSchema,
-        shareType: facetSchema,
-        subjectType: facetSchema,
-        format: facetSchema,
-        shareMethod: facetSchema,
-        status: facetSchema,
+        provider: ref(facetSchema),
+        category: ref(facetSchema),
+        shareType: ref(facetSchema),
+        subjectType: ref(facetSchema),
+        format: ref(facetSchema),
+        shareMethod: ref(facetSchema),
+        status: ref(facetSchema),
       },
     },
   },

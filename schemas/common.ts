@@ -30,17 +30,24 @@ export const problemSchema = {
   },
 } as const;
 
-/** Each error status a route may declare: its component name in the OpenAPI document and what it means. */
+/**
+ * Each error status a route may declare: its component name in the OpenAPI document (the status
+ * itself: operations refer to these hundreds of times, so a short name keeps the document under its
+ * 100 KB) and what it means.
+ */
 export const ERROR_RESPONSES = {
-  400: { name: 'BadRequest', description: 'The input does not match the schema, or a field is invalid' },
-  401: { name: 'Unauthenticated', description: 'No credentials, or invalid or expired ones' },
-  403: { name: 'Forbidden', description: 'The caller may not do this' },
-  404: { name: 'NotFound', description: 'Not found, or not visible to the caller' },
-  409: { name: 'Conflict', description: 'The current state does not allow this' },
-  413: { name: 'PayloadTooLarge', description: 'The body is larger than allowed' },
-  415: { name: 'UnsupportedMediaType', description: 'The body is not of a type the route accepts' },
-  429: { name: 'TooManyRequests', description: 'Too many attempts: try again later' },
-  503: { name: 'ServiceUnavailable', description: 'A service the hub needs does not answer' },
+  400: { name: '400', description: 'The input does not match the schema, or a field is invalid' },
+  401: { name: '401', description: 'No credentials, or invalid or expired ones' },
+  403: { name: '403', description: 'The caller may not do this' },
+  404: { name: '404', description: 'Not found, or not visible to the caller' },
+  409: { name: '409', description: 'The current state does not allow this' },
+  413: { name: '413', description: 'The body is larger than allowed' },
+  415: { name: '415', description: 'The body is not of a type the route accepts' },
+  429: { name: '429', description: 'Too many attempts: try again later' },
+  /** A provider's endpoint (provider-served records) failed or answered badly. */
+  502: { name: '502', description: "The provider's endpoint failed or gave a reply the hub cannot use" },
+  503: { name: '503', description: 'A service the hub needs does not answer' },
+  504: { name: '504', description: "The provider's endpoint did not answer in time" },
 } as const;
 type Status = keyof typeof ERROR_RESPONSES;
 
@@ -71,6 +78,8 @@ export const usccSchema = {
   'x-uscc': true,
   description: '统一社会信用代码 (GB 32100), checksum validated',
 } as const;
+/** The same, as the one component the OpenAPI document points to wherever a code appears. */
+export const usccComponent = { $id: 'Uscc', ...usccSchema } as const;
 /**
  * Text a person must be able to read (names, purpose, legal basis, reasons, titles …): at least
  * one visible character, so neither blank nor only spaces, zero-width or other invisible

@@ -1,4 +1,6 @@
 export const HEALTH_STATES = ['ok', 'unavailable'] as const;
+/** What /readyz checks; `failing` names those that are not ok. */
+export const READY_CHECKS = ['postgres', 'redis', 'outbox'] as const;
 
 export const healthSchema = {
   $id: 'Health',
@@ -6,9 +8,15 @@ export const healthSchema = {
   required: ['status'],
   properties: {
     status: { type: 'string', enum: HEALTH_STATES },
+    failing: { type: 'array', items: { type: 'string', enum: READY_CHECKS } },
     checks: {
       type: 'object',
-      properties: { postgres: { type: 'string' }, redis: { type: 'string' } },
+      properties: {
+        postgres: { type: 'string' },
+        redis: { type: 'string' },
+        outbox: { type: 'string' },
+      },
     },
+
   },
 } as const;

@@ -9,25 +9,30 @@ import { calendarYearSchema } from './calendar.js';
 import {
   controlParamComponent,
   dataItemComponent,
+  facetSchema,
   resourceSchema,
   resourceStatusSchema,
   resourceSummarySchema,
   versionStatusSchema,
   versionSummarySchema,
 } from './catalog.js';
-import { problemSchema } from './common.js';
+import { problemSchema, usccComponent } from './common.js';
 import { createdDepartmentSchema, departmentSchema, registeredDepartmentSchema } from './departments.js';
 import { grantSchema, grantStatusSchema } from './grants.js';
 import { healthSchema } from './health.js';
 import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
-import { batchResultSchema, recordReplySchema } from './records.js';
+import { batchResultSchema, fieldInfoSchema, recordReplySchema } from './records.js';
+import { discrepancySchema } from './discrepancies.js';
+import { objectionSchema } from './objections.js';
 import { upsertRecordReply } from './records-load.js';
+import { departmentFiguresSchema, resourceFiguresSchema, stepFiguresSchema, supervisionCaseSchema, supervisionPeriodSchema } from './supervision.js';
 import { apiKeySchema, createdSystemSchema, issuedKeySchema, systemSchema } from './systems.js';
 
 /** Every shared schema, in the order the OpenAPI components list them. */
 export const SHARED_SCHEMAS = [
   problemSchema,
+  usccComponent,
   healthSchema,
   tokenSchema,
   principalSchema,
@@ -56,12 +61,21 @@ export const SHARED_SCHEMAS = [
   grantSchema,
   notificationSchema,
   deadLetterSchema,
+  fieldInfoSchema,
   recordReplySchema,
   batchResultSchema,
   upsertRecordReply,
+  discrepancySchema,
+  objectionSchema,
+  facetSchema,
   treeHeadSchema,
   inclusionProofSchema,
   auditEventSchema,
+  supervisionPeriodSchema,
+  resourceFiguresSchema,
+  stepFiguresSchema,
+  departmentFiguresSchema,
+  supervisionCaseSchema,
 ] as const;
 
 type SharedSchemas = [...typeof SHARED_SCHEMAS];

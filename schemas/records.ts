@@ -46,7 +46,30 @@ const recordValue = { type: ['string', 'number', 'boolean', 'null'] } as const;
 const recordFieldsSchema = {
   type: 'object',
   additionalProperties: recordValue,
-  description: 'granted fields only, in catalog order; null when the record has no value',
+  description: 'granted fields only, in catalog order; null when the record has no value (or when fieldInfo marks it unavailable)',
+} as const;
+
+/**
+ * Field-level answer (Myinfo-like): per returned field, the department it comes from and when that
+ * source last changed it, or why it could not be answered. A field whose source did not answer is
+ * null in `fields` and `unavailable` here: null alone means the source holds no value. Reasons:
+ * not_returned (the provider's reply lacked it), invalid_value (not a valid value of its data item),
+ * provider_unavailable (that field's source failed while the others answered).
+ */
+export const UNAVAILABLE_REASONS = ['not_returned', 'invalid_value', 'provider_unavailable'] as const;
+
+export const fieldInfoSchema = {
+  $id: 'FieldInfo',
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['departmentCode', 'updatedAt'],
+    properties: {
+      departmentCode: { type: 'string' },
+      updatedAt: { type: ['string', 'null'], format: 'date-time' },
+      unavailable: { type: 'string', enum: UNAVAILABLE_REASONS },
+    },
+  },
 } as const;
 
 const receiptSchema = {
@@ -63,6 +86,7 @@ export const recordReplySchema = {
     resourceId: uuidSchema,
     subjectId: { type: 'string', description: 'the subject id, masked (first 6 and last 4 characters)' },
     fields: recordFieldsSchema,
+    fieldInfo: ref(fieldInfoSchema),
     source: {
       type: 'object',
       required: ['departmentCode', 'updatedAt'],
@@ -93,6 +117,7 @@ export const batchResultSchema = {
     subjectId: { type: 'string', description: 'the id asked for, masked' },
     status: { type: 'string', enum: ['found', 'not_found', 'invalid_id'] },
     fields: recordFieldsSchema,
+    fieldInfo: ref(fieldInfoSchema),
     updatedAt: timestampSchema,
     eventId: { type: 'string', description: 'the audit event of this subject' },
   },
@@ -132,8 +157,8 @@ export const verifyReplySchema = {
     subjectId: { type: 'string' },
     results: {
       type: 'object',
-      additionalProperties: { type: 'string', enum: ['match', 'no_match', 'not_found'] },
-      description: 'per claimed field; not_found: the record has no value for it. Never a value',
+      additionalProperties: { type: 'string', enum: ['match', 'no_match', 'not_found', 'unavailable'] },
+      description: 'per claimed field (not_found: no value; unavailable: the provider did not answer); never a value',
     },
     receipt: receiptSchema,
   },

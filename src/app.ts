@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RuntimeConfig } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -7,12 +8,14 @@ import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { AppError } from './lib/errors.js';
 import { badlyEncodedQueryParameter, decodeUtf8Strictly, validatorCompiler } from './lib/validation.js';
 import { loggerOptions } from './logger.js';
-import { clientErrorHandler, sendProblem } from './plugins/errors.js';
+import { clientErrorHandler, problemBody, sendProblem } from './plugins/errors.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import redisPlugin from './plugins/redis.js';
 import invalidationPlugin from './plugins/invalidation.js';
+import { metricsPlugin, metricsRoute } from './plugins/metrics.js';
+import { sealerLag } from './modules/audit/tree-store.js';
 import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { registerConsole } from './plugins/console.js';
@@ -54,15 +57,36 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   });
 
   await fastify.register(errorsPlugin);
+  // Shed load before the event loop stalls: 503 + Retry-After as problem+json, so clients back
+  // off while the replica still answers health checks and scrapes (shedExempt routes).
+  await fastify.register(underPressure, {
+    maxEventLoopDelay: config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+    maxEventLoopUtilization: config.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
+    // Utilisation over the last sample, not since start-up (a busy start would shed for good).
+    eventLoopUtilizationMode: 'interval',
+    maxHeapUsedBytes: config.LOAD_SHED_MAX_HEAP_USED_BYTES,
+    sampleInterval: config.LOAD_SHED_SAMPLE_INTERVAL_MS,
+    // Returning nothing serves the request as usual; a value is sent as the reply (the plugin's
+    // documented contract, narrower in its typings than in its code).
+    pressureHandler: ((request: FastifyRequest, reply: FastifyReply, type: string) => {
+      if (request.routeOptions.config.shedExempt) return undefined;
+      request.log.warn({ pressure: type }, 'shedding load');
+      reply.problemCode = 'OVERLOADED';
+      reply.code(503).type('application/problem+json').header('retry-after', String(config.LOAD_SHED_RETRY_AFTER_SECONDS));
+      return problemBody('OVERLOADED', `the hub is overloaded (${type}); retry after ${config.LOAD_SHED_RETRY_AFTER_SECONDS} s`, request.id);
+    }) as unknown as (request: FastifyRequest, reply: FastifyReply, type: string) => void,
+  });
   await fastify.register(dbPlugin, { url: config.DATABASE_URL });
   await fastify.register(redisPlugin, { url: config.REDIS_URL });
   await fastify.register(invalidationPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  await fastify.register(metricsPlugin, { queuePrefix: config.QUEUE_PREFIX, sealerLag: () => sealerLag(fastify.db, fastify.clock()) });
   registerSharedSchemas(fastify);
   await registerSwagger(fastify);
 
   // Every API route lives in this scope, behind the deny-by-default auth hook.
   await fastify.register(async (api) => {
     await api.register(authPlugin, { config, keys });
+    await api.register(metricsRoute, { token: config.METRICS_TOKEN });
     for (const routes of MODULES) await api.register(routes);
   });
 

@@ -48,6 +48,8 @@ export const CONFIG_SCHEMA = {
     PROVIDER_DECISION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
     COORDINATION_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 60 },
     WARNING_WORKING_DAYS: { type: 'integer', default: 1, minimum: 0, maximum: 30 },
+    // 纠错: working days a providing department has to decide a consumer's objection to a field.
+    OBJECTION_WORKING_DAYS: { type: 'integer', default: 5, minimum: 1, maximum: 60 },
     GRANT_EXPIRY_NOTICE_WORKING_DAYS: { type: 'integer', default: 10, minimum: 1, maximum: 120 },
     GRANT_MAX_VALIDITY_DAYS: { type: 'integer', default: 1096, minimum: 1, maximum: 3660 },
     // Webhooks to departments and provisioning retries (exponential backoff with jitter).
@@ -68,6 +70,13 @@ export const CONFIG_SCHEMA = {
     // 核验 (POST …/records/verify): verifications of one subject by one system per Asia/Shanghai
     // day, so that verify cannot be used to guess a value.
     VERIFY_DAILY_LIMIT_PER_SUBJECT: { type: 'integer', default: 20, minimum: 1, maximum: 10_000 },
+    // Queries forwarded to providers' endpoints (provider_api resources): the whole exchange's
+    // timeout (504 past it), the consecutive failures that open an endpoint's circuit breaker
+    // (503 at once while open), how long it stays open, and the largest reply read.
+    PROVIDER_TIMEOUT_MS: { type: 'integer', default: 3000, minimum: 50, maximum: 60_000 },
+    PROVIDER_BREAKER_FAILURES: { type: 'integer', default: 5, minimum: 1, maximum: 1000 },
+    PROVIDER_BREAKER_HALF_OPEN_MS: { type: 'integer', default: 30_000, minimum: 100, maximum: 3_600_000 },
+    PROVIDER_REPLY_LIMIT_BYTES: { type: 'integer', default: 16_777_216, minimum: 1024, maximum: 268_435_456 },
     // The role that owns the schema and runs migrations (src/runtime/db-roles.ts). When set, the
     // hub migrates as it and grants DATABASE_URL's role what it needs — but never UPDATE, DELETE
     // or TRUNCATE on the audit trail. Unset: migrations run as DATABASE_URL's role (only the
@@ -84,6 +93,31 @@ export const CONFIG_SCHEMA = {
     AUDIT_SM2_PREVIOUS_PUBLIC_KEYS: { type: 'string', pattern: '^04[0-9a-fA-F]{128}(,04[0-9a-fA-F]{128})*$' },
     AUDIT_WITNESS_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128}(,[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128})*$' },
     AUDIT_HEADS_FILE: { type: 'string', minLength: 1 },
+    // GET /metrics (Prometheus): with a token, callers must send it as a bearer token; without
+    // one, only loopback callers (a scraper on the same host or pod) are served.
+    METRICS_TOKEN: { type: 'string', minLength: 16, pattern: '^[\\x21-\\x7e]+$' },
+    // /readyz reports the outbox failing once this many messages wait to be relayed or delivered.
+    READY_OUTBOX_BACKLOG_MAX: { type: 'integer', default: 10_000, minimum: 1 },
+    // Load shedding (@fastify/under-pressure): 503 + Retry-After before the event loop stalls.
+    // 0 turns a check off. Health and metrics routes are never shed.
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', default: 1000, minimum: 0 },
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: { type: 'number', default: 0.98, minimum: 0, maximum: 1 },
+    LOAD_SHED_MAX_HEAP_USED_BYTES: { type: 'integer', default: 0, minimum: 0 },
+    LOAD_SHED_SAMPLE_INTERVAL_MS: { type: 'integer', default: 1000, minimum: 10, maximum: 60_000 },
+    LOAD_SHED_RETRY_AFTER_SECONDS: { type: 'integer', default: 10, minimum: 1, maximum: 3600 },
+    // Supervision roll-ups of the data-access events: how often (a BullMQ job scheduler), and how
+    // old an event must be before it is counted (younger ones wait: see access-event-reader.ts).
+    ROLLUP_INTERVAL_MS: { type: 'integer', default: 60_000, minimum: 1000, maximum: 86_400_000 },
+    ROLLUP_SETTLE_SECONDS: { type: 'integer', default: 120, minimum: 0, maximum: 86_400 },
+    // Anomaly alerts, from the roll-ups: how often to scan; a system's calls to a resource today
+    // above this multiple of its 14-day median (and at least ANOMALY_MIN_CALLS); a consumer
+    // system whose SUBJECT_NOT_FOUND share today reaches ANOMALY_NOT_FOUND_RATE over at least
+    // ANOMALY_ENUMERATION_MIN_CALLS calls (enumeration).
+    ANOMALY_SCAN_INTERVAL_MS: { type: 'integer', default: 3_600_000, minimum: 1000, maximum: 86_400_000 },
+    ANOMALY_VOLUME_MULTIPLE: { type: 'number', default: 5, exclusiveMinimum: 1, maximum: 1000 },
+    ANOMALY_MIN_CALLS: { type: 'integer', default: 100, minimum: 1 },
+    ANOMALY_NOT_FOUND_RATE: { type: 'number', default: 0.5, exclusiveMinimum: 0, maximum: 1 },
+    ANOMALY_ENUMERATION_MIN_CALLS: { type: 'integer', default: 50, minimum: 1 },
   },
   // An identity provider's tokens are only accepted for this hub (audience) from that provider (issuer).
   dependencies: {
@@ -95,7 +129,12 @@ export const CONFIG_SCHEMA = {
     'REVIEW_WORKING_DAYS', 'PROVISION_WORKING_DAYS', 'PROVIDER_DECISION_WORKING_DAYS', 'COORDINATION_WORKING_DAYS',
     'WARNING_WORKING_DAYS', 'GRANT_EXPIRY_NOTICE_WORKING_DAYS', 'GRANT_MAX_VALIDITY_DAYS', 'WEBHOOK_TIMEOUT_MS',
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
-    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS'],
+    'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'PROVIDER_TIMEOUT_MS', 'PROVIDER_BREAKER_FAILURES',
+    'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES', 'OBJECTION_WORKING_DAYS', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
+    'READY_OUTBOX_BACKLOG_MAX',
+    'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION', 'LOAD_SHED_MAX_HEAP_USED_BYTES',
+    'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS', 'ROLLUP_INTERVAL_MS', 'ROLLUP_SETTLE_SECONDS',
+    'ANOMALY_SCAN_INTERVAL_MS', 'ANOMALY_VOLUME_MULTIPLE', 'ANOMALY_MIN_CALLS', 'ANOMALY_NOT_FOUND_RATE', 'ANOMALY_ENUMERATION_MIN_CALLS'],
 } as const;
 
 export type Config = FromSchema<typeof CONFIG_SCHEMA>;

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
@@ -12,7 +12,7 @@ import { markDead } from '../src/modules/outbox/webhook-delivery.js';
 import type { JobDeps } from './deps.js';
 import { PROCESSORS } from './jobs.js';
 import { redisQueueEpoch, startOutboxRelay } from './outbox-relay.js';
-import { createQueues, QUEUE_COMMAND_TIMEOUT_MS } from './queues.js';
+import { createQueues, QUEUE_COMMAND_TIMEOUT_MS, type Queues } from './queues.js';
 
 export interface Runner {
   close(): Promise<void>;
@@ -51,7 +51,8 @@ export async function startWorkers(config: RuntimeConfig, logger: Logger, opts: 
       const processor = PROCESSORS[job.name as JobName] as ((payload: unknown, d: JobDeps) => Promise<unknown>) | undefined;
       if (!processor) throw new UnrecoverableError(`no processor for job '${job.name}' on queue '${queue}'`);
       return processor(job.data, { ...deps, log: logger.child({ queue, jobId: job.id }) });
-    }, { connection, prefix: config.QUEUE_PREFIX, concurrency: CONCURRENCY[queue] });
+    // BullMQ's own metrics count jobs that failed for good, for /metrics (sharehub_queue_jobs_failed_total).
+    }, { connection, prefix: config.QUEUE_PREFIX, concurrency: CONCURRENCY[queue], metrics: { maxDataPoints: MetricsTime.ONE_WEEK } });
     worker.on('error', (err) => log.debug({ err: { message: err.message }, queue }, 'worker connection error'));
     worker.on('failed', (job, err) => {
       if (!job) return;
@@ -109,14 +110,33 @@ export async function enqueueSeal(enqueue: Enqueue, now: Date, intervalMs: numbe
   return window;
 }
 
+/**
+ * The supervision jobs repeat on BullMQ job schedulers rather than cron ticks: a scheduler has a
+ * fixed id, so every replica upserting it leaves one schedule, and the supervision queue runs
+ * one job at a time.
+ */
+export async function scheduleSupervision(queues: Queues['queues'], config: RuntimeConfig): Promise<void> {
+  await queues.supervision.upsertJobScheduler('access-rollup', { every: config.ROLLUP_INTERVAL_MS }, { name: 'access-rollup', data: {} });
+  await queues.supervision.upsertJobScheduler('anomaly-scan', { every: config.ANOMALY_SCAN_INTERVAL_MS }, { name: 'anomaly-scan', data: {} });
+}
+
 /** node-cron ticks that only enqueue jobs with fixed ids, so every replica may tick. */
 export async function startScheduler(config: RuntimeConfig, logger: Logger, opts: WorkerOptions = {}): Promise<Runner> {
   if (!cron.validate(config.SWEEP_CRON)) throw new ConfigError([`SWEEP_CRON: '${config.SWEEP_CRON}' is not a valid cron pattern`]);
   const log = logger.child({ component: 'scheduler' });
   const clock = opts.clock ?? systemClock;
   const producer = createQueues(config, logger);
+  // Redis may be down at start: each tick tries again until the schedules are in place.
+  let scheduled = false;
+  const schedule = async () => {
+    if (scheduled) return;
+    await scheduleSupervision(producer.queues, config);
+    scheduled = true;
+  };
+  await schedule().catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not schedule the supervision jobs yet'));
   const task = cron.schedule(config.SWEEP_CRON, async () => {
     try {
+      await schedule();
       await enqueueSweeps(producer.enqueue, clock());
     } catch (err) {
       // Redis down: this tick is skipped; the sweeps are idempotent and the next tick catches up.

@@ -1,5 +1,6 @@
 import type { JobName, JobPayloads } from '../src/jobs/registry.js';
 import { auditSeal } from './audit-seal.js';
+import { accessRollup, anomalyScan } from './access-rollup.js';
 import { calendarReminder } from './calendar-reminder.js';
 import { deliverWebhook } from './deliver-webhook.js';
 import type { JobDeps } from './deps.js';
@@ -20,4 +21,6 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'provision-sweep': provisionSweep,
   'calendar-reminder': calendarReminder,
   'audit-seal': auditSeal,
+  'access-rollup': accessRollup,
+  'anomaly-scan': anomalyScan,
 };

@@ -22,11 +22,15 @@ export interface JobPayloads {
   'calendar-reminder': { window: string };
   /** Extend the audit tree with newly committed events and sign a tree head (one round; `window` is the tick). */
   'audit-seal': { window: string };
+  /** Add the settled data-access events after the watermark to the hourly roll-ups (a BullMQ job scheduler repeats it). */
+  'access-rollup': Record<string, never>;
+  /** Raise anomaly alerts (volume, enumeration) from today's roll-ups (a BullMQ job scheduler repeats it). */
+  'anomaly-scan': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
 
-export const QUEUES = ['webhooks', 'provisioning', 'sweeps', 'audit'] as const;
+export const QUEUES = ['webhooks', 'provisioning', 'sweeps', 'audit', 'supervision'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
@@ -37,6 +41,8 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'provision-sweep': 'sweeps',
   'calendar-reminder': 'sweeps',
   'audit-seal': 'audit',
+  'access-rollup': 'supervision',
+  'anomaly-scan': 'supervision',
 };
 
 /** Adds a job under a fixed id; adding an id that is already queued is a no-op. */
@@ -58,7 +64,8 @@ const SWEEP_BACKOFF_MS = 5_000;
 
 // The audit queue runs one round at a time per worker; the sealer's advisory lock makes it one
 // at a time across replicas too.
-export const CONCURRENCY: Record<QueueName, number> = { webhooks: 8, provisioning: 4, sweeps: 1, audit: 1 };
+// supervision: one job at a time per worker (and the roll-up's watermark row lock across workers).
+export const CONCURRENCY: Record<QueueName, number> = { webhooks: 8, provisioning: 4, sweeps: 1, audit: 1, supervision: 1 };
 
 /** Retries with exponential backoff and jitter; completed and failed jobs are kept only for a while. */
 export function jobOptions(config: RuntimeConfig): Record<QueueName, DefaultJobOptions> {
@@ -89,6 +96,12 @@ export function jobOptions(config: RuntimeConfig): Record<QueueName, DefaultJobO
       attempts: 1,
       removeOnComplete: { age: 60, count: 100 },
       removeOnFail: { age: HOUR_S, count: 100 },
+    },
+    // Repeated by job schedulers: a failed run is simply caught up by the next one.
+    supervision: {
+      attempts: 1,
+      removeOnComplete: { age: HOUR_S, count: 100 },
+      removeOnFail: { age: DAY_S, count: 1_000 },
     },
   };
 }

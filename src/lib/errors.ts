@@ -33,6 +33,8 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  /** Load shedding (@fastify/under-pressure): the hub refuses work before its event loop stalls. */
+  OVERLOADED: { status: 503, title: 'The hub is overloaded' },
   // The data exchange's query path (issue 9, API.md "Data exchange").
   INVALID_SUBJECT_ID: { status: 400, title: 'The subject id fails its format or checksum' },
   GRANT_REQUIRED: { status: 403, title: 'No grant lets this system read this resource' },
@@ -43,6 +45,11 @@ export const ERRORS = {
   SUBJECT_NOT_FOUND: { status: 404, title: 'No record of this subject' },
   QUOTA_EXCEEDED: { status: 429, title: 'The daily quota of the grant is used up' },
   VERIFY_LIMIT_EXCEEDED: { status: 429, title: 'Too many verifications of this subject today' },
+  // Provider-served records (issue 10): the provider's endpoint, not the caller, failed.
+  PROVIDER_UNREACHABLE: { status: 502, title: "The provider's endpoint could not be reached" },
+  PROVIDER_BAD_REPLY: { status: 502, title: "The provider's endpoint gave a reply the hub cannot use" },
+  PROVIDER_TIMEOUT: { status: 504, title: "The provider's endpoint did not answer in time" },
+  PROVIDER_CIRCUIT_OPEN: { status: 503, title: "The provider's endpoint is failing: refused at once for a while" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

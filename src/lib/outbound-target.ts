@@ -101,6 +101,72 @@ export async function outboundRequest(url: string, req: OutboundRequest, policy:
   });
 }
 
+export interface OutboundExchange {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  /** Covers DNS, connecting, the reply's headers and its whole body. */
+  timeoutMs: number;
+  /** A reply body above this is cut off and the exchange fails (ReplyTooLargeError). */
+  maxReplyBytes: number;
+  /** Aborts the exchange from outside (a caller's own deadline). */
+  signal?: AbortSignal;
+}
+
+/** The reply of a department's system was larger than the hub reads. */
+export class ReplyTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`the reply exceeds ${limit} bytes`);
+    this.name = 'ReplyTooLargeError';
+  }
+}
+
+/**
+ * One request to a department's URL whose reply the hub needs (forwarding a query to a provider's
+ * endpoint): the same guard as outboundRequest (scheme, no credentials, checked addresses, no
+ * redirect followed, a fresh socket), and the reply body read up to a limit.
+ */
+export async function outboundExchange(url: string, req: OutboundExchange, policy: OutboundPolicy): Promise<{ status: number; contentType: string; body: string }> {
+  const target = new URL(url);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RefusedTargetError(`scheme ${target.protocol} is not http(s)`);
+  if (target.username || target.password) throw new RefusedTargetError('the URL carries credentials');
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const why = isIP(host) ? refusedAddress(host, policy) : undefined;
+  if (why) throw new RefusedTargetError(`${host} is ${why}`);
+
+  const client = target.protocol === 'https:' ? https : http;
+  const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
+  return new Promise((resolve, reject) => {
+    const request = client.request(target, {
+      method: req.method,
+      headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
+      lookup: checkedLookup(policy),
+      agent: false,
+      signal,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > req.maxReplyBytes) {
+          res.destroy();
+          reject(new ReplyTooLargeError(req.maxReplyBytes));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', reject);
+      res.on('end', () => resolve({
+        status: res.statusCode ?? 0,
+        contentType: String(res.headers['content-type'] ?? ''),
+        body: Buffer.concat(chunks).toString('utf8'),
+      }));
+    });
+    request.on('error', reject);
+    request.end(req.body);
+  });
+}
+
 export interface OutboundFailure {
   /** Coarse, for departments (notifications, dead letters): never the raw message, which may hold the URL or internals. */
   error: 'refused target' | 'invalid target' | 'timeout' | 'unreachable';

@@ -11,9 +11,12 @@ import { identityRoutes } from './identity/identity-routes.js';
 import { outboxRoutes } from './outbox/outbox-routes.js';
 import { recordsRoutes } from './exchange/records-routes.js';
 import { recordsLoadRoutes } from './exchange/records-load-routes.js';
+import { supervisionRoutes } from './supervision/supervision-routes.js';
+import { discrepanciesRoutes } from './exchange/discrepancies-routes.js';
+import { objectionsRoutes } from './exchange/objections-routes.js';
 import { systemsRoutes } from './systems/systems-routes.js';
 
 /** Every area's routes, registered in the API scope behind the auth hook. */
 export const MODULES: FastifyPluginAsync[] = [healthRoutes, identityRoutes, departmentsRoutes, systemsRoutes, catalogRoutes,
   calendarRoutes([applicationDeadlines]), applicationsRoutes, grantsRoutes, outboxRoutes,
-  recordsRoutes, recordsLoadRoutes, auditRoutes];
+  recordsRoutes, recordsLoadRoutes, discrepanciesRoutes, objectionsRoutes, auditRoutes, supervisionRoutes];

@@ -6,6 +6,13 @@ import fp from 'fastify-plugin';
 import { AppError, ERRORS, type ErrorCode, type FieldProblem } from '../lib/errors.js';
 import { translatePgError } from '../lib/pg-errors.js';
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The problem code this reply was answered with, if any (for the metrics of data calls). */
+    problemCode: ErrorCode | null;
+  }
+}
+
 const PROBLEM_TYPE_BASE = 'https://sharehub.gov.cn/problems/';
 
 // Fastify's own client errors, by code, mapped onto the registry.
@@ -104,6 +111,7 @@ export function sendProblem(
   statusOverride?: number,
 ) {
   const status = statusOverride ?? ERRORS[code].status;
+  reply.problemCode = code;
   return reply
     .code(status)
     .type('application/problem+json')
@@ -112,6 +120,7 @@ export function sendProblem(
 
 export default fp(
   async (app) => {
+    app.decorateReply('problemCode', null);
     app.setErrorHandler((error: FastifyError & { validationContext?: string }, request, reply) => {
       if (error instanceof AppError) {
         // A refusal that ends (quota, Redis down) says when to come back: RFC 9110 Retry-After, in seconds.

@@ -17,13 +17,89 @@ const TAGS = [
   { name: 'notifications', description: "A department's messages and their webhook delivery" },
   { name: 'operations', description: 'Health checks and dead letters, for those who run the hub' },
   { name: 'audit', description: 'The verifiable audit log: SM2-signed SM3 Merkle tree heads, proofs, verification, events' },
+  { name: 'supervision', description: '效能监督 and 督办' },
 ];
 
-type Operation = { responses?: Record<string, unknown> };
+type Operation = { responses?: Record<string, unknown>; parameters?: unknown[] };
 type Document = {
   paths?: Record<string, Record<string, Operation>>;
-  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown> };
+  components?: { responses?: Record<string, unknown>; schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 };
+
+/**
+ * Success responses: "OK" rather than the generator's "Default Response", and a response that is
+ * one shared schema (`$ref`) and repeats across operations (ApplicationDetail, Resource …) becomes a
+ * `$ref` to one `components.responses` entry named after that schema.
+ */
+export function shareSuccessResponses<D extends Document>(doc: D): D {
+  type Success = { description?: string; content?: Record<string, { schema?: { $ref?: string } }> };
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  const uses = new Map<string, number>();
+  const sharedName = (r: Success) => {
+    const keys = Object.keys(r.content ?? {});
+    const ref = r.content?.['application/json']?.schema?.$ref;
+    return keys.length === 1 && ref?.startsWith('#/components/schemas/') && Object.keys(r.content!['application/json']!.schema!).length === 1
+      ? ref.slice('#/components/schemas/'.length) : undefined;
+  };
+  for (const op of operations) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      if (!/^2/.test(status)) continue;
+      const r = response as Success;
+      if (r.description === 'Default Response') r.description = 'OK';
+      const name = sharedName(r);
+      if (name) uses.set(name, (uses.get(name) ?? 0) + 1);
+    }
+  }
+  const responses: Record<string, unknown> = {};
+  for (const op of operations) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      const name = /^2/.test(status) ? sharedName(response as Success) : undefined;
+      if (!name || (uses.get(name) ?? 0) < 2) continue;
+      responses[name] = response;
+      op.responses![status] = { $ref: `#/components/responses/${name}` };
+    }
+  }
+  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...responses } };
+  return doc;
+}
+
+/**
+ * A parameter written out word for word by more than one operation (the uuid `id` in a path, the
+ * page query, the data calls' x-case-id / x-operator-id / x-service-item headers) becomes a `$ref`
+ * to one `components.parameters` entry named `<in>.<name>` (`.2`, `.3` … for a second different
+ * parameter of the same place and name), so the document says it once.
+ */
+export function shareParameters<D extends Document>(doc: D): D {
+  const uses = new Map<string, number>();
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item));
+  // `required: false` is OpenAPI's default for every parameter but a path one: said once is enough.
+  for (const op of operations) {
+    op.parameters = op.parameters?.map((p) => {
+      const { required, ...rest } = p as { required?: boolean };
+      return required === false ? rest : p;
+    });
+  }
+  for (const op of operations) for (const p of op.parameters ?? []) uses.set(JSON.stringify(p), (uses.get(JSON.stringify(p)) ?? 0) + 1);
+  const names = new Map<string, string>();
+  const parameters: Record<string, unknown> = {};
+  // Most used first, so the plain name goes to the commonest parameter of its place and name.
+  for (const [text, count] of [...uses].sort((a, b) => b[1] - a[1])) {
+    if (count < 2) continue;
+    const p = JSON.parse(text) as { in: string; name: string };
+    let name = `${p.in}.${p.name}`;
+    for (let n = 2; name in parameters; n++) name = `${p.in}.${p.name}.${n}`;
+    parameters[name] = p;
+    names.set(text, name);
+  }
+  for (const op of operations) {
+    op.parameters = op.parameters?.map((p) => {
+      const name = names.get(JSON.stringify(p));
+      return name ? { $ref: `#/components/parameters/${name}` } : p;
+    });
+  }
+  doc.components = { ...doc.components, parameters: { ...doc.components?.parameters, ...parameters } };
+  return doc;
+}
 
 /**
  * A request body or parameter that repeats a shared schema word for word (the catalog's create and
@@ -50,7 +126,7 @@ export function referenceComponentCopies<D extends Document>(doc: D): D {
 
 /**
  * Every error response built by errorResponses() (schemas/common.ts) becomes a `$ref` to one
- * named response of `components.responses` (BadRequest, NotFound …): the same problem+json
+ * named response of `components.responses` (named by status: 400, 404 …): the same problem+json
  * response is not written out again under each of the document's operations.
  */
 export function shareErrorResponses<D extends Document>(doc: D): D {
@@ -102,7 +178,9 @@ export async function registerSwagger(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transformObject: (documents) =>
-      ('openapiObject' in documents ? referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document)) : documents.swaggerObject) as never,
+      ('openapiObject' in documents
+        ? shareSuccessResponses(shareParameters(referenceComponentCopies(shareErrorResponses(documents.openapiObject as Document))))
+        : documents.swaggerObject) as never,
     // Components are named after the shared schemas' `$id` (Problem, Application …), not def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

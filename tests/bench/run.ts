@@ -9,6 +9,7 @@ import { benchExchange } from './exchange.js';
 const PARTS: Record<string, () => Promise<boolean>> = {
   catalog: benchCatalogSearch,
   exchange: benchExchange,
+  forwarding: async () => (await import('./exchange-forwarding.js')).benchExchangeForwarding(),
   audit: async () => (await import('./audit-sealer.js')).benchAuditSealer(),
 };
 

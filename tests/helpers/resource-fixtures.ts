@@ -29,6 +29,8 @@ export interface ResourceOptions {
   status?: 'draft' | 'pending_review' | 'published' | 'deprecated';
   name?: string;
   legalBasis?: string;
+  /** Other data items than DATA_ITEMS (e.g. items naming an authoritative source). */
+  dataItems?: DataItem[];
 }
 
 export const DATA_ITEMS: DataItem[] = [
@@ -86,7 +88,7 @@ export async function makeResource(ctx: TestContext, opts: ResourceOptions) {
     summary: '测试资源：户籍人口的身份与住址基础信息',
     format: 'database',
     formatSubtype: 'PostgreSQL',
-    dataItems: DATA_ITEMS,
+    dataItems: opts.dataItems ?? DATA_ITEMS,
     shareType,
     ...(shareType === 2 ? { shareConditions: '仅限政务服务办理' } : {}),
     ...(shareType === 1 ? {} : { legalBasis: opts.legalBasis ?? '《中华人民共和国居民身份证法》' }),

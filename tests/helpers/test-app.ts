@@ -42,6 +42,10 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`,
     // The departments' systems in tests are local HTTP servers on 127.0.0.1.
     OUTBOUND_ALLOW_LOOPBACK: 'true',
+    // The test machine is busy by design (many test files on two cores): load shedding on the
+    // event loop's delay and utilisation is off unless a test turns it on (tests/modules/health.test.ts).
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...overrides,
   });
   return {

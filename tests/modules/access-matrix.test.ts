@@ -58,6 +58,8 @@ describe('the 401/403 matrix of every route', () => {
     const open = ops.filter((o) => o.roles === 'public' || o.roles === 'optional').map((o) => `${o.method} ${o.path}`).sort();
     expect(open).toEqual([
       'get /healthz',
+      // no user sign-in, but its own guard: METRICS_TOKEN as bearer, or loopback callers only (below)
+      'get /metrics',
       'get /readyz',
       // The audit log's public side: anyone may hold the hub to its signed heads (hashes only);
       // a cosignature is authenticated by a configured witness's SM2 signature, not a bearer.
@@ -70,6 +72,12 @@ describe('the 401/403 matrix of every route', () => {
       'post /v1/audit/tree-heads/{size}/cosignatures',
       'post /v1/auth/token',
     ]);
+  });
+
+  it('covers the exchange routes of issue 10 (discrepancies, objections)', () => {
+    const paths = ops.map((o) => `${o.method} ${o.path}`);
+    expect(paths).toEqual(expect.arrayContaining(['get /v1/discrepancies', 'post /v1/discrepancies/{id}/close',
+      'post /v1/resources/{id}/records/{subjectId}/objections', 'get /v1/objections', 'post /v1/objections/{id}/decision']));
   });
 
   it('covers the identity routes at least', () => {
@@ -119,6 +127,14 @@ describe('the 401/403 matrix of every route', () => {
       const forged = await call(op, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl' });
       expect(forged.statusCode, `${op.method} ${op.path}`).toBe(401);
       expect(forged.json().code).toBe('INVALID_CREDENTIALS');
+    }
+  });
+
+  it('serves /metrics without METRICS_TOKEN to loopback callers only, whatever their credentials', async () => {
+    expect((await ctx.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+    for (const who of PRINCIPALS) {
+      const res = await ctx.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.10', headers: headers[who] });
+      expect(res.statusCode, who).toBe(403);
     }
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { addJob } from '../../src/modules/outbox/outbox-service.js';
 import { buildTestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
+import { eventually } from '../helpers/workflow.js';
 
 describe('health', () => {
   const ctx = useTestApp();
@@ -15,7 +17,9 @@ describe('health', () => {
   it('reports PostgreSQL and Redis ready', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(res.json()).toEqual({
+      status: 'ok', failing: [], checks: { postgres: 'ok', redis: 'ok', outbox: 'ok' },
+    });
   });
 
   it('reports 503 naming Redis when Redis is unreachable', async () => {
@@ -23,9 +27,43 @@ describe('health', () => {
     try {
       const res = await broken.app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json().checks).toEqual({ postgres: 'ok', redis: 'unavailable' });
+      expect(res.json()).toMatchObject({ status: 'unavailable', failing: ['redis'], checks: { postgres: 'ok', redis: 'unavailable', outbox: 'ok' } });
     } finally {
       await broken.close();
+    }
+  });
+
+  it('reports 503 naming the outbox when more messages wait than READY_OUTBOX_BACKLOG_MAX', async () => {
+    const backed = await buildTestApp({ READY_OUTBOX_BACKLOG_MAX: '1' });
+    try {
+      const now = new Date('2026-03-02T02:00:00Z');
+      await addJob(backed.db, { name: 'sla-sweep', payload: { window: 'a' }, jobId: 'sla-sweep-a', now });
+      expect((await backed.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      await addJob(backed.db, { name: 'sla-sweep', payload: { window: 'b' }, jobId: 'sla-sweep-b', now });
+      const res = await backed.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'unavailable', failing: ['outbox'], checks: { postgres: 'ok', redis: 'ok', outbox: 'backlog' } });
+    } finally {
+      await backed.close();
+    }
+  });
+
+  it('sheds load with 503 problem+json and Retry-After, but still answers health, readiness and metrics', async () => {
+    // Any heap is over one byte: the hub counts as under pressure from its first sample on.
+    const pressed = await buildTestApp({ LOAD_SHED_MAX_HEAP_USED_BYTES: '1', LOAD_SHED_SAMPLE_INTERVAL_MS: '10', LOAD_SHED_RETRY_AFTER_SECONDS: '7' });
+    try {
+      const res = await eventually(async () => {
+        const r = await pressed.app.inject({ method: 'GET', url: '/v1/departments' });
+        return r.statusCode === 503 ? r : undefined;
+      }, 'the first sample');
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['retry-after']).toBe('7');
+      expect(res.json()).toMatchObject({ status: 503, code: 'OVERLOADED', instance: res.headers['x-request-id'] });
+      expect((await pressed.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await pressed.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      expect((await pressed.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    } finally {
+      await pressed.close();
     }
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import type { JobDeps } from '../../workers/deps.js';
-import { enqueueSweeps, startScheduler, startWorkers, tickWindow } from '../../workers/index.js';
+import { enqueueSweeps, scheduleSupervision, startScheduler, startWorkers, tickWindow } from '../../workers/index.js';
 import { provisionSweep } from '../../workers/provision-sweep.js';
 import { createQueues, type Queues } from '../../workers/queues.js';
 import { manualClock } from '../helpers/clock.js';
@@ -40,6 +40,16 @@ describe('scheduler', () => {
     const ids = jobs.map((j) => j.id).filter((id) => id?.endsWith('202603020105')).sort();
     expect(ids).toEqual(['calendar-reminder-202603020105', 'grant-sweep-202603020105', 'provision-sweep-202603020105', 'sla-sweep-202603020105']);
     await queues.queues.sweeps.obliterate({ force: true });
+  });
+
+  it('puts the supervision roll-up on one BullMQ job scheduler however many replicas schedule it', async () => {
+    await Promise.all([scheduleSupervision(queues.queues, ctx.config), scheduleSupervision(queues.queues, ctx.config)]);
+    const schedulers = await queues.queues.supervision.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.name, Number(s.every)]).sort()).toEqual([
+      ['access-rollup', 'access-rollup', ctx.config.ROLLUP_INTERVAL_MS],
+      ['anomaly-scan', 'anomaly-scan', ctx.config.ANOMALY_SCAN_INTERVAL_MS],
+    ]);
+    await queues.queues.supervision.obliterate({ force: true });
   });
 
   it('provision-sweep gives each application waiting in provisioning one BullMQ job per hour', async () => {

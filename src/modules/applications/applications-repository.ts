@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ApplicationStatus, Step } from './state-machine.js';
+import { OPEN_STATUSES, type ApplicationStatus, type Step } from './state-machine.js';
 import type { Route } from './routing.js';
 
 export type Sla = 'on_time' | 'warning' | 'overdue';
@@ -75,4 +75,17 @@ export async function provisioningState(db: Db, id: string): Promise<Pick<Applic
 export async function idsInProvisioning(db: Db): Promise<string[]> {
   const rows: { id: string }[] = await db('applications').where('status', 'provisioning').select('id');
   return rows.map((r) => r.id);
+}
+
+/**
+ * Open steps carrying a yellow warning or a red card, counted by step and colour, and by the
+ * department responsible: for /metrics (without the department: no label names one) and the
+ * supervision figures.
+ */
+export async function openCards(db: Db): Promise<{ step: Step; sla: 'warning' | 'overdue'; responsible_code: string; count: number }[]> {
+  return db('applications')
+    .whereIn('status', OPEN_STATUSES)
+    .whereIn('sla', ['warning', 'overdue'])
+    .groupBy('step', 'sla', 'responsible_code')
+    .select('step', 'sla', 'responsible_code', db.raw('count(*)::int as count'));
 }

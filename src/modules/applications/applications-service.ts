@@ -11,6 +11,7 @@ import { narrowingProblems, termProblems, throwProblems, type ApplicationTerms, 
 import { isParty } from '../identity/party-filter.js';
 import { applicationDetail } from './application-views.js';
 import { addTimeline } from '../timeline/application-timeline.js';
+import { closeSupervisionCases } from '../supervision/cases.js';
 import { lockApplication, type ApplicationRow } from './applications-repository.js';
 import { platformDepartmentCode } from '../departments/departments-service.js';
 import { findResource, getVersion, type ResourceRow, type ResourceVersionRow } from './published-resources.js';
@@ -176,6 +177,10 @@ async function move(trx: Knex.Transaction, ctx: WorkflowContext<Actor>, env: Ste
     .update({ status: m.to, ...next, ...m.patch, updated_at: ctx.now })
     .returning('*');
   const deadlineMet = app.due_at ? ctx.now.getTime() <= app.due_at.getTime() : null;
+  // The step is done: a supervision case (督办) its red card opened closes with it.
+  if (app.sla === 'overdue') {
+    await closeSupervisionCases(trx, { applicationId: app.id, reason: m.action === 'withdraw' ? 'withdrawn' : 'decided', now: ctx.now, actor: m.actor, requestId: ctx.requestId });
+  }
   await addTimeline(trx, {
     applicationId: app.id,
     at: ctx.now,

@@ -5,6 +5,7 @@ import { addTimeline } from '../timeline/application-timeline.js';
 import type { ApplicationRow } from './applications-repository.js';
 import { OPEN_STATUSES } from './state-machine.js';
 import { addWebhook } from '../outbox/outbox-service.js';
+import { openSupervisionCase } from '../supervision/cases.js';
 
 // 效能监督: a yellow warning (黄牌预警) when an open step is about to time out, a red card (红牌)
 // and supervision (督办) once it has. Each colour is recorded once per step: the UPDATE's own
@@ -52,6 +53,10 @@ export async function sweepDeadlines(ctx: Context): Promise<{ warned: string[]; 
           action: `application.${action}`,
           details: { step: app.step, status: app.status, dueAt: app.due_at?.toISOString(), responsibleDepartment: app.responsible_code },
         });
+        // 督办: a red card opens a supervision case for the platform.
+        if (colour === 'overdue') {
+          await openSupervisionCase(trx, { applicationId: app.id, step: app.step!, responsibleCode: app.responsible_code!, dueAt: app.due_at!, now, actor });
+        }
         await addWebhook(trx, {
           type: colour === 'overdue' ? 'deadline.overdue' : 'deadline.warning',
           departmentCode: app.responsible_code!,

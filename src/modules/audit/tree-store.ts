@@ -77,3 +77,19 @@ export async function leafOf(db: Knex | Knex.Transaction, where: { seq: number }
     .where('seq' in where ? { seq: where.seq } : { event_id: where.eventId }).first('seq', 'event_id', 'leaf_hash', 'subject_seq');
   return row && { seq: Number(row.seq), eventId: Number(row.event_id), leafHash: row.leaf_hash, subjectSeq: row.subject_seq };
 }
+
+/**
+ * How far the sealer lags behind the trail, for /metrics: committed events not yet in a leaf (only
+ * those at or past the last head's watermark can be: older ones are all sealed) and the seconds
+ * since the latest head was signed. Undefined before the first head.
+ */
+export async function sealerLag(db: Knex, now: Date): Promise<{ events: number; seconds: number } | undefined> {
+  const head: { watermark: string; signed_at: Date } | undefined = await db('tree_heads').orderBy('size', 'desc')
+    .first(db.raw('watermark::text as watermark'), 'signed_at');
+  if (!head) return undefined;
+  const [row] = await db('events as e')
+    .where('e.insert_xid', '>=', db.raw('?::xid8', [head.watermark]))
+    .whereNotExists((q) => q.select(db.raw('1')).from('event_leaves as l').whereRaw('l.event_id = e.id'))
+    .count<{ n: string }[]>({ n: '*' });
+  return { events: Number(row?.n ?? 0), seconds: Math.max(0, (now.getTime() - head.signed_at.getTime()) / 1000) };
+}

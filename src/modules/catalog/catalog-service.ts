@@ -7,7 +7,7 @@
 // through submit and review while version n keeps serving; publishing n+1 supersedes n. A
 // rejected version returns to draft with its review reason kept.
 import type { Knex } from 'knex';
-import { AppError, illegalState, invalidField, notFound, otherDepartment } from '../../lib/errors.js';
+import { AppError, illegalState, invalidField, notFound, otherDepartment, type FieldProblem } from '../../lib/errors.js';
 import type { Principal } from '../identity/principal.js';
 import type { RequestContext } from '../context.js';
 import { recordEvent, type Actor } from '../audit/events.js';
@@ -76,6 +76,31 @@ export function assertValid(code: string, meta: ResourceMetadata, base = '/body'
   }
 }
 
+/**
+ * 一数一源: each named authoritative source must be a published resource of the same subject type
+ * whose published version has the item. Checked when the metadata is written; a source that later
+ * drops the item is skipped by the cross-checks and reads (they name what they could not use).
+ */
+export async function assertSourcesExist(db: Knex | Knex.Transaction, meta: ResourceMetadata, base = '/body') {
+  const named = meta.dataItems.flatMap((item, i) => (item.authoritativeSource ? [{ i, source: item.authoritativeSource }] : []));
+  if (named.length === 0) return;
+  const rows: { code: string; subject_type: string; data_items: { key: string }[] }[] = await db('resources as r')
+    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+    .whereIn('r.code', [...new Set(named.map((n) => n.source.resourceCode))])
+    .where('r.status', 'published')
+    .select('r.code', 'v.subject_type', 'v.data_items');
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const errors: FieldProblem[] = [];
+  for (const { i, source } of named) {
+    const pointer = `${base}/dataItems/${i}/authoritativeSource`;
+    const row = byCode.get(source.resourceCode);
+    if (!row) errors.push({ pointer: `${pointer}/resourceCode`, message: `'${source.resourceCode}' is not a published resource` });
+    else if (row.subject_type !== meta.subjectType) errors.push({ pointer: `${pointer}/resourceCode`, message: `'${source.resourceCode}' has records of another subject type (${row.subject_type})` });
+    else if (!row.data_items.some((d) => d.key === source.itemKey)) errors.push({ pointer: `${pointer}/itemKey`, message: `'${source.itemKey}' is not a data item of ${source.resourceCode}` });
+  }
+  if (errors.length) throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), { errors });
+}
+
 async function findResource(db: Knex, idOrCode: string, forUpdate = false): Promise<ResourceRow | undefined> {
   const q = db('resources').where(UUID.test(idOrCode) ? 'id' : 'code', idOrCode).first();
   if (forUpdate) q.forUpdate();
@@ -117,6 +142,7 @@ export async function createResource(ctx: RequestContext, input: NewResource) {
   const trail = ctx;
   const meta = newMetadata(input);
   assertValid(input.code, meta);
+  await assertSourcesExist(db, meta);
   return db.transaction(async (trx) => {
     const [r] = await trx('resources')
       .insert({ code: input.code, provider_code: trail.actor.departmentCode, status: 'draft', latest_version: 1 })
@@ -153,6 +179,7 @@ export async function updateResource(ctx: RequestContext, idOrCode: string, patc
     if (latest.status !== 'draft' && latest.status !== 'published') throw illegalState(describe(r, latest.version), latest.status, 'edit');
     const meta = applyPatch(rowToMetadata(latest), patch);
     assertValid(r.code, meta);
+    await assertSourcesExist(trx, meta);
 
     let version = latest.version;
     if (latest.status === 'draft') {

@@ -60,6 +60,8 @@ export function checkResource(code: string, meta: ResourceMetadata, base: string
     else seen.set(item.key, i);
     const maskProblem = checkMask(item.mask, item.length);
     if (maskProblem) at(`/dataItems/${i}/mask`, maskProblem);
+    // 一数一源: the source is another resource's item (its existence is checked against the catalog).
+    if (item.authoritativeSource?.resourceCode === code) at(`/dataItems/${i}/authoritativeSource/resourceCode`, 'must be another resource: an item is not its own source');
   });
 
   // 国发〔2016〕51号: conditional and not-shared resources must state their legal basis (依据).
@@ -80,6 +82,10 @@ export function checkResource(code: string, meta: ResourceMetadata, base: string
   } else if (!seen.has(meta.subjectKey)) {
     at('/subjectKey', `'${meta.subjectKey}' is not the key of a data item`);
   }
+  const sourced = meta.dataItems.findIndex((item) => item.authoritativeSource !== undefined);
+  if (sourced >= 0 && meta.subjectType === 'none') at(`/dataItems/${sourced}/authoritativeSource`, "needs records by subject: subjectType must not be 'none'");
+  const keyItem = meta.dataItems.findIndex((item) => item.key === meta.subjectKey && item.authoritativeSource !== undefined);
+  if (keyItem >= 0) at(`/dataItems/${keyItem}/authoritativeSource`, 'the subject key is the id records are matched by: it names no source');
 
   const paramKeys = new Set<string>();
   meta.controlParams.forEach((p, i) => {

@@ -129,6 +129,15 @@ export async function webhookTarget(db: Knex, keys: HubKeys, code: string) {
   return { url: row.webhook_url, secret: unseal(keys, row.webhook_secret_sealed) };
 }
 
+/**
+ * The department's shared secret in clear (issued at creation, rotated with the webhook secret):
+ * the key of its webhooks' signatures and of the queries the hub forwards to its endpoints.
+ */
+export async function departmentSecret(db: Knex, keys: HubKeys, code: string): Promise<string | undefined> {
+  const row: Pick<DepartmentRow, 'webhook_secret_sealed'> | undefined = await db('departments').where('code', code).first('webhook_secret_sealed');
+  return row?.webhook_secret_sealed ? unseal(keys, row.webhook_secret_sealed) : undefined;
+}
+
 /** The platform department (共享主管部门) is created from configuration on first start. */
 export async function ensurePlatformDepartment(ctx: Context, keys: HubKeys, code: string, name: string) {
   const existing = await ctx.db('departments').where('is_platform', true).first();

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { AppError } from '../../lib/errors.js';
+import { crossCheckBatch, type CrossCheckPlan } from './cross-check.js';
 import type { RecordKeyring } from './record-keys.js';
 import type { SealedRecord } from './record-sealing.js';
 import { compileRecordValidator, type ExchangeRecord } from './record-validation.js';
@@ -45,6 +46,8 @@ export type BulkLoadRequest = RecordTarget & RecordWriter & {
   body: Readable;
   /** With a key, a retry with the same key and body answers the stored reply and writes nothing. */
   idempotencyKey?: string;
+  /** 一数一源: each written batch is compared with the authoritative sources (cross-check.ts). */
+  crossCheck?: CrossCheckPlan;
 };
 
 export type BulkLoadOptions = {
@@ -196,7 +199,9 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
       const rows = [...batch.values()];
       batch = new Map();
       await writing;
-      writing = writeRecordBatch(trx, req, req, rows).then((counts) => {
+      writing = writeRecordBatch(trx, req, req, rows).then(async (counts) => {
+        // One more statement per batch, on the same connection, only for a resource naming sources.
+        if (req.crossCheck) await crossCheckBatch(trx, req.crossCheck, rows.map((r) => ({ h: r.subjectHash.toString('hex'), m: r.subjectMasked, d: r.data })), req.now);
         reply.inserted += counts.inserted;
         reply.updated += counts.updated;
         reply.unchanged += counts.unchanged;

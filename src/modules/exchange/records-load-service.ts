@@ -17,6 +17,7 @@ import type { DataItem, SubjectType } from '../catalog/resource-validation.js';
 import type { Context } from '../context.js';
 import type { Principal } from '../identity/principal.js';
 import { bulkLoadRecords, type BulkLoadOptions, type BulkLoadReply } from './bulk-load.js';
+import { crossCheckBatch, crossCheckPlan } from './cross-check.js';
 import { recordKeyring, subjectHash, type RecordKeyring } from './record-keys.js';
 import { compileRecordValidator, type RecordProblem } from './record-validation.js';
 import { tombstoneRecord, upsertRecord, type RecordTarget, type UpsertOutcome } from './records-repository.js';
@@ -117,6 +118,8 @@ export async function putRecord(ctx: Context<Principal>, keyring: RecordKeyring,
       });
     }
     const outcome = await upsertRecord(trx, keyring, target, { systemId: loader.systemId, now: ctx.now }, subjectId, check.record);
+    const plan = await crossCheckPlan(trx, target);
+    if (plan) await crossCheckBatch(trx, plan, [{ h: subjectHash(keyring.current, subjectId).toString('hex'), m: maskSubjectId(subjectId), d: check.record }], ctx.now);
     await recordEvent(trx, {
       actor: ctx.actor, requestId: ctx.requestId, entityType: 'resource', entityId: target.resourceId, entityVersion: target.resourceVersion,
       action: 'records.upsert', details: { outcome, subject: auditSubject(keyring, subjectId) },
@@ -156,8 +159,9 @@ export async function bulkLoad(
 ): Promise<BulkLoadReply & { resourceId: string; resourceVersion: number }> {
   return ctx.db.transaction(async (trx) => {
     const target = await loadTarget(trx, loader, idOrCode);
+    const crossCheck = await crossCheckPlan(trx, target);
     const reply = await bulkLoadRecords(trx, keyring, {
-      ...target, systemId: loader.systemId, now: ctx.now, body, idempotencyKey: opts.idempotencyKey,
+      ...target, systemId: loader.systemId, now: ctx.now, body, idempotencyKey: opts.idempotencyKey, ...(crossCheck ? { crossCheck } : {}),
     }, opts);
     const { errors, ...counts } = reply;
     await recordEvent(trx, {

@@ -279,3 +279,12 @@ export async function getRecordHistory(
     changedAt: row.changed_at,
   }));
 }
+
+/**
+ * The live record whose row has this subject HMAC (a 纠错 objection names its subject only by
+ * hash): one primary-key lookup, unsealed; the subject id comes from the sealed part.
+ */
+export async function getRecordByHash(db: Knex, keyring: RecordKeyring, resourceId: string, subjectKey: string, hash: Buffer): Promise<StoredRecord | undefined> {
+  const { rows } = await db.raw(`select ${READ_COLUMNS} from records where resource_id = ? and subject_hash = ? and deleted_at is null`, [resourceId, hash]) as { rows: RecordRow[] };
+  return rows[0] && toStored(keyring, subjectKey, rows[0]);
+}

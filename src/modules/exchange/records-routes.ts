@@ -19,11 +19,12 @@ import { ctx } from '../context.js';
 import { GrantCache } from './grant-check.js';
 import { redisDailyCounters } from './quota.js';
 import { recordKeyring } from './record-keys.js';
+import { ProviderForwarder } from './sources/provider-api.js';
 import { batchGetRecords, readRecord, verifyRecord, type ExchangeDeps, type QueryHeaders } from './records-service.js';
 
 const tags = ['records'];
-/** Every status the data calls can answer besides 200 (429: quota or verify limit; 503: Redis down). */
-const DATA_ERRORS = errorResponses(400, 401, 403, 404, 429, 503);
+/** Every status the data calls can answer besides 200 (429: quota or verify limit; 503: Redis down or a provider's breaker open; 502/504: a provider's endpoint failed). */
+const DATA_ERRORS = errorResponses(400, 401, 403, 404, 429, 502, 503, 504);
 
 const queryHeaders = (request: FastifyRequest): QueryHeaders => ({
   caseId: request.headers['x-case-id'] as string,
@@ -42,6 +43,13 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     appender,
     clock: app.clock,
     verifyDailyLimit: app.config.VERIFY_DAILY_LIMIT_PER_SUBJECT,
+    forwarder: new ProviderForwarder({
+      timeoutMs: app.config.PROVIDER_TIMEOUT_MS,
+      breakerFailures: app.config.PROVIDER_BREAKER_FAILURES,
+      halfOpenAfterMs: app.config.PROVIDER_BREAKER_HALF_OPEN_MS,
+      maxReplyBytes: app.config.PROVIDER_REPLY_LIMIT_BYTES,
+      allowLoopback: app.config.OUTBOUND_ALLOW_LOOPBACK,
+    }, app.keys, app.clock),
   };
   // A grant revoked on any replica is dropped here at once; after a lost subscription, all of them.
   app.invalidation.subscribe((m) => {
@@ -55,7 +63,7 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'getRecord',
       tags,
-      summary: "Read one subject's record under the calling system's grant: granted fields only, masked per data item; audited",
+      summary: "Read one subject's record: granted fields only, masked per data item; audited",
       params: recordParamsSchema,
       headers: queryHeadersSchema,
       querystring: readRecordQuery,
@@ -73,7 +81,7 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'batchGetRecords',
       tags,
-      summary: 'Read up to 1,000 subjects at once: one result per id (found, not_found, invalid_id), one audit event per subject; each valid id counts against the quota',
+      summary: 'Read up to 1,000 subjects: one result and one audit event per id; each valid id counts against the quota',
       params: resourceParamsSchema,
       headers: queryHeadersSchema,
       body: batchGetBody,
@@ -88,7 +96,7 @@ export const recordsRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'verifyRecord',
       tags,
-      summary: '核验: whether claimed values equal the record\'s (match / no_match / not_found per field), never a value; limited per subject per day',
+      summary: '核验: whether claimed values equal the record\'s, never a value; limited per subject per day',
       params: resourceParamsSchema,
       headers: queryHeadersSchema,
       body: verifyBody,

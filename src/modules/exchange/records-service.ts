@@ -18,7 +18,9 @@ import { subjectHash, type RecordKeyring } from './record-keys.js';
 import { compileRecordValidator, type RecordShape, type RecordValidator, type RecordValue } from './record-validation.js';
 import { maskSubjectId, normaliseSubjectId } from './subject-id.js';
 import { hostedSource } from './sources/hosted.js';
-import type { RecordSource } from './sources/record-source.js';
+import { providerApiSource, type ProviderForwarder } from './sources/provider-api.js';
+import type { RecordSource, SourceRecord } from './sources/record-source.js';
+import { answerFromSources, type FieldInfo, type SourceAccess } from './authoritative-fields.js';
 
 /** The query context headers every data call carries (API.md "Data exchange"). */
 export interface QueryHeaders {
@@ -31,6 +33,8 @@ export interface QueryHeaders {
 interface VersionView {
   shape: RecordShape & { subjectType: Exclude<SubjectType, 'none'>; subjectKey: string };
   deliveryMode: 'hosted' | 'provider_api';
+  /** The provider's endpoint (provider_api). */
+  endpoint?: string;
 }
 
 export interface ExchangeDeps {
@@ -41,6 +45,8 @@ export interface ExchangeDeps {
   clock: Clock;
   /** Verifications per requesting system per subject per Shanghai day (VERIFY_DAILY_LIMIT_PER_SUBJECT). */
   verifyDailyLimit: number;
+  /** Forwards queries of provider-served resources (sources/provider-api.ts). */
+  forwarder: ProviderForwarder;
 }
 
 const versions = new LRUCache<string, VersionView>({ max: 5_000 });
@@ -51,7 +57,7 @@ async function versionOf(db: Knex, grant: AccessGrant): Promise<VersionView> {
   const cached = versions.get(key);
   if (cached) return cached;
   // A read-only look at the catalog's table: the grant pins the version whose data items apply.
-  const row: { data_items: DataItem[]; subject_type: SubjectType; subject_key: string | null; delivery: { mode: 'hosted' | 'provider_api' } } | undefined =
+  const row: { data_items: DataItem[]; subject_type: SubjectType; subject_key: string | null; delivery: { mode: 'hosted' | 'provider_api'; endpoint?: string } } | undefined =
     await db('resource_versions').where({ resource_id: grant.resourceId, version: grant.resourceVersion })
       .first('data_items', 'subject_type', 'subject_key', 'delivery');
   if (!row || row.subject_type === 'none' || row.subject_key === null) {
@@ -60,16 +66,43 @@ async function versionOf(db: Knex, grant: AccessGrant): Promise<VersionView> {
   const view: VersionView = {
     shape: { dataItems: row.data_items, subjectType: row.subject_type, subjectKey: row.subject_key },
     deliveryMode: row.delivery.mode,
+    ...(row.delivery.endpoint !== undefined ? { endpoint: row.delivery.endpoint } : {}),
   };
   versions.set(key, view);
   return view;
 }
 
-function sourceOf(ctx: RequestContext, deps: ExchangeDeps, grant: AccessGrant, version: VersionView): RecordSource {
-  if (version.deliveryMode === 'hosted') return hostedSource(ctx.db, deps.keyring, grant.resourceId, version.shape.subjectKey);
-  // Provider-served resources come with the next issue (sources/provider-api.ts).
-  throw new AppError('UNAVAILABLE', 'records of provider-served resources are not served through the hub yet', { extra: { retryAfter: 3600 } });
+function sourceOf(ctx: RequestContext, deps: ExchangeDeps, grant: AccessGrant, version: VersionView, caller: Caller, headers: QueryHeaders): RecordSource {
+  if (version.deliveryMode === 'hosted' || version.endpoint === undefined) return hostedSource(ctx.db, deps.keyring, grant.resourceId, version.shape.subjectKey);
+  return providerApiSource(ctx.db, deps.forwarder, {
+    resourceId: grant.resourceId,
+    resourceVersion: grant.resourceVersion,
+    endpoint: version.endpoint,
+    providerCode: grant.providerCode,
+    subjectKey: version.shape.subjectKey,
+    validate: validatorOf(deps, grant, version),
+  }, { requestId: ctx.requestId ?? '', consumerDepartment: caller.departmentCode, serviceItem: headers.serviceItem });
 }
+
+/** The data items a call returns (asked ∩ granted, or all granted), in catalog order: what a source is asked for. */
+function wantedFields(version: VersionView, grant: AccessGrant, asked: readonly string[] | undefined): string[] {
+  const wanted = new Set(asked ?? grant.fields);
+  return version.shape.dataItems.filter((i) => wanted.has(i.key)).map((i) => i.key);
+}
+
+
+function fieldInfoOf(fields: readonly string[], found: SourceRecord, departmentCode: string): Record<string, FieldInfo> {
+  const info: Record<string, FieldInfo> = {};
+  const updatedAt = found.updatedAt.toISOString();
+  for (const f of fields) {
+    const reason = found.unavailable?.[f];
+    info[f] = reason === undefined ? { departmentCode, updatedAt } : { departmentCode, updatedAt: null, unavailable: reason };
+  }
+  return info;
+}
+
+/** The fields whose values left the hub (unavailable ones did not): what the audit event lists. */
+const deliveredFields = (fields: readonly string[], found: SourceRecord) => (found.unavailable ? fields.filter((f) => found.unavailable![f] === undefined) : [...fields]);
 
 type Caller = { systemId: string; departmentCode: string };
 
@@ -175,28 +208,54 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
     assertFieldsGranted(grant, input.fields);
     await countQuota(ctx, deps, grant, 1);
     const hash = trail.hash(subjectId);
-    const found = await sourceOf(ctx, deps, grant, version).get(subjectId, hash);
+    const found = await sourceOf(ctx, deps, grant, version, caller, input.headers).get(subjectId, wantedFields(version, grant, input.fields), hash);
     if (!found) {
       const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
     }
     const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
     if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
-    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, projection.fields)]);
+    // 一数一源: items answered by their authoritative source where this system is granted it there.
+    const sourced = await answerFromSources(version.shape.dataItems, projection.fields, subjectId, sourceAccess(ctx, deps, caller, input.headers));
+    const own = deliveredFields(projection.fields, found).filter((f) => sourced.info[f] === undefined);
+    const sourceEvents = sourced.reads.map((r) => ({ ...trail.event({ id: subjectId, hash }, r.outcome, r.reason, r.fields), resourceId: r.grant.resourceId, grantId: r.grant.id }));
+    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, own), ...sourceEvents]);
     return {
       resourceId: input.resourceId,
       subjectId: maskSubjectId(subjectId),
-      fields: projection.values,
+      fields: { ...projection.values, ...sourced.values },
+      fieldInfo: { ...fieldInfoOf(projection.fields, found, grant.providerCode), ...sourced.info },
       source: { departmentCode: grant.providerCode, updatedAt: found.updatedAt.toISOString() },
       receipt: { eventId: eventId! },
     };
   });
 }
 
+/** How a read reaches the authoritative sources its items name: the caller's own grants there, counted and fetched like a read. */
+function sourceAccess(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, headers: QueryHeaders): SourceAccess {
+  return {
+    resourceIdOf: async (code) => (await ctx.db('resources').where({ code, status: 'published' }).first('id'))?.id as string | undefined,
+    servingGrantOf: async (resourceId) => {
+      try {
+        return await authorize(ctx, deps, caller, resourceId, headers);
+      } catch (err) {
+        if (err instanceof AppError) return undefined;
+        throw err;
+      }
+    },
+    itemsOf: async (grant) => (await versionOf(ctx.db, grant)).shape.dataItems,
+    count: async (grant) => void (await countQuota(ctx, deps, grant, 1)),
+    fetch: async (grant, id, fields) => {
+      const version = await versionOf(ctx.db, grant);
+      return sourceOf(ctx, deps, grant, version, caller, headers).get(id, fields);
+    },
+  };
+}
+
 export const BATCH_MAX_IDS = 1_000;
 
 type BatchResult =
-  | { subjectId: string; status: 'found'; fields: Record<string, RecordValue | null>; updatedAt: string; eventId: string }
+  | { subjectId: string; status: 'found'; fields: Record<string, RecordValue | null>; fieldInfo: Record<string, FieldInfo>; updatedAt: string; eventId: string }
   | { subjectId: string; status: 'not_found' | 'invalid_id'; eventId: string };
 
 export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, input: { resourceId: string; ids: string[]; fields?: string[]; headers: QueryHeaders }) {
@@ -216,7 +275,7 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
     // Each subject's HMAC once, for the lookup and its event (a subject named twice is one lookup, two events).
     const hashes = new Map<string, Buffer>();
     for (const id of valid) if (!hashes.has(id)) hashes.set(id, trail.hash(id));
-    const records = await sourceOf(ctx, deps, grant, version).getMany([...hashes.keys()], hashes);
+    const records = await sourceOf(ctx, deps, grant, version, caller, input.headers).getMany([...hashes.keys()], wantedFields(version, grant, input.fields), hashes);
     const events: AccessEvent[] = [];
     const partial = normalised.map((n) => {
       if (n.id === undefined) {
@@ -231,8 +290,11 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
       }
       const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
       if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
-      events.push(trail.event({ id: n.id, hash }, 'success', null, projection.fields));
-      return { subjectId: maskSubjectId(n.id), status: 'found' as const, fields: projection.values, updatedAt: found.updatedAt.toISOString() };
+      events.push(trail.event({ id: n.id, hash }, 'success', null, deliveredFields(projection.fields, found)));
+      return {
+        subjectId: maskSubjectId(n.id), status: 'found' as const, fields: projection.values,
+        fieldInfo: fieldInfoOf(projection.fields, found, grant.providerCode), updatedAt: found.updatedAt.toISOString(),
+      };
     });
     // One event per subject, all in one group-committed insert, durable before the reply.
     const eventIds = await trail.append(events);
@@ -241,7 +303,7 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
   });
 }
 
-export type VerifyOutcome = 'match' | 'no_match' | 'not_found';
+export type VerifyOutcome = 'match' | 'no_match' | 'not_found' | 'unavailable';
 
 function validatorOf(deps: ExchangeDeps, grant: AccessGrant, version: VersionView): RecordValidator {
   const key = `${grant.resourceId}:${grant.resourceVersion}`;
@@ -274,7 +336,7 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
         extra: { retryAfter: secondsToShanghaiMidnight(ctx.now) },
       });
     }
-    const found = await sourceOf(ctx, deps, grant, version).get(subjectId, hash);
+    const found = await sourceOf(ctx, deps, grant, version, caller, input.headers).get(subjectId, wantedFields(version, grant, claimed), hash);
     if (!found) {
       const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
@@ -283,6 +345,11 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
     const subjectKey = version.shape.subjectKey;
     const results: Record<string, VerifyOutcome> = {};
     for (const field of claimed) {
+      // A provider that did not answer the field: neither a match nor a mismatch.
+      if (found.unavailable?.[field] !== undefined) {
+        results[field] = 'unavailable';
+        continue;
+      }
       const stored = found.record[field];
       if (stored === undefined) {
         results[field] = 'not_found';

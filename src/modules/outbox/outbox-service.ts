@@ -25,7 +25,12 @@ export type WebhookType =
   | 'grant.expiring'
   | 'grant.expired'
   | 'grant.revoked'
-  | 'calendar.missing';
+  | 'calendar.missing'
+  | 'supervision.reminder'
+  | 'supervision.anomaly'
+  | 'objection.raised'
+  | 'objection.decided'
+  | 'record.corrected';
 
 export type OutboxStatus = 'pending' | 'queued' | 'delivered' | 'no_webhook' | 'dead' | 'done';
 
@@ -97,6 +102,18 @@ export async function addJob<N extends JobName>(
 }
 
 export const RELAY_BATCH_SIZE = 100;
+
+/**
+ * Messages waiting to be relayed or delivered (pending, queued) and the age of the oldest, in
+ * seconds at `now` (0 when none waits): for /metrics and /readyz.
+ */
+export async function outboxBacklog(db: Db, now: Date): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+  const row: { backlog: number; oldest: Date | null } = await db('outbox')
+    .whereIn('status', ['pending', 'queued'])
+    .first(db.raw('count(*)::int as backlog'), db.raw('min(created_at) as oldest'));
+  const oldestAgeSeconds = row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
+  return { backlog: row.backlog, oldestAgeSeconds };
+}
 
 /**
  * Moves committed outbox rows to the queues: new rows, and webhook rows queued long enough ago

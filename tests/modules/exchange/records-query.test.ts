@@ -41,6 +41,8 @@ describe('GET /v1/resources/{id}/records/{subjectId}', () => {
       resourceId,
       subjectId: '110105********002X',
       fields: { id_number: '110105************', name: '张**', birth_date: '1949-12-31' },
+      // field-level answer: every field of a hosted record has the provider's source and load time
+      fieldInfo: Object.fromEntries(['id_number', 'name', 'birth_date'].map((f) => [f, { departmentCode: w.provider.code, updatedAt: body.source.updatedAt }])),
       source: { departmentCode: w.provider.code, updatedAt: expect.any(String) },
       receipt: { eventId: expect.any(String) },
     });

@@ -7,11 +7,11 @@ import type { RecordSource, SourceRecord } from './record-source.js';
 
 export function hostedSource(db: Knex, keyring: RecordKeyring, resourceId: string, subjectKey: string): RecordSource {
   return {
-    async get(subjectId, subjectHash) {
+    async get(subjectId, _fields, subjectHash) {
       const stored = await getRecord(db, keyring, resourceId, subjectKey, subjectId, subjectHash);
       return stored && { record: stored.record, updatedAt: stored.updatedAt };
     },
-    async getMany(subjectIds, subjectHashes) {
+    async getMany(subjectIds, _fields, subjectHashes) {
       const stored = await getRecords(db, keyring, resourceId, subjectKey, subjectIds, subjectHashes);
       const found = new Map<string, SourceRecord>();
       for (const [id, s] of stored) found.set(id, { record: s.record, updatedAt: s.updatedAt });
