@@ -25,6 +25,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Bearer METRICS_TOKEN, or loopback only.
+         *
+         *     Public: no sign-in.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -33,7 +55,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: PostgreSQL and Redis answer
+         * Readiness; `failing` names what is not ok
          * @description Public: no sign-in.
          */
         get: operations["getReadiness"];
@@ -249,6 +271,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trail, newest first (admins: share requests and data access); format=csv streams all
+         * @description Roles: auditor, platform_admin.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consistency proof between two signed heads
+         * @description Public: no sign-in.
+         */
+        get: operations["getConsistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/proofs/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inclusion proof of an event
+         * @description Roles: auditor.
+         */
+        get: operations["getInclusionProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SM2 key that signs tree heads, and the witnesses
+         * @description Public: no sign-in.
+         */
+        get: operations["getAuditPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/tree-heads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed tree head of a size
+         * @description Public: no sign-in.
+         */
+        get: operations["getTreeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/tree-heads/{size}/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A configured witness's SM2 countersignature of a head
+         * @description Public: no sign-in.
+         */
+        post: operations["addTreeHeadCosignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/tree-heads/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest signed tree head
+         * @description Public: no sign-in.
+         */
+        get: operations["getLatestTreeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the log; name the first event that differs
+         * @description Roles: auditor.
+         */
+        get: operations["verifyAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/token": {
         parameters: {
             query?: never;
@@ -383,6 +565,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/discrepancies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一数一源: loaded copies disagreeing with their source
+         * @description Roles: platform_admin, auditor, dept_admin, dept_operator.
+         */
+        get: operations["listDiscrepancies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/discrepancies/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The source department closes a discrepancy
+         * @description Roles: platform_admin, dept_admin.
+         */
+        post: operations["closeDiscrepancy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/grants": {
         parameters: {
             query?: never;
@@ -483,6 +705,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who read my records: each access with its inclusion proof, counted per subject
+         * @description Roles: data_subject.
+         */
+        get: operations["getMyAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/password": {
         parameters: {
             query?: never;
@@ -517,6 +759,46 @@ export interface paths {
         get: operations["listNotifications"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objections (纠错) raised by or to the caller's department
+         * @description Roles: platform_admin, auditor, dept_admin, dept_operator.
+         */
+        get: operations["listObjections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The provider's system corrects or rejects an objection
+         * @description Roles: system.
+         */
+        post: operations["decideObjection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -601,7 +883,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read one subject's record under the calling system's grant: granted fields only, masked per data item; audited
+         * Read one subject's record: granted fields only, masked per data item; audited
          * @description Roles: system.
          */
         get: operations["getRecord"];
@@ -623,6 +905,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/resources/{id}/records/{subjectId}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 纠错: object to a field received under a grant
+         * @description Roles: system, dept_admin, dept_operator.
+         */
+        post: operations["raiseObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resources/{id}/records/batch-get": {
         parameters: {
             query?: never;
@@ -633,7 +935,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Read up to 1,000 subjects at once: one result per id (found, not_found, invalid_id), one audit event per subject; each valid id counts against the quota
+         * Read up to 1,000 subjects: one result and one audit event per id; each valid id counts against the quota
          * @description Roles: system.
          */
         post: operations["batchGetRecords"];
@@ -675,7 +977,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 核验: whether claimed values equal the record's (match / no_match / not_found per field), never a value; limited per subject per day
+         * 核验: whether claimed values equal the record's, never a value; limited per subject per day
          * @description Roles: system.
          */
         post: operations["verifyRecord"];
@@ -737,6 +1039,86 @@ export interface paths {
          * @description Roles: platform_admin, auditor, dept_admin, dept_operator.
          */
         get: operations["listResourceVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervision cases (督办)
+         * @description Roles: platform_admin, auditor, dept_admin, dept_operator.
+         */
+        get: operations["listSupervisionCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision/cases/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an action on a case
+         * @description Roles: platform_admin.
+         */
+        post: operations["addSupervisionAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-department step figures (CSV for Accept: text/csv)
+         * @description Roles: platform_admin, auditor, dept_admin, dept_operator.
+         */
+        get: operations["listDepartmentFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per-resource call figures
+         * @description Roles: platform_admin, auditor.
+         */
+        get: operations["listResourceFigures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1012,10 +1394,37 @@ export interface components {
         };
         /** @enum {string} */
         ApplicationStatus: "pending_review" | "returned" | "rejected" | "provisioning" | "pending_provider" | "granted" | "denied" | "in_coordination" | "withdrawn";
+        AuditEvent: {
+            action: string;
+            actorDepartment: string | null;
+            actorId: string | null;
+            actorKind: string;
+            caseId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            entityId: string;
+            entityType: string;
+            fields: string[] | null;
+            grantId: string | null;
+            id: number;
+            latencyMs: number | null;
+            /** Format: date-time */
+            occurredAt: string;
+            operatorId: string | null;
+            outcome: string;
+            reason: string | null;
+            requestId: string | null;
+            resourceId: string | null;
+            seq: number | null;
+            serviceItemCode: string | null;
+            subjectMasked: string | null;
+        };
         BatchRecordResult: {
             /** @description the audit event of this subject */
             eventId: string;
-            /** @description granted fields only, in catalog order; null when the record has no value */
+            fieldInfo?: components["schemas"]["FieldInfo"];
+            /** @description granted fields only, in catalog order; null when the record has no value (or when fieldInfo marks it unavailable) */
             fields?: {
                 [key: string]: string | number | boolean | null;
             };
@@ -1079,6 +1488,10 @@ export interface components {
         };
         /** @description 信息项: one data item (field) of the resource */
         DataItem: {
+            authoritativeSource?: {
+                itemKey: string;
+                resourceCode: string;
+            };
             description?: string;
             /** @description field key, unique within the resource; grants and records name fields by it */
             key: string;
@@ -1137,6 +1550,55 @@ export interface components {
             /** @description shown to the platform and to the department itself */
             webhookUrl?: string;
         };
+        DepartmentFigures: {
+            casesOpen: number;
+            casesOpened: number;
+            /** @description 统一社会信用代码 (GB 32100), checksum validated */
+            departmentCode: string;
+            departmentName: string;
+            rank: number | null;
+            steps: components["schemas"]["StepFigures"][];
+            totals: components["schemas"]["StepFigures"];
+        };
+        Discrepancy: {
+            copyDepartmentCode: string;
+            /** Format: date-time */
+            detectedAt: string;
+            /** Format: uuid */
+            id: string;
+            itemKey: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            note: string | null;
+            occurrences: number;
+            /** @enum {string|null} */
+            resolution: "agreed" | "closed" | null;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** Format: uuid */
+            resourceId: string;
+            sourceDepartmentCode: string;
+            sourceItemKey: string;
+            /** Format: uuid */
+            sourceResourceId: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            subjectId: string;
+        };
+        Facet: {
+            count: number;
+            label?: string;
+            value: string;
+        }[];
+        FieldInfo: {
+            [key: string]: {
+                departmentCode: string;
+                /** @enum {string} */
+                unavailable?: "not_returned" | "invalid_value" | "provider_unavailable";
+                /** Format: date-time */
+                updatedAt: string | null;
+            };
+        };
         Grant: {
             /** Format: uuid */
             applicationId: string;
@@ -1183,11 +1645,21 @@ export interface components {
         GrantStatus: "active" | "revoked" | "expired";
         Health: {
             checks?: {
+                outbox?: string;
                 postgres?: string;
                 redis?: string;
             };
+            failing?: ("postgres" | "redis" | "outbox")[];
             /** @enum {string} */
             status: "ok" | "unavailable";
+        };
+        InclusionProof: {
+            auditPath: string[];
+            eventId: number;
+            leafHash: string;
+            leafIndex: number;
+            rootHash: string;
+            treeSize: number;
         };
         IssuedKey: {
             /** @description shk_… — shown only in this response; store it now */
@@ -1222,6 +1694,30 @@ export interface components {
             /** @description e.g. application.pending_provider, application.granted, deadline.warning, deadline.overdue, grant.expiring, calendar.missing */
             type: string;
         };
+        Objection: {
+            consumerDepartmentCode: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decisionReason: string | null;
+            /** Format: date-time */
+            dueAt: string;
+            dueProvisional: boolean;
+            /** Format: uuid */
+            id: string;
+            itemKey: string;
+            notifiedSystems: number | null;
+            providerDepartmentCode: string;
+            reason: string;
+            /** Format: uuid */
+            resourceId: string;
+            /** @enum {string} */
+            sla: "on_time" | "warning" | "overdue";
+            /** @enum {string} */
+            status: "open" | "corrected" | "rejected";
+            subjectId: string;
+        };
         Principal: {
             /** @description 统一社会信用代码 (GB 32100), checksum validated */
             departmentCode: string;
@@ -1251,7 +1747,8 @@ export interface components {
             type: string;
         };
         RecordReply: {
-            /** @description granted fields only, in catalog order; null when the record has no value */
+            fieldInfo?: components["schemas"]["FieldInfo"];
+            /** @description granted fields only, in catalog order; null when the record has no value (or when fieldInfo marks it unavailable) */
             fields: {
                 [key: string]: string | number | boolean | null;
             };
@@ -1371,6 +1868,27 @@ export interface components {
             version: number;
             versionStatus: components["schemas"]["VersionStatus"];
         };
+        ResourceFigures: {
+            calls: number;
+            errors: number;
+            errorsByCode: {
+                [key: string]: number;
+            };
+            latencyMs: {
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+            };
+            quotaRefusals: number;
+            /** Format: uuid */
+            resourceId: string;
+            topConsumers: {
+                calls: number;
+                /** @description 统一社会信用代码 (GB 32100), checksum validated */
+                departmentCode: string;
+                errors: number;
+            }[];
+        };
         /**
          * @description life cycle of the resource; applications are accepted while published
          * @enum {string}
@@ -1406,6 +1924,52 @@ export interface components {
             updateCycle: "realtime" | "daily" | "weekly" | "monthly" | "quarterly" | "half_yearly" | "yearly" | "irregular";
             /** @description the version the entry shows: the published one, else the latest draft */
             version: number;
+        };
+        StepFigures: {
+            decided: number;
+            meanWorkingDays: number | null;
+            onTime: number;
+            onTimeRate: number | null;
+            openRedCards: number;
+            openWarnings: number;
+            p90WorkingDays: number | null;
+            received: number;
+            redCards: number;
+            step: string;
+            warnings: number;
+        };
+        SupervisionCase: {
+            actions: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "reminder" | "interview" | "report";
+                note: string;
+            }[];
+            /** Format: uuid */
+            applicationId: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            openedAt: string;
+            /** @description 统一社会信用代码 (GB 32100), checksum validated */
+            responsibleCode: string;
+            step: string;
+            workingDaysLate: number;
+        };
+        SupervisionPeriod: {
+            /** Format: date */
+            from: string;
+            timeZone: string;
+            /**
+             * Format: date
+             * @description inclusive
+             */
+            to: string;
         };
         System: {
             /** Format: date-time */
@@ -1457,6 +2021,26 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
         };
+        TreeHead: {
+            checkpoint: string;
+            cosignatures: {
+                publicKey: string;
+                /** Format: date-time */
+                receivedAt: string;
+                signature: string;
+                witness: string;
+            }[];
+            origin: string;
+            publicKey: string;
+            rootHash: string;
+            signature: string;
+            size: number;
+            /** Format: date-time */
+            timestamp: string;
+            witnessed: boolean;
+        };
+        /** @description 统一社会信用代码 (GB 32100), checksum validated */
+        Uscc: string;
         User: {
             /** Format: date-time */
             createdAt: string;
@@ -1494,61 +2078,7 @@ export interface components {
     };
     responses: {
         /** @description The input does not match the schema, or a field is invalid */
-        BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The current state does not allow this */
-        Conflict: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The caller may not do this */
-        Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Not found, or not visible to the caller */
-        NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is larger than allowed */
-        PayloadTooLarge: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description A service the hub needs does not answer */
-        ServiceUnavailable: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Too many attempts: try again later */
-        TooManyRequests: {
+        400: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1557,7 +2087,43 @@ export interface components {
             };
         };
         /** @description No credentials, or invalid or expired ones */
-        Unauthenticated: {
+        401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller may not do this */
+        403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not found, or not visible to the caller */
+        404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The current state does not allow this */
+        409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than allowed */
+        413: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1566,7 +2132,7 @@ export interface components {
             };
         };
         /** @description The body is not of a type the route accepts */
-        UnsupportedMediaType: {
+        415: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1574,8 +2140,149 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many attempts: try again later */
+        429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The provider's endpoint failed or gave a reply the hub cannot use */
+        502: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A service the hub needs does not answer */
+        503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The provider's endpoint did not answer in time */
+        504: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description OK */
+        ApplicationDetail: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApplicationDetail"];
+            };
+        };
+        /** @description OK */
+        CalendarYear: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CalendarYear"];
+            };
+        };
+        /** @description OK */
+        Grant: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Grant"];
+            };
+        };
+        /** @description OK */
+        Health: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Health"];
+            };
+        };
+        /** @description OK */
+        Objection: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Objection"];
+            };
+        };
+        /** @description OK */
+        RecordWriteOutcome: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RecordWriteOutcome"];
+            };
+        };
+        /** @description OK */
+        Resource: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Resource"];
+            };
+        };
+        /** @description OK */
+        TreeHead: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TreeHead"];
+            };
+        };
+        /** @description OK */
+        User: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["User"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description 办件编号: the case the data is read for */
+        "header.x-case-id": string;
+        /** @description the civil servant at the counter */
+        "header.x-operator-id": string;
+        /** @description 事项编码: must equal the grant's service item code */
+        "header.x-service-item": string;
+        "path.code": string;
+        "path.id": string;
+        /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
+        "path.id.2": string;
+        /** @description 公民身份号码 (GB 11643) or 统一社会信用代码 (GB 32100) */
+        "path.subjectId": string;
+        "path.subjectId.2": string;
+        "path.year": number;
+        /** @description nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset. */
+        "query.cursor": string;
+        "query.limit": number;
+        "query.offset": number;
+        /** @description Asia/Shanghai: 2026-03, 2026-W10, 2026-03-09, a..b, day, week, month (default) */
+        "query.period": string;
+        "query.resourceId": string;
+        "query.side": "consumer" | "provider" | "all";
+        "query.size": number;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1591,16 +2298,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            200: components["responses"]["Health"];
+            400: components["responses"]["400"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "text/plain": string;
                 };
             };
-            400: components["responses"]["BadRequest"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     getReadiness: {
@@ -1612,16 +2333,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
+            200: components["responses"]["Health"];
+            400: components["responses"]["400"];
             /** @description Default Response */
             503: {
                 headers: {
@@ -1636,8 +2349,8 @@ export interface operations {
     listDeadLetters: {
         parameters: {
             query?: {
-                limit?: number;
-                offset?: number;
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
             };
             header?: never;
             path?: never;
@@ -1645,7 +2358,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1657,9 +2370,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     redriveDeadLetter: {
@@ -1667,13 +2380,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1682,21 +2395,21 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     listApplications: {
         parameters: {
             query?: {
                 /** @description nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset. */
-                cursor?: string;
-                limit?: number;
-                offset?: number;
-                resourceId?: string;
+                cursor?: components["parameters"]["query.cursor"];
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
+                resourceId?: components["parameters"]["query.resourceId"];
                 /** @description a department's own applications, those for its resources, or both */
                 side?: "consumer" | "provider" | "all";
                 /** @description on_time, warning (黄牌预警) or overdue (红牌) */
@@ -1709,7 +2422,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1723,9 +2436,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     submitApplication: {
@@ -1760,19 +2473,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            201: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            409: components["responses"]["409"];
         };
     };
     getApplication: {
@@ -1780,25 +2485,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     requestCoordination: {
@@ -1806,7 +2503,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -1819,20 +2516,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     decideCoordination: {
@@ -1840,7 +2529,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -1851,6 +2540,11 @@ export interface operations {
                     conditions?: string;
                     /** @enum {string} */
                     decision: "grant" | "deny";
+                    /**
+                     * Format: date-time
+                     * @description discretion: subjects see accesses in full from then
+                     */
+                    discloseAfter?: string;
                     /** @description a subset of the fields applied for */
                     fields?: string[];
                     /**
@@ -1869,20 +2563,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     decideApplication: {
@@ -1890,7 +2576,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -1901,6 +2587,11 @@ export interface operations {
                     conditions?: string;
                     /** @enum {string} */
                     decision: "approve" | "deny";
+                    /**
+                     * Format: date-time
+                     * @description discretion: subjects see accesses in full from then
+                     */
+                    discloseAfter?: string;
                     /** @description a subset of the fields applied for */
                     fields?: string[];
                     /**
@@ -1919,20 +2610,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     resubmitApplication: {
@@ -1940,7 +2623,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -1966,20 +2649,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     reviewApplication: {
@@ -1987,7 +2662,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -2007,20 +2682,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     withdrawApplication: {
@@ -2028,7 +2695,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -2041,20 +2708,234 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            200: components["responses"]["ApplicationDetail"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                action?: string;
+                caseId?: string;
+                /** @description nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset. */
+                cursor?: components["parameters"]["query.cursor"];
+                /** @description 统一社会信用代码 (GB 32100), checksum validated */
+                department?: string;
+                format?: "json" | "csv";
+                from?: string;
+                limit?: components["parameters"]["query.limit"];
+                outcome?: "success" | "failure";
+                resource?: string;
+                subjectId?: string;
+                system?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApplicationDetail"];
+                    "application/json": {
+                        items: components["schemas"]["AuditEvent"][];
+                        /** @description opaque cursor of the next page (send it as ?cursor=); null on the last page */
+                        nextCursor: string | null;
+                    };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+        };
+    };
+    getConsistencyProof: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: number;
+                        fromRootHash: string;
+                        proof: string[];
+                        to: number;
+                        toRootHash: string;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+        };
+    };
+    getInclusionProof: {
+        parameters: {
+            query: {
+                event: number;
+                size?: components["parameters"]["query.size"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProof"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+        };
+    };
+    getAuditPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        algorithm: string;
+                        origin: string;
+                        publicKey: string;
+                        publicKeyPem: string;
+                        trustedPublicKeys: string[];
+                        userId: string;
+                        witnesses: {
+                            name: string;
+                            publicKey: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+        };
+    };
+    getTreeHead: {
+        parameters: {
+            query?: {
+                size?: components["parameters"]["query.size"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TreeHead"];
+            400: components["responses"]["400"];
+            404: components["responses"]["404"];
+        };
+    };
+    addTreeHeadCosignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                size: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    signature: string;
+                    witness: string;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["TreeHead"];
+            400: components["responses"]["400"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+        };
+    };
+    getLatestTreeHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TreeHead"];
+            404: components["responses"]["404"];
+        };
+    };
+    verifyAuditLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventsChecked: number;
+                        firstDifference: {
+                            detail: string;
+                            eventId: number | null;
+                            /** @enum {string} */
+                            kind: "changed" | "missing" | "inserted" | "leaf_missing" | "head";
+                            seq: number | null;
+                        } | null;
+                        headsChecked: number;
+                        ok: boolean;
+                        problems: string[];
+                        treeSize: number;
+                        unsequenced: number;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     createToken: {
@@ -2073,7 +2954,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2082,9 +2963,9 @@ export interface operations {
                     "application/json": components["schemas"]["Token"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            429: components["responses"]["TooManyRequests"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            429: components["responses"]["429"];
         };
     };
     getCalendarYear: {
@@ -2092,22 +2973,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                year: number;
+                year: components["parameters"]["path.year"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarYear"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
+            200: components["responses"]["CalendarYear"];
+            400: components["responses"]["400"];
         };
     };
     putCalendarYear: {
@@ -2115,7 +2988,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                year: number;
+                year: components["parameters"]["path.year"];
             };
             cookie?: never;
         };
@@ -2130,27 +3003,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarYear"];
-                };
-            };
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarYear"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            200: components["responses"]["CalendarYear"];
+            201: components["responses"]["CalendarYear"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     exportCatalog: {
@@ -2205,16 +3062,16 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     listDepartments: {
         parameters: {
             query?: {
-                limit?: number;
-                offset?: number;
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
             };
             header?: never;
             path?: never;
@@ -2222,7 +3079,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2234,9 +3091,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     createDepartment: {
@@ -2254,8 +3111,7 @@ export interface operations {
                     /** @enum {string} */
                     level: "province" | "city" | "district";
                     name: string;
-                    /** @description 统一社会信用代码 (GB 32100), checksum validated */
-                    parentCode?: string;
+                    parentCode?: components["schemas"]["Uscc"];
                     /** @description generated when omitted */
                     webhookSecret?: string;
                     /**
@@ -2267,7 +3123,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2276,10 +3132,10 @@ export interface operations {
                     "application/json": components["schemas"]["RegisteredDepartment"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            409: components["responses"]["409"];
         };
     };
     getDepartment: {
@@ -2287,13 +3143,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                code: string;
+                code: components["parameters"]["path.code"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2302,10 +3158,10 @@ export interface operations {
                     "application/json": components["schemas"]["Department"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     updateDepartment: {
@@ -2313,7 +3169,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                code: string;
+                code: components["parameters"]["path.code"];
             };
             cookie?: never;
         };
@@ -2328,7 +3184,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2337,10 +3193,10 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedDepartment"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     getResponsibilityList: {
@@ -2363,8 +3219,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         department: {
-                            /** @description 统一社会信用代码 (GB 32100), checksum validated */
-                            code: string;
+                            code: components["schemas"]["Uscc"];
                             name: string;
                         };
                         items: {
@@ -2394,10 +3249,75 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+        };
+    };
+    listDiscrepancies: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
+                resourceId?: components["parameters"]["query.resourceId"];
+                side?: "source" | "copy" | "all";
+                status?: "open" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Discrepancy"][];
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+        };
+    };
+    closeDiscrepancy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["path.id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Discrepancy"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     listGrants: {
@@ -2405,11 +3325,11 @@ export interface operations {
             query?: {
                 applicationId?: string;
                 /** @description nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset. */
-                cursor?: string;
-                limit?: number;
-                offset?: number;
-                resourceId?: string;
-                side?: "consumer" | "provider" | "all";
+                cursor?: components["parameters"]["query.cursor"];
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
+                resourceId?: components["parameters"]["query.resourceId"];
+                side?: components["parameters"]["query.side"];
                 status?: components["schemas"]["GrantStatus"];
                 systemId?: string;
             };
@@ -2419,7 +3339,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2433,9 +3353,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     getGrant: {
@@ -2443,25 +3363,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Grant"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            200: components["responses"]["Grant"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     revokeGrant: {
@@ -2469,7 +3381,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -2481,27 +3393,19 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Grant"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["Grant"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     listInbox: {
         parameters: {
             query?: {
-                limit?: number;
-                offset?: number;
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
             };
             header?: never;
             path?: never;
@@ -2509,7 +3413,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2521,9 +3425,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     getMe: {
@@ -2535,7 +3439,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2544,7 +3448,83 @@ export interface operations {
                     "application/json": components["schemas"]["Principal"];
                 };
             };
-            401: components["responses"]["Unauthenticated"];
+            401: components["responses"]["401"];
+        };
+    };
+    getMyAccessLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        entries: {
+                            access: {
+                                action?: string;
+                                caseId?: string | null;
+                                department?: string | null;
+                                fields?: string[] | null;
+                                occurredAt?: string;
+                                operatorId?: string | null;
+                                outcome?: string;
+                                resourceId?: string | null;
+                                serviceItemCode?: string | null;
+                                systemId?: string | null;
+                            } | null;
+                            auditPath: string[];
+                            counterOf?: string;
+                            discloseAfter: string | null;
+                            event: {
+                                action?: unknown;
+                                actorDepartment?: unknown;
+                                actorId?: unknown;
+                                actorKind?: unknown;
+                                caseId?: unknown;
+                                details?: unknown;
+                                entityId?: unknown;
+                                entityType?: unknown;
+                                entityVersion?: unknown;
+                                fields?: unknown;
+                                grantId?: unknown;
+                                id?: unknown;
+                                latencyMs?: unknown;
+                                occurredAt?: unknown;
+                                operatorId?: unknown;
+                                outcome?: unknown;
+                                reason?: unknown;
+                                requestId?: unknown;
+                                resourceId?: unknown;
+                                serviceItemCode?: unknown;
+                                subjectHash?: unknown;
+                                subjectMasked?: unknown;
+                            } | null;
+                            leafHash: string;
+                            sealed: boolean;
+                            seq: number;
+                            subjectSeq: number;
+                        }[];
+                        head: components["schemas"]["TreeHead"];
+                        pending: number;
+                        statement: string;
+                        statementSignature: string;
+                        subjectHash: string;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     changeOwnPassword: {
@@ -2563,26 +3543,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            429: components["responses"]["429"];
         };
     };
     listNotifications: {
         parameters: {
             query?: {
                 /** @description nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset. */
-                cursor?: string;
-                limit?: number;
-                offset?: number;
+                cursor?: components["parameters"]["query.cursor"];
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
                 type?: string;
             };
             header?: never;
@@ -2591,7 +3571,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2605,9 +3585,69 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+        };
+    };
+    listObjections: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
+                resourceId?: components["parameters"]["query.resourceId"];
+                side?: components["parameters"]["query.side"];
+                status?: "open" | "corrected" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Objection"][];
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+        };
+    };
+    decideObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["path.id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "correct" | "reject";
+                    reason: string;
+                    value?: string | number | boolean;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Objection"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     searchResources: {
@@ -2636,7 +3676,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2645,41 +3685,13 @@ export interface operations {
                     "application/json": {
                         /** @description counts over every match of the current query and filters (not only this page); each facet sums to total. category counts by 类+项 (the first 3 digits). */
                         facets: {
-                            category: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
-                            format: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
-                            provider: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
-                            shareMethod: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
-                            shareType: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
-                            status: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
-                            subjectType: {
-                                count: number;
-                                label?: string;
-                                value: string;
-                            }[];
+                            category: components["schemas"]["Facet"];
+                            format: components["schemas"]["Facet"];
+                            provider: components["schemas"]["Facet"];
+                            shareMethod: components["schemas"]["Facet"];
+                            shareType: components["schemas"]["Facet"];
+                            status: components["schemas"]["Facet"];
+                            subjectType: components["schemas"]["Facet"];
                         };
                         items: components["schemas"]["ResourceSummary"][];
                         limit: number;
@@ -2688,9 +3700,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     createResource: {
@@ -2784,19 +3796,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Resource"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            201: components["responses"]["Resource"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            409: components["responses"]["409"];
         };
     };
     getResource: {
@@ -2808,25 +3812,17 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Resource"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            200: components["responses"]["Resource"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     updateResource: {
@@ -2835,7 +3831,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
@@ -2908,20 +3904,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Resource"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["Resource"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     deprecateResource: {
@@ -2930,7 +3918,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
@@ -2942,20 +3930,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Resource"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["Resource"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     getRecord: {
@@ -2966,22 +3946,22 @@ export interface operations {
             };
             header: {
                 /** @description 办件编号: the case the data is read for */
-                "x-case-id": string;
+                "x-case-id": components["parameters"]["header.x-case-id"];
                 /** @description the civil servant at the counter */
-                "x-operator-id": string;
+                "x-operator-id": components["parameters"]["header.x-operator-id"];
                 /** @description 事项编码: must equal the grant's service item code */
-                "x-service-item": string;
+                "x-service-item": components["parameters"]["header.x-service-item"];
             };
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
                 /** @description 公民身份号码 (GB 11643) or 统一社会信用代码 (GB 32100) */
-                subjectId: string;
+                subjectId: components["parameters"]["path.subjectId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2990,12 +3970,14 @@ export interface operations {
                     "application/json": components["schemas"]["RecordReply"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
+            502: components["responses"]["502"];
+            503: components["responses"]["503"];
+            504: components["responses"]["504"];
         };
     };
     putRecord: {
@@ -3004,8 +3986,8 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
-                subjectId: string;
+                id: components["parameters"]["path.id.2"];
+                subjectId: components["parameters"]["path.subjectId.2"];
             };
             cookie?: never;
         };
@@ -3015,29 +3997,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RecordWriteOutcome"];
-                };
-            };
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RecordWriteOutcome"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["RecordWriteOutcome"];
+            201: components["responses"]["RecordWriteOutcome"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     deleteRecord: {
@@ -3046,25 +4012,52 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
-                subjectId: string;
+                id: components["parameters"]["path.id.2"];
+                subjectId: components["parameters"]["path.subjectId.2"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+        };
+    };
+    raiseObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["path.id"];
+                /** @description 公民身份号码 (GB 11643) or 统一社会信用代码 (GB 32100) */
+                subjectId: components["parameters"]["path.subjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    field: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            201: components["responses"]["Objection"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     batchGetRecords: {
@@ -3072,14 +4065,14 @@ export interface operations {
             query?: never;
             header: {
                 /** @description 办件编号: the case the data is read for */
-                "x-case-id": string;
+                "x-case-id": components["parameters"]["header.x-case-id"];
                 /** @description the civil servant at the counter */
-                "x-operator-id": string;
+                "x-operator-id": components["parameters"]["header.x-operator-id"];
                 /** @description 事项编码: must equal the grant's service item code */
-                "x-service-item": string;
+                "x-service-item": components["parameters"]["header.x-service-item"];
             };
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -3092,7 +4085,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,18 +4097,19 @@ export interface operations {
                         /** @description one per id, in the order asked */
                         results: components["schemas"]["BatchRecordResult"][];
                         source: {
-                            /** @description 统一社会信用代码 (GB 32100), checksum validated */
-                            departmentCode: string;
+                            departmentCode: components["schemas"]["Uscc"];
                         };
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
+            502: components["responses"]["502"];
+            503: components["responses"]["503"];
+            504: components["responses"]["504"];
         };
     };
     bulkLoadRecords: {
@@ -3126,13 +4120,13 @@ export interface operations {
             };
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3161,13 +4155,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
         };
     };
     verifyRecord: {
@@ -3175,14 +4169,14 @@ export interface operations {
             query?: never;
             header: {
                 /** @description 办件编号: the case the data is read for */
-                "x-case-id": string;
+                "x-case-id": components["parameters"]["header.x-case-id"];
                 /** @description the civil servant at the counter */
-                "x-operator-id": string;
+                "x-operator-id": components["parameters"]["header.x-operator-id"];
                 /** @description 事项编码: must equal the grant's service item code */
-                "x-service-item": string;
+                "x-service-item": components["parameters"]["header.x-service-item"];
             };
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -3197,7 +4191,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3210,20 +4204,22 @@ export interface operations {
                         };
                         /** Format: uuid */
                         resourceId: string;
-                        /** @description per claimed field; not_found: the record has no value for it. Never a value */
+                        /** @description per claimed field (not_found: no value; unavailable: the provider did not answer); never a value */
                         results: {
-                            [key: string]: "match" | "no_match" | "not_found";
+                            [key: string]: "match" | "no_match" | "not_found" | "unavailable";
                         };
                         subjectId: string;
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            429: components["responses"]["429"];
+            502: components["responses"]["502"];
+            503: components["responses"]["503"];
+            504: components["responses"]["504"];
         };
     };
     reviewResource: {
@@ -3232,7 +4228,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
@@ -3247,20 +4243,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Resource"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["Resource"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     submitResource: {
@@ -3269,26 +4257,18 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Resource"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            200: components["responses"]["Resource"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     listResourceVersions: {
@@ -3297,13 +4277,13 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the resource uuid, or its code URL-encoded (101001%2F00001) */
-                id: string;
+                id: components["parameters"]["path.id.2"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3319,10 +4299,130 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+        };
+    };
+    listSupervisionCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SupervisionCase"][];
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+        };
+    };
+    addSupervisionAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["path.id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "reminder" | "interview" | "report";
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionCase"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+        };
+    };
+    listDepartmentFigures: {
+        parameters: {
+            query?: {
+                /** @description Asia/Shanghai: 2026-03, 2026-W10, 2026-03-09, a..b, day, week, month (default) */
+                period?: components["parameters"]["query.period"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DepartmentFigures"][];
+                        period: components["schemas"]["SupervisionPeriod"];
+                    };
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+        };
+    };
+    listResourceFigures: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Asia/Shanghai: 2026-03, 2026-W10, 2026-03-09, a..b, day, week, month (default) */
+                period?: components["parameters"]["query.period"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResourceFigures"][];
+                        period: components["schemas"]["SupervisionPeriod"];
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     listSystems: {
@@ -3334,7 +4434,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3345,9 +4445,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     createSystem: {
@@ -3366,7 +4466,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3375,10 +4475,10 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedSystem"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            409: components["responses"]["409"];
         };
     };
     getSystem: {
@@ -3386,13 +4486,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3401,10 +4501,10 @@ export interface operations {
                     "application/json": components["schemas"]["System"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     listSystemKeys: {
@@ -3412,13 +4512,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3429,10 +4529,10 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     createSystemKey: {
@@ -3440,13 +4540,13 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3455,10 +4555,10 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedKey"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     revokeSystemKey: {
@@ -3466,25 +4566,25 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
                 keyId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
         };
     };
     listUsers: {
@@ -3492,8 +4592,8 @@ export interface operations {
             query?: {
                 /** @description 统一社会信用代码 (GB 32100), checksum validated */
                 departmentCode?: string;
-                limit?: number;
-                offset?: number;
+                limit?: components["parameters"]["query.limit"];
+                offset?: components["parameters"]["query.offset"];
             };
             header?: never;
             path?: never;
@@ -3501,7 +4601,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3513,9 +4613,9 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
         };
     };
     createUser: {
@@ -3539,19 +4639,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            201: components["responses"]["User"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            409: components["responses"]["409"];
         };
     };
     getUser: {
@@ -3559,25 +4651,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            200: components["responses"]["User"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
     updateUser: {
@@ -3585,7 +4669,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["parameters"]["path.id"];
             };
             cookie?: never;
         };
@@ -3600,19 +4684,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            200: components["responses"]["User"];
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
         };
     };
 }
