@@ -101,7 +101,10 @@ export const CONFIG_SCHEMA = {
     // Load shedding (@fastify/under-pressure): 503 + Retry-After before the event loop stalls.
     // 0 turns a check off. Health and metrics routes are never shed.
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', default: 1000, minimum: 0 },
-    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: { type: 'number', default: 0.98, minimum: 0, maximum: 1 },
+    // Utilisation is off by default: a busy but healthy hub runs near 1 (loading the demo records at
+    // start, a benchmark at 32 connections) and would refuse work it can do; the delay is what
+    // callers feel.
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: { type: 'number', default: 0, minimum: 0, maximum: 1 },
     LOAD_SHED_MAX_HEAP_USED_BYTES: { type: 'integer', default: 0, minimum: 0 },
     LOAD_SHED_SAMPLE_INTERVAL_MS: { type: 'integer', default: 1000, minimum: 10, maximum: 60_000 },
     LOAD_SHED_RETRY_AFTER_SECONDS: { type: 'integer', default: 10, minimum: 1, maximum: 3600 },
