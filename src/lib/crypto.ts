@@ -38,7 +38,11 @@ export function seal(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, plaintext: stri
   return ['v1', iv, ct, mac].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
 }
 
-export function unseal(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, sealed: string): string {
+/**
+ * A sealed value's IV and ciphertext once its format and MAC are checked (before any decryption):
+ * what every opener of a `v1.` value shares, whichever SM4-CTR it decrypts with.
+ */
+export function checkedSealedParts(keys: Pick<HubKeys, 'sealMac'>, sealed: string): { iv: Buffer; ct: Buffer } {
   const [version, ivB, ctB, macB] = sealed.split('.');
   if (version !== 'v1' || !ivB || ctB === undefined || !macB) throw new Error('sealed value has an unknown format');
   const iv = Buffer.from(ivB, 'base64url');
@@ -46,6 +50,11 @@ export function unseal(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, sealed: strin
   const expected = createHmac('sm3', keys.sealMac).update(iv).update(ct).digest();
   const mac = Buffer.from(macB, 'base64url');
   if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new Error('sealed value failed its integrity check');
+  return { iv, ct };
+}
+
+export function unseal(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, sealed: string): string {
+  const { iv, ct } = checkedSealedParts(keys, sealed);
   const decipher = createDecipheriv('sm4-ctr', keys.sealEnc, iv);
   return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
 }

@@ -4,8 +4,8 @@
 // random bytes per value cost about as much as the rest of a record's validation, so here one SM4
 // block cipher (ECB, no padding) per key makes the CTR keystream — E(iv), E(iv+1), … with the
 // 128-bit big-endian counter OpenSSL's CTR uses — and IVs come from a pooled random buffer.
-import { createCipheriv, createHmac, randomBytes, timingSafeEqual, type Cipher } from 'node:crypto';
-import type { HubKeys } from '../../lib/crypto.js';
+import { createCipheriv, createHmac, randomBytes, type Cipher } from 'node:crypto';
+import { checkedSealedParts, type HubKeys } from '../../lib/crypto.js';
 
 const BLOCK = 16;
 const IV_POOL_BLOCKS = 4096;
@@ -65,13 +65,7 @@ export function sealFast(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, plaintext: 
  * read path opens one sealed part per record, 1,000 per batch-get.
  */
 export function unsealFast(keys: Pick<HubKeys, 'sealEnc' | 'sealMac'>, sealed: string): string {
-  const [version, ivB, ctB, macB] = sealed.split('.');
-  if (version !== 'v1' || !ivB || ctB === undefined || !macB) throw new Error('sealed value has an unknown format');
-  const iv = Buffer.from(ivB, 'base64url');
-  const ct = Buffer.from(ctB, 'base64url');
-  const expected = createHmac('sm3', keys.sealMac).update(iv).update(ct).digest();
-  const mac = Buffer.from(macB, 'base64url');
-  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new Error('sealed value failed its integrity check');
+  const { iv, ct } = checkedSealedParts(keys, sealed);
   if (iv.length !== BLOCK) throw new Error('sealed value has an unknown format');
   return sm4Ctr(keys, iv, ct).toString('utf8');
 }
