@@ -21,7 +21,10 @@ export default defineConfig({
     ...perProject,
     // Two cores: more forks only contend (a limit for the whole run, all projects together).
     // Each file has its own database, so files are isolated.
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // `isolate: false` here, for the pool: vitest 3 decides from the root config alone whether a
+    // fork may run several files; each project's `isolate` then says whether modules are reset
+    // between the files a fork runs.
+    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     projects: [
       // isolate: false — a fork evaluates src/ and its libraries (fastify, knex, bullmq, ajv …) once
       // and runs its files one after another in that module graph, instead of evaluating it anew for
@@ -29,7 +32,7 @@ export default defineConfig({
       // test app has its own database, queue prefix and secret), so tests must not keep mutable
       // module-level state, mock modules (vi.mock) or leave fake timers or env changes behind.
       { test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: E2E, ...perProject, isolate: false } },
-      { test: { name: 'e2e', include: E2E, ...perProject } },
+      { test: { name: 'e2e', include: E2E, ...perProject, isolate: true } },
     ],
   },
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RuntimeConfig } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -95,11 +95,16 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await registerConsole(fastify);
 };
 
-/** `clock` lets tests control time; `logStream` lets them read what would be logged. */
-export async function buildApp(
-  config: RuntimeConfig,
-  opts: { clock?: Clock; logStream?: NodeJS.WritableStream } = {},
-): Promise<FastifyInstance> {
+export interface BuildAppOptions {
+  /** Lets tests control time. */
+  clock?: Clock;
+  /** Lets tests read what would be logged. */
+  logStream?: NodeJS.WritableStream;
+  /** Lets tests reuse the response serializers one app compiled in the next (tests/helpers/test-app.ts). */
+  schemaController?: FastifyServerOptions['schemaController'];
+}
+
+export async function buildApp(config: RuntimeConfig, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, opts.logStream),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -117,6 +122,7 @@ export async function buildApp(
     clientErrorHandler,
     // The missing Host header is answered by the onRequest hook in `app`, as problem+json.
     http: { requireHostHeader: false },
+    schemaController: opts.schemaController,
   });
   // Many clients send Content-Type: application/json with no body on body-less POST/DELETE
   // routes; an empty body is "no body", not malformed JSON. Routes with a body schema still

@@ -33,7 +33,13 @@ export default async function setup(project: TestProject) {
 
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger, onCrash });
+    // A test run's data is thrown away: two of PostgreSQL's non-durable settings (its manual, 14.5)
+    // spare the disk flushes that cloning a database per test file and every commit wait for.
+    // synchronous_commit stays on: with fsync off it costs next to nothing, and off it would change
+    // what tests see (VACUUM cannot mark pages all-visible before their commit is flushed, so the
+    // planner's index-only scans in tests/modules/catalog/search-plans.test.ts would not happen).
+    const settings = { fsync: 'off', full_page_writes: 'off' };
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger, onCrash, settings });
     stops.push(() => pg.stop());
     adminUrl = pg.url;
   }

@@ -22,6 +22,8 @@ export interface EmbeddedPostgresOptions {
   logger: Logger;
   /** Called once if PostgreSQL exits without being asked to; the error carries its last log lines. */
   onCrash?: (err: ServiceCrash) => void;
+  /** Server settings for this start (`-c name=value`), say the non-durable ones a test run wants. */
+  settings?: Record<string, string>;
 }
 
 const DB_USER = 'sharehub';
@@ -99,7 +101,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     ready = false;
     // The port is passed as `-p` on every start, so a new port per start is honoured. Unix
     // sockets are disabled so nothing is written outside dataDir (and no /tmp clashes).
-    const child = spawnGuarded(binary, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
+    const settings = { ...opts.settings, listen_addresses: '127.0.0.1', unix_socket_directories: '' };
+    const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+    const child = spawnGuarded(binary, ['-D', dataDir, '-p', String(port), ...flags], {
       stopSignal: 'SIGINT', // fast shutdown: running transactions are rolled back, then a clean exit
       env: { ...process.env, LC_MESSAGES: 'C' },
       ...ids,
