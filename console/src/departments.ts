@@ -1,4 +1,4 @@
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { api } from './api/client';
 
 // Department names by 统一社会信用代码, read once per session page by page (the API's limit and
@@ -18,4 +18,10 @@ async function loadAll() {
 export function useDepartmentNames() {
   loading ??= loadAll().catch(() => { loading = undefined; });
   return (code: string | null | undefined) => (code ? names.value[code] ?? code : '—');
+}
+
+/** Every department as a select's options (name, code), read with the names above. */
+export function useDepartmentOptions() {
+  loading ??= loadAll().catch(() => { loading = undefined; });
+  return computed(() => Object.entries(names.value).map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')));
 }

@@ -24,6 +24,10 @@ const pages: (RouteRecordRaw & { meta: { roles: Role[]; title: string; menu?: st
   { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['platform_admin', 'dept_admin', 'auditor'], title: '用户管理', menu: '平台管理' } },
   { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { roles: ADMIN, title: '节假日日历', menu: '平台管理' } },
   { path: 'dead-letters', name: 'dead-letters', component: () => import('./views/DeadLettersView.vue'), meta: { roles: ['platform_admin', 'auditor'], title: '死信与重投', menu: '平台管理' } },
+  { path: 'audit/events', name: 'audit-events', component: () => import('./views/AuditEventsView.vue'), meta: { roles: ['auditor', 'platform_admin'], title: '审计日志查询', menu: '审计监督' } },
+  { path: 'audit/tree', name: 'audit-tree', component: () => import('./views/AuditTreeView.vue'), meta: { roles: ['auditor', 'platform_admin'], title: '日志树头与校验', menu: '审计监督' } },
+  { path: 'supervision', name: 'supervision', component: () => import('./views/SupervisionView.vue'), meta: { roles: ['auditor', 'platform_admin'], title: '效能监督', menu: '审计监督' } },
+  { path: 'supervision/cases', name: 'supervision-cases', component: () => import('./views/SupervisionCasesView.vue'), meta: { roles: ['platform_admin', 'auditor'], title: '督办案件', menu: '审计监督' } },
 ];
 
 export const menuPages = pages.filter((p) => p.meta.menu);
