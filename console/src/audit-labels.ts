@@ -42,7 +42,7 @@ export const DIFFERENCE_KIND: Record<string, string> = {
 };
 
 export const FIGURE_STEP: Record<string, string> = {
-  total: '合计', review: '规范性审查', provision: '开通', provider_decision: '提供方审批', coordination: '平台协调', correction: '申请方补正',
+  all: '合计', review: '规范性审查', provision: '开通', provider_decision: '提供方审批', coordination: '平台协调', correction: '申请方补正',
 };
 
 export const CASE_ACTION: Record<string, string> = { reminder: '催办', interview: '约谈', report: '通报' };

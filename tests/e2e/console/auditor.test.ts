@@ -157,18 +157,23 @@ describe('the auditor in the web console', { timeout: 60_000 }, () => {
     await menu(page, '效能监督');
     await poll(() => page.locator('[data-test=department-charts] canvas').count()).toBeGreaterThan(0);
     await poll(() => page.textContent('[data-test=department-figures]')).toContain('100.0%');
-    // A drawn canvas has pixels that are not blank.
-    const inked = await page.locator('[data-test=department-charts] canvas').first().evaluate((c: HTMLCanvasElement) => {
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    // A drawn canvas has pixels that are not blank (counted in the page: the root tsconfig has no DOM types).
+    const inked = await page.locator('[data-test=department-charts] canvas').first().evaluate(`(c) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
       return n;
-    });
+    }`) as number;
     expect(inked).toBeGreaterThan(1000);
     await shot(page, 'audit-03-supervision-departments');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-departments]')]);
     expect(download.suggestedFilename()).toMatch(/^sharehub-departments-.*\.csv$/);
+    // The hub's CSV of the figures (Accept: text/csv): a line per department and step, and its total.
+    const figures = (await fs.readFile((await download.path())!, 'utf8')).trim().split(/\r?\n/);
+    expect(figures[0]).toMatch(/^\uFEFF?period_from,period_to,department_code,/);
+    // The platform's totals: two received, one decided, in time (rate 1).
+    expect(figures.find((l) => l.includes(ctx.config.PLATFORM_DEPARTMENT_CODE) && l.includes(',all,'))).toContain(',all,2,1,1,1,');
 
     await page.getByRole('tab', { name: '资源调用' }).click();
     await poll(() => page.locator('[data-test=resource-charts] canvas').count()).toBeGreaterThan(0);
