@@ -157,13 +157,12 @@ describe('the auditor in the web console', { timeout: 60_000 }, () => {
     await menu(page, '效能监督');
     await poll(() => page.locator('[data-test=department-charts] canvas').count()).toBeGreaterThan(0);
     await poll(() => page.textContent('[data-test=department-figures]')).toContain('100.0%');
-    // A drawn canvas has pixels that are not blank (counted in the page: the root tsconfig has no DOM types).
-    const inked = await page.locator('[data-test=department-charts] canvas').first().evaluate(`(c) => {
-      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-      return n;
-    }`) as number;
+    // A drawn canvas has pixels that are not blank (typed by hand: the root tsconfig has no DOM types).
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const inked = await page.locator('[data-test=department-charts] canvas').first().evaluate((element: unknown) => {
+      const c = element as Canvas;
+      return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 3 && _ > 0).length;
+    });
     expect(inked).toBeGreaterThan(1000);
     await shot(page, 'audit-03-supervision-departments');
 
