@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { deriveKeys } from '../../../src/lib/crypto.js';
@@ -11,6 +12,7 @@ import { getConsistencyProof, getInclusionProof } from '../../../src/modules/aud
 import { verifyLog } from '../../../src/modules/audit/verify.js';
 import { grantAppRole } from '../../../src/runtime/db-roles.js';
 import { manualClock } from '../../helpers/clock.js';
+import { auditRetention } from '../../../workers/audit-retention.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
 import { refRootFromPath } from './reference.js';
 
@@ -189,5 +191,21 @@ describe('audit retention', () => {
       await trx.rollback();
     }
     expect(await eventPartitions(ctx.db)).toContain('events_2026_07');
+  });
+
+  it('the audit-retention job runs it as the owner with the configured retention', async () => {
+    await seal();
+    const deps = {
+      db: ctx.db, config: { ...ctx.config, AUDIT_RETENTION_MONTHS: 6 }, keys: deriveKeys(ctx.config.SHAREHUB_SECRET_KEY),
+      clock: () => new Date('2027-03-15T00:00:00Z'), log: pino({ level: 'silent' }),
+      enqueue: async () => { throw new Error('the retention enqueues nothing'); }, invalidate: async () => { throw new Error('the retention changes no grant'); },
+    };
+    expect(await auditRetention({}, deps)).toMatchObject({ dropped: 3, waiting: 0 }); // June (empty), July, August (empty)
+    expect(await eventPartitions(ctx.db)).not.toContain('events_2026_07');
+    expect(await eventPartitions(ctx.db)).toContain('events_2027_06');
+    await seal();
+    expect(await verify()).toMatchObject({ ok: true, keptHashesOnly: 8 + 3 }); // July's three events
+    // Unset, nothing is dropped.
+    expect(await auditRetention({}, { ...deps, config: ctx.config, clock: () => new Date('2028-01-15T00:00:00Z') })).toMatchObject({ dropped: 0 });
   });
 });
