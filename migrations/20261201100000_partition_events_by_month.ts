@@ -20,7 +20,7 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     alter sequence events_id_seq owned by none;
-    create table events_partitioned (like events including defaults including constraints) partition by range (occurred_at);
+    create table events_partitioned (like events including defaults) partition by range (occurred_at);
     create table events_default partition of events_partitioned default;
   `);
   const { rows: [span] } = await knex.raw(`
@@ -33,12 +33,16 @@ export async function up(knex: Knex): Promise<void> {
     await knex.raw(`create table ${name} partition of events_partitioned for values from ('${month.toISOString()}') to ('${next.toISOString()}')`);
     month = next;
   }
+  // The actor-kind check as it stands (with NOT VALID if it is), added after the copy.
+  const { rows: [check] } = await knex.raw(`select pg_get_constraintdef(oid) as def from pg_constraint
+    where conrelid = 'events'::regclass and conname = 'events_actor_kind_check'`) as { rows: { def: string }[] };
   await knex.raw(`
     insert into events_partitioned select * from events;
     drop table events;
     alter table events_partitioned rename to events;
     alter sequence events_id_seq owned by events.id;
     alter table events add constraint events_pkey primary key (id, occurred_at);
+    alter table events add constraint events_actor_kind_check ${check!.def};
     create index events_entity_type_entity_id_id_index on events (entity_type, entity_id, id);
     create index events_insert_xid_idx on events (insert_xid);
     create index events_occurred_at_index on events (occurred_at);
@@ -67,12 +71,14 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     drop table audit_retention_drops;
     alter sequence events_id_seq owned by none;
-    create table events_plain (like events including defaults including constraints);
+    create table events_plain (like events including defaults);
     insert into events_plain select * from events;
     drop table events;
     alter table events_plain rename to events;
     alter sequence events_id_seq owned by events.id;
     alter table events add constraint events_pkey primary key (id);
+    -- not valid: rows written under a later constraint (a data subject's reads) stay as they are.
+    alter table events add constraint events_actor_kind_check check (actor_kind in ('user', 'system', 'scheduler', 'worker', 'cli')) not valid;
     create index events_entity_type_entity_id_id_index on events (entity_type, entity_id, id);
     create index events_insert_xid_idx on events (insert_xid);
     create index events_occurred_at_index on events (occurred_at);
