@@ -18,7 +18,7 @@ export const AUDIT_ACTION: Record<string, string> = {
   'calendar.create': '录入节假日', 'calendar.update': '修改节假日', 'calendar.missing': '节假日未录入提醒',
   'message.dead_letter': '消息进入死信', 'message.redrive': '死信重投',
   'supervision.case_open': '督办立案', 'supervision.case_action': '督办措施', 'supervision.case_close': '督办结案',
-  'audit.events_read': '查询审计日志', 'audit.verified': '校验审计日志', 'audit.proof_read': '读取包含证明',
+  'audit.events_read': '查询审计日志', 'audit.verified': '校验审计日志', 'audit.proof_read': '读取包含证明', 'audit.retention_dropped': '按保存期限删除', 'audit.access_log_read': '查阅本人被访问记录',
 };
 
 export const ACTOR_KIND: Record<string, string> = {
@@ -39,6 +39,7 @@ export const DIFFERENCE_KIND: Record<string, string> = {
   inserted: '出现了未封存的插入事件',
   leaf_missing: '事件的叶子节点缺失',
   head: '树头签名或前后树头的一致性不符',
+  retention: '按保存期限删除的记录与删除凭据不符',
 };
 
 export const FIGURE_STEP: Record<string, string> = {
