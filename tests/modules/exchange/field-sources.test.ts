@@ -119,7 +119,7 @@ describe('field-level answers from authoritative sources', () => {
     await grantOn(system.id, ids.births, ['id_number', 'birth_date']);
     return system;
   }
-  const batchGet = (system: { headers: Record<string, string> }, payload: unknown) =>
+  const batchGet = (system: { headers: Record<string, string> }, payload: { ids: string[] }) =>
     ctx.app.inject({ method: 'POST', url: `/v1/resources/${ids.composite}/records/batch-get`, headers: dataHeaders(system), payload });
   const verify = (system: { headers: Record<string, string> }, claims: Record<string, string>) =>
     ctx.app.inject({ method: 'POST', url: `/v1/resources/${ids.composite}/records/verify`, headers: dataHeaders(system), payload: { id: PERSON_A.id_number, claims } });
