@@ -23,9 +23,10 @@
 // loads (recheckDiscrepancies), resolving those whose copy now agrees and counting the others.
 import type { Knex } from 'knex';
 import type { DataItem } from '../catalog/resource-validation.js';
-import type { RecordKeyring } from './record-keys.js';
+import { subjectHash, type RecordKeyring } from './record-keys.js';
 import type { ExchangeRecord, RecordShape, RecordValue } from './record-validation.js';
 import { getRecords } from './records-repository.js';
+import { maskSubjectId } from './subject-id.js';
 
 export interface CrossCheckPair {
   item: string;
@@ -249,4 +250,18 @@ export async function recheckDiscrepancies(db: Knex, keyring: RecordKeyring, sou
     [JSON.stringify(outcomes), now, now],
   ) as { rows: { resolved: number; repeated: number }[] };
   return counts!;
+}
+
+/**
+ * One record written outside a bulk load (a provider's PUT, a correction after an objection):
+ * cross-checked as a copy of its sources and, if the resource is a source of open discrepancies,
+ * re-checked as a source. Returns the plan (its `notChecked` goes on the write's audit event).
+ */
+export async function checkWrittenRecord(db: Knex, keyring: RecordKeyring, target: { resourceId: string; providerCode: string; shape: RecordShape },
+  subjectId: string, record: ExchangeRecord, now: Date): Promise<CrossCheckPlan | undefined> {
+  const plan = await crossCheckPlan(db, target);
+  const hash = subjectHash(keyring.current, subjectId);
+  if (plan) await crossCheckBatch(db, keyring, plan, [{ h: hash.toString('hex'), m: maskSubjectId(subjectId), d: record, plain: { subjectId, record } }], now);
+  if (await hasOpenDiscrepancies(db, target.resourceId)) await recheckDiscrepancies(db, keyring, target.resourceId, [{ subjectHash: hash, subjectId, record }], now);
+  return plan;
 }

@@ -17,7 +17,7 @@ import type { DataItem, SubjectType } from '../catalog/resource-validation.js';
 import type { Context } from '../context.js';
 import type { Principal } from '../identity/principal.js';
 import { bulkLoadRecords, type BulkLoadOptions, type BulkLoadReply } from './bulk-load.js';
-import { crossCheckBatch, crossCheckPlan, hasOpenDiscrepancies, recheckDiscrepancies, type CrossCheckPlan } from './cross-check.js';
+import { checkWrittenRecord, crossCheckPlan, hasOpenDiscrepancies, type CrossCheckPlan } from './cross-check.js';
 import { recordKeyring, subjectHash, type RecordKeyring } from './record-keys.js';
 import { compileRecordValidator, type RecordProblem } from './record-validation.js';
 import { tombstoneRecord, upsertRecord, type RecordTarget, type UpsertOutcome } from './records-repository.js';
@@ -121,10 +121,7 @@ export async function putRecord(ctx: Context<Principal>, keyring: RecordKeyring,
       });
     }
     const outcome = await upsertRecord(trx, keyring, target, { systemId: loader.systemId, now: ctx.now }, subjectId, check.record);
-    const plan = await crossCheckPlan(trx, target);
-    const hash = subjectHash(keyring.current, subjectId);
-    if (plan) await crossCheckBatch(trx, keyring, plan, [{ h: hash.toString('hex'), m: maskSubjectId(subjectId), d: check.record, plain: { subjectId, record: check.record } }], ctx.now);
-    if (await hasOpenDiscrepancies(trx, target.resourceId)) await recheckDiscrepancies(trx, keyring, target.resourceId, [{ subjectHash: hash, subjectId, record: check.record }], ctx.now);
+    const plan = await checkWrittenRecord(trx, keyring, target, subjectId, check.record, ctx.now);
     await recordEvent(trx, {
       actor: ctx.actor, requestId: ctx.requestId, entityType: 'resource', entityId: target.resourceId, entityVersion: target.resourceVersion,
       action: 'records.upsert', details: { outcome, subject: auditSubject(keyring, subjectId), ...notCrossChecked(plan) },

@@ -4,7 +4,7 @@ import { makeSystem } from '../../helpers/fixtures.js';
 import { DATA_ITEMS, makeResource } from '../../helpers/resource-fixtures.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { call, makeWorld, ok, type World } from '../../helpers/workflow.js';
-import { PERSON_A, PERSON_B, UNKNOWN_PERSON } from './query-fixtures.js';
+import { PERSON_A, PERSON_B, UNKNOWN_PERSON, grantedSystem } from './query-fixtures.js';
 
 // 一数一源、多元校核: the outsider department holds the authoritative names and addresses (a hosted
 // source); the provider department loads a copy whose `name` and `address` name that source.
@@ -124,6 +124,22 @@ describe('cross-checks of loaded copies against their authoritative source', () 
     const left = await pair.open();
     expect(left.map((d) => [d.subject_masked, d.item_key, d.occurrences])).toEqual([['440524********0014', 'name', 2]]);
     expect(left[0]!.last_seen_at).toEqual(clock());
+  });
+
+  it('a correction of the source after an objection (纠错) re-checks the discrepancy like a load of the source', async () => {
+    const pair = await freshPair();
+    await ok(await putTo(pair.copyId, copyLoader, { ...PERSON_A, name: '张三' }), 201);
+    expect((await pair.open()).map((d) => d.item_key)).toEqual(['name']);
+    const reader = await grantedSystem(w, pair.sourceId, clock());
+    const raised = await ok(await ctx.app.inject({
+      method: 'POST', url: `/v1/resources/${pair.sourceId}/records/${PERSON_A.id_number}/objections`, headers: reader.system.headers,
+      payload: { field: 'name', reason: '户籍登记姓名为张三' },
+    }), 201);
+    await ok(await ctx.app.inject({
+      method: 'POST', url: `/v1/objections/${raised.id}/decision`, headers: sourceLoader.headers, payload: { decision: 'correct', reason: '已核实并更正', value: '张三' },
+    }));
+    expect(await pair.open()).toEqual([]);
+    expect(await ctx.db('discrepancies').where({ resource_id: pair.copyId }).first('status', 'resolution')).toEqual({ status: 'resolved', resolution: 'agreed' });
   });
 
   it('a copy of a provider-served source is not checked on load: the load says so on its audit event', async () => {
