@@ -291,7 +291,8 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
       projected.set(id, { found, values: projection.values, fields: projection.fields });
     }
     // 一数一源 as for a single read: every found subject's sourced items in one lookup or one forwarded call per source.
-    const sourced = await answerFromSources(version.shape.dataItems, wantedFields(version, grant, input.fields), [...projected.keys()],
+    // (the found subjects in the order they were asked: a source sees them as the consumer named them)
+    const sourced = await answerFromSources(version.shape.dataItems, wantedFields(version, grant, input.fields), [...hashes.keys()].filter((id) => projected.has(id)),
       sourceAccess(ctx, deps, caller, input.headers, hashes));
     const events: AccessEvent[] = [];
     const fromSources: AccessEvent[] = [];
