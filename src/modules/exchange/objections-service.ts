@@ -21,6 +21,7 @@ import { addWebhook } from '../outbox/outbox-service.js';
 import { closeObjectionCases, OBJECTION_STEP, openObjectionCase } from '../supervision/cases.js';
 import { subjectHash, type RecordKeyring } from './record-keys.js';
 import { compileRecordValidator, type RecordValue } from './record-validation.js';
+import { checkWrittenRecord } from './cross-check.js';
 import { getRecord, getRecordByHash, upsertRecord } from './records-repository.js';
 import { maskSubjectId, normaliseSubjectId } from './subject-id.js';
 
@@ -210,6 +211,8 @@ async function correctHosted(trx: Knex.Transaction, ctx: Context<Principal>, key
   }
   const writer = { systemId: (ctx.actor as { systemId: string }).systemId, now: ctx.now };
   await upsertRecord(trx, keyring, { resourceId: resource.id, resourceVersion: resource.version, shape }, writer, stored.subjectId, check.record);
+  // A correction is a load of one record: cross-checked against its sources, re-checking what it is the source of.
+  await checkWrittenRecord(trx, keyring, { resourceId: resource.id, providerCode: resource.provider_code, shape }, stored.subjectId, check.record, ctx.now);
   await recordEvent(trx, {
     actor: ctx.actor, requestId: ctx.requestId, entityType: 'resource', entityId: resource.id, entityVersion: resource.version,
     action: 'records.upsert', details: { outcome: 'corrected', objectionId: row.id, subject: row.subject_hash.toString('hex') },
