@@ -39,13 +39,19 @@ export const router = createRouter({
   history: createWebHistory('/console/'),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录' } },
+    // Citizens and companies (data subjects), signed in at the identity provider: outside the
+    // department console's layout and menus.
+    { path: '/citizen/login', name: 'citizen-login', component: () => import('./views/CitizenLoginView.vue'), meta: { title: '个人/企业登录', public: true } },
+    { path: '/citizen/callback', name: 'citizen-callback', component: () => import('./views/CitizenLoginView.vue'), meta: { title: '个人/企业登录', public: true } },
+    { path: '/citizen/access-log', name: 'citizen-access-log', component: () => import('./views/AccessLogView.vue'), meta: { title: '谁查询了我的数据', subject: true } },
     { path: '/', component: () => import('./layouts/ConsoleLayout.vue'), children: [{ path: '', redirect: () => homeOf(session.current?.me.role) }, ...pages] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
 
 router.beforeEach((to) => {
-  if (to.name === 'login') return true;
+  if (to.name === 'login' || to.meta.public) return true;
+  if (to.meta.subject) return session.subject ? true : { name: 'citizen-login' };
   if (!session.current) return { name: 'login', query: { redirect: to.fullPath } };
   const roles = (to.meta as { roles?: string[] }).roles;
   if (roles && !roles.includes(session.current.me.role)) return homeOf(session.current.me.role);

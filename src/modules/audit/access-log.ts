@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { accessLogStatementText } from '../../lib/audit-proof.js';
 import type { HubKeys } from '../../lib/crypto.js';
 import { planInclusionProof, resolvePlan } from '../../lib/merkle.js';
 import { sm2Sign, type Sm2KeyPair } from '../../lib/sm2.js';
@@ -21,7 +22,7 @@ export const ACCESS_LOG_MAX_ENTRIES = 1_000;
 
 /** The text the hub signs with its audit key for a subject's count in a head. */
 export function accessLogStatement(origin: string, subjectHash: string, count: number, treeSize: number, root: Buffer): string {
-  return `sharehub access-log v1\n${origin}\n${subjectHash}\n${count}\n${treeSize}\n${root.toString('base64')}\n`;
+  return accessLogStatementText(origin, subjectHash, count, treeSize, root.toString('base64'));
 }
 
 export async function subjectAccessLog(db: Knex, opts: { origin: string; signer: Sm2KeyPair; keys: readonly Pick<HubKeys, 'subject'>[]; now: Date }, subjectId: string) {
@@ -32,11 +33,12 @@ export async function subjectAccessLog(db: Knex, opts: { origin: string; signer:
   const hashes = subjectSearchHashes(opts.keys, subjectId);
   const { rows } = await db.raw(`
     select l.seq, l.subject_seq as "subjectSeq", l.leaf_hash as "leafHash", encode(l.subject_hash, 'hex') as "counterOf",
-      g.disclose_after as "discloseAfter", ${LEAF_EVENT_COLUMNS}
+      g.disclose_after as "discloseAfter", d.name as "departmentName", ${LEAF_EVENT_COLUMNS}
     from event_leaves l join events e on e.id = l.event_id left join grants g on g.id = e.grant_id
+      left join departments d on d.code = e.actor_department
     where l.subject_hash = any(?::bytea[]) and l.seq < ?
     order by l.subject_hash, l.subject_seq limit ?`, [hashes, head.size, ACCESS_LOG_MAX_ENTRIES]) as {
-    rows: (Record<string, unknown> & { seq: number; subjectSeq: number; leafHash: Buffer; counterOf: string; discloseAfter: Date | null })[];
+    rows: (Record<string, unknown> & { seq: number; subjectSeq: number; leafHash: Buffer; counterOf: string; discloseAfter: Date | null; departmentName: string | null })[];
   };
   const plans = rows.map((r) => planInclusionProof(Number(r.seq), head.size));
   const proofs = await resolvePlan(plans.flat(), dbNodeFetcher(db));
@@ -51,7 +53,7 @@ export async function subjectAccessLog(db: Knex, opts: { origin: string; signer:
       subjectSeq: Number(r.subjectSeq), seq: Number(r.seq), counterOf: r.counterOf, sealed,
       discloseAfter: r.discloseAfter?.toISOString() ?? null, leafHash: r.leafHash.toString('hex'), auditPath,
       access: sealed ? null : {
-        occurredAt: event.occurredAt, department: event.actorDepartment, systemId: event.actorId, resourceId: event.resourceId,
+        occurredAt: event.occurredAt, department: event.actorDepartment, departmentName: r.departmentName, systemId: event.actorId, resourceId: event.resourceId,
         action: event.action, outcome: event.outcome, fields: event.fields as string[] | null, serviceItemCode: event.serviceItemCode,
         caseId: event.caseId, operatorId: event.operatorId,
       },
