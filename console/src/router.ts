@@ -24,6 +24,8 @@ const pages: (RouteRecordRaw & { meta: { roles: Role[]; title: string; menu?: st
   { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['platform_admin', 'dept_admin', 'auditor'], title: '用户管理', menu: '平台管理' } },
   { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { roles: ADMIN, title: '节假日日历', menu: '平台管理' } },
   { path: 'dead-letters', name: 'dead-letters', component: () => import('./views/DeadLettersView.vue'), meta: { roles: ['platform_admin', 'auditor'], title: '死信与重投', menu: '平台管理' } },
+  { path: 'objections', name: 'objections', component: () => import('./views/ObjectionsView.vue'), meta: { roles: [...DEPT, 'platform_admin', 'auditor'], title: '数据纠错', menu: '数据质量' } },
+  { path: 'discrepancies', name: 'discrepancies', component: () => import('./views/DiscrepanciesView.vue'), meta: { roles: [...DEPT, 'platform_admin', 'auditor'], title: '一数一源校核', menu: '数据质量' } },
 ];
 
 export const menuPages = pages.filter((p) => p.meta.menu);

@@ -1,7 +1,8 @@
 import { sm2, sm3 } from 'sm-crypto-v2';
-import { accessLogStatementText, checkpointText, leafCanonicalText, rootFromInclusionPath } from '../../../src/lib/audit-proof';
-import type { Schemas } from '../api/client';
-import type { operations } from '../api/schema';
+// Imported with .js (resolved to .ts by Vite and vue-tsc) so that the hub's tests can import this
+// file too and check it against real access logs (tests/modules/audit/access-log.test.ts).
+import { accessLogStatementText, checkpointText, leafCanonicalText, rootFromInclusionPath } from '../../../src/lib/audit-proof.js';
+import type { components, operations } from '../api/schema.js';
 
 // The citizen's "verified" mark, computed in the browser from what the hub sent, with the same
 // rules the hub runs (src/lib/audit-proof.ts) and an independent SM3/SM2 (sm-crypto-v2, pure
@@ -12,7 +13,7 @@ import type { operations } from '../api/schema';
 // statement of the subject's count covers the entries numbered 1..count without a gap.
 
 export type AccessLog = operations['getMyAccessLog']['responses'][200]['content']['application/json'];
-export type TreeHead = Schemas['TreeHead'];
+export type TreeHead = components['schemas']['TreeHead'];
 type Entry = AccessLog['entries'][number];
 
 const hexToBytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));

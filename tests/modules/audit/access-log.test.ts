@@ -10,6 +10,7 @@ import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
 import { PERSON_A, PERSON_B, dataHeaders, grantedSystem, loadRecords } from '../exchange/query-fixtures.js';
 import { refCanonical, refLeafHash, refRootFromPath, smCryptoVerify } from './reference.js';
+import { checkCompleteness, checkEntry, checkHead, type AccessLog } from '../../../console/src/audit/verify.js';
 
 // A data subject signed in through the identity provider sees exactly the accesses to its own
 // records, each provable against the signed head with an independent verifier, numbered by the
@@ -88,6 +89,26 @@ describe('GET /v1/me/access-log', () => {
     const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json();
     expect(body.entries[2]).toMatchObject({ sealed: false, access: { caseId: 'CASE-SECRET', systemId: f.discreet.system.id } });
     clock.set('2026-12-01T10:00:00');
+  });
+
+  it('the web console\'s in-browser verifier accepts every entry, the head and the count, and refuses each alteration', async () => {
+    const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json() as AccessLog;
+    const keys = [f.signer.publicKey];
+    const consumerName = (await w.ctx.db('departments').where('code', w.consumer.code).first('name')).name;
+    expect(body.entries[0]!.access).toMatchObject({ departmentName: consumerName });
+    expect(checkHead(body.head, keys)).toBeNull();
+    expect(body.entries.map((e) => checkEntry(e, body.head))).toEqual([null, null, null]);
+    expect(checkCompleteness(body)).toBeNull();
+
+    const [first, second] = body.entries as [AccessLog['entries'][number], AccessLog['entries'][number]];
+    expect(checkHead(body.head, [generateSm2KeyPair().publicKey])).toMatch(/公钥/);
+    const forged = { ...body.head, size: body.head.size + 1 };
+    expect(checkHead({ ...forged, checkpoint: forged.checkpoint.replace(`\n${body.head.size}\n`, `\n${forged.size}\n`) }, keys)).toMatch(/签名/);
+    expect(checkEntry({ ...first, event: { ...first.event, caseId: 'CASE-OTHER' } }, body.head)).toMatch(/内容/);
+    expect(checkEntry({ ...first, seq: second.seq }, body.head)).toMatch(/路径/);
+    expect(checkEntry({ ...first, auditPath: first.auditPath.slice(1) }, body.head)).toMatch(/路径/);
+    expect(checkCompleteness({ ...body, entries: body.entries.slice(1) })).toMatch(/编号/);
+    expect(checkCompleteness({ ...body, count: body.count - 1 })).toMatch(/签名/);
   });
 
   it('a receipt verifies offline, and fails when its entry or head is altered', async () => {
