@@ -19,6 +19,7 @@ import { sealerLag } from './modules/audit/tree-store.js';
 import { registerSharedSchemas } from './plugins/schemas.js';
 import { registerSwagger } from './plugins/swagger.js';
 import { registerConsole } from './plugins/console.js';
+import { named } from './plugins/named.js';
 import { MODULES } from './modules/index.js';
 
 declare module 'fastify' {
@@ -84,11 +85,11 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   await registerSwagger(fastify);
 
   // Every API route lives in this scope, behind the deny-by-default auth hook.
-  await fastify.register(async (api) => {
+  await fastify.register(named('api', async (api) => {
     await api.register(authPlugin, { config, keys });
-    await api.register(metricsRoute, { token: config.METRICS_TOKEN });
-    for (const routes of MODULES) await api.register(routes);
-  });
+    await api.register(named('metrics-route', metricsRoute), { token: config.METRICS_TOKEN });
+    for (const routes of MODULES) await api.register(named(routes.name || 'routes', routes));
+  }));
 
   // The web console (console/): static files under /console, outside the API's auth scope (it
   // signs in through the API like any client), with its own security headers.

@@ -1,4 +1,4 @@
-import { buildApp } from './app.js';
+import { buildApp, type BuildAppOptions } from './app.js';
 import { loadConfig } from './config.js';
 
 /**
@@ -8,14 +8,14 @@ import { loadConfig } from './config.js';
  * database pool connects lazily and Redis is given a port nothing listens on (its failure to
  * connect is only logged, and logs are off).
  */
-export async function openApiDocument(): Promise<Record<string, unknown>> {
+export async function openApiDocument(opts: Pick<BuildAppOptions, 'schemaController'> = {}): Promise<Record<string, unknown>> {
   const config = {
     ...loadConfig({ LOG_LEVEL: 'silent' }),
     DATABASE_URL: 'postgres://openapi@127.0.0.1:9/unused',
     REDIS_URL: 'redis://127.0.0.1:9',
     SHAREHUB_SECRET_KEY: '0'.repeat(64),
   };
-  const app = await buildApp(config);
+  const app = await buildApp(config, opts);
   try {
     await app.ready();
     return app.swagger() as unknown as Record<string, unknown>;

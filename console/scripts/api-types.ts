@@ -1,4 +1,5 @@
 import openapiTS, { astToString } from 'openapi-typescript';
+import type { BuildAppOptions } from '../../src/app.js';
 import { openApiDocument } from '../../src/openapi-document.js';
 
 /** Where the console's generated API types live (committed; a test checks they are current). */
@@ -13,8 +14,8 @@ const HEADER = `/**
 `;
 
 /** The console's API types, as openapi-typescript writes them from the app's own document. */
-export async function generateApiTypes(): Promise<string> {
-  const doc = await openApiDocument();
+export async function generateApiTypes(opts: Pick<BuildAppOptions, 'schemaController'> = {}): Promise<string> {
+  const doc = await openApiDocument(opts);
   const ast = await openapiTS(doc as never, { alphabetize: true });
   return HEADER + astToString(ast);
 }

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { consolePaths } from '../console/paths.js';
 import { sendProblem } from './errors.js';
+import { named } from './named.js';
 
 /**
  * The console's Content-Security-Policy: everything from the hub itself, nothing inline (no
@@ -33,7 +34,7 @@ export const CONSOLE_CSP = {
  * tests, an image without one) /console answers 503 problem+json saying how to build it.
  */
 export async function registerConsole(app: FastifyInstance, dist = consolePaths().dist) {
-  await app.register(async (scope) => {
+  await app.register(named('console', async (scope) => {
     await scope.register(helmet, {
       contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP },
       // Cross-origin isolation headers the console does not need and that would only get in the
@@ -71,5 +72,5 @@ export async function registerConsole(app: FastifyInstance, dist = consolePaths(
     // not the index page.
     scope.get('/console/assets/*', hidden, (request, reply) => sendProblem(reply, request, 'ROUTE_NOT_FOUND', 'no such file in this build of the console'));
     scope.get('/console/*', hidden, index);
-  });
+  }));
 }

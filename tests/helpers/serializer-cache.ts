@@ -24,3 +24,6 @@ export function cachingSerializerFactory(externalSchemas?: unknown, options?: Pa
     return serializer;
   };
 }
+
+/** Fastify's schemaController option that uses the cache. */
+export const cachedSchemaController = { compilersFactory: { buildSerializer: cachingSerializerFactory } };

@@ -11,7 +11,7 @@ import { deriveKeys } from '../../src/lib/crypto.js';
 import { ensurePlatformDepartment } from '../../src/modules/departments/departments-service.js';
 import { createUser } from '../../src/modules/identity/users-service.js';
 import { withDatabase } from '../global-setup.js';
-import { cachingSerializerFactory } from './serializer-cache.js';
+import { cachedSchemaController } from './serializer-cache.js';
 import { ADMIN_PASSWORD, ADMIN_PASSWORD_HASH } from './passwords.js';
 
 export { ADMIN_PASSWORD } from './passwords.js';
@@ -62,7 +62,7 @@ export async function buildTestApp(overrides: Record<string, string> = {}, opts:
   const config = await testConfig(overrides);
   const db = createDb(config.DATABASE_URL, { max: 2 });
   await bootstrapTestDatabase(db, config);
-  const app = await buildApp(config, { ...opts, schemaController: { compilersFactory: { buildSerializer: cachingSerializerFactory } } });
+  const app = await buildApp(config, { ...opts, schemaController: cachedSchemaController });
   await app.ready();
   return {
     app,
