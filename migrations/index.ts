@@ -33,6 +33,8 @@ import * as m20261130110100 from './20261130110100_add_disclose_after_to_grants.
 import * as m20261130120100 from './20261130120100_create_access_rollups.js';
 import * as m20261130120200 from './20261130120200_create_supervision_cases.js';
 import * as m20261130120300 from './20261130120300_create_anomaly_alerts.js';
+import * as m20261201100000 from './20261201100000_partition_events_by_month.js';
+import * as m20261201100100 from './20261201100100_allow_subject_actor_kind.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -74,6 +76,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261130120100_create_access_rollups': m20261130120100,
   '20261130120200_create_supervision_cases': m20261130120200,
   '20261130120300_create_anomaly_alerts': m20261130120300,
+  '20261201100000_partition_events_by_month': m20261201100000,
+  '20261201100100_allow_subject_actor_kind': m20261201100100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

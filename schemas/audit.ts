@@ -105,20 +105,33 @@ export const cosignatureBody = {
 
 export const verifyReportSchema = {
   type: 'object',
-  required: ['ok', 'treeSize', 'eventsChecked', 'headsChecked', 'unsequenced', 'firstDifference', 'problems'],
+  required: ['ok', 'treeSize', 'eventsChecked', 'headsChecked', 'unsequenced', 'keptHashesOnly', 'retention', 'firstDifference', 'problems'],
   properties: {
     ok: { type: 'boolean' },
     treeSize: sizeSchema,
     eventsChecked: { type: 'integer' },
     headsChecked: { type: 'integer' },
     unsequenced: { type: 'integer' },
+    keptHashesOnly: { type: 'integer', description: 'leaves whose events retention dropped: checked against the kept leaf hashes only' },
+    retention: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['partition', 'from', 'to', 'events', 'positions', 'headSize', 'detail'],
+        properties: {
+          partition: { type: 'string' }, from: timestampSchema, to: timestampSchema, events: { type: 'integer' },
+          positions: { type: 'string', description: 'the positions (seq) the dropped events held, as a PostgreSQL int8multirange' },
+          headSize: sizeSchema, detail: { type: 'string' },
+        },
+      },
+    },
     firstDifference: {
       type: ['object', 'null'],
       required: ['seq', 'eventId', 'kind', 'detail'],
       properties: {
         seq: { type: ['integer', 'null'] },
         eventId: { type: ['integer', 'null'] },
-        kind: { type: 'string', enum: ['changed', 'missing', 'inserted', 'leaf_missing', 'head'] },
+        kind: { type: 'string', enum: ['changed', 'missing', 'inserted', 'leaf_missing', 'head', 'retention'] },
         detail: { type: 'string' },
       },
     },
@@ -178,9 +191,11 @@ export const listAuditEventsQuery = queryOf({
 
 const nullableString = { type: ['string', 'null'] } as const;
 
+export const accessLogQuery = queryOf({ limit: cursorQuery.limit, cursor: cursorQuery.cursor });
+
 export const accessLogSchema = {
   type: 'object',
-  required: ['subjectHash', 'count', 'pending', 'head', 'statement', 'statementSignature', 'entries'],
+  required: ['subjectHash', 'count', 'pending', 'head', 'statement', 'statementSignature', 'entries', 'nextCursor'],
   properties: {
     subjectHash: hashSchema,
     count: { type: 'integer' },
@@ -192,12 +207,13 @@ export const accessLogSchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['subjectSeq', 'seq', 'sealed', 'discloseAfter', 'leafHash', 'auditPath', 'access', 'event'],
+        required: ['subjectSeq', 'seq', 'sealed', 'dropped', 'discloseAfter', 'leafHash', 'auditPath', 'access', 'event'],
         properties: {
           subjectSeq: { type: 'integer' },
           seq: { type: 'integer' },
           counterOf: hashSchema,
           sealed: { type: 'boolean' },
+          dropped: { type: 'boolean', description: 'the event was dropped by retention: leaf hash and proof only' },
           discloseAfter: nullableString,
           leafHash: hashSchema,
           auditPath: { type: 'array', items: hashSchema },
@@ -213,5 +229,6 @@ export const accessLogSchema = {
         },
       },
     },
+    nextCursor: listOf({}, { total: false, nextCursor: true }).properties.nextCursor,
   },
 } as const;

@@ -13,7 +13,8 @@ import { ensureConsoleBuilt } from './console/build.js';
 import { resolveServices } from './runtime/services.js';
 import { canRewriteTrail, migrateAndGrant } from './runtime/db-roles.js';
 import { verifyReceipt, type Receipt } from './modules/audit/receipt.js';
-import { logOrigin, trustedAuditKeys } from './modules/audit/tree-head.js';
+import { runRetention } from './modules/audit/retention.js';
+import { auditSigningKey, logOrigin, trustedAuditKeys } from './modules/audit/tree-head.js';
 import { verifyLog } from './modules/audit/verify.js';
 import { createUser } from './modules/identity/users-service.js';
 import { ensurePlatformDepartment } from './modules/departments/departments-service.js';
@@ -50,6 +51,9 @@ const USAGE = `sharehub <command>
   records reseal           after a master-key rotation, move hosted records to the current key
   audit verify             recompute the audit tree from the events, check every signed head and
                            their consistency; names the first event that differs (exit 1)
+  audit retention [--dry-run]
+                           as the owner role: make the next months' event partitions and drop the
+                           months past AUDIT_RETENTION_MONTHS that signed heads fully cover
   audit verify-receipt <receipt.json> [--public-key 04…]
                            check an access-log entry (with its head) offline: leaf, inclusion
                            proof, SM2 signature; the key defaults to the receipt's head.publicKey
@@ -103,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
     case 'audit':
       if (rest[0] === 'verify' && rest.length === 1) return auditVerify(config, logger);
       if (rest[0] === 'verify-receipt') return auditVerifyReceipt(rest.slice(1));
+      if (rest[0] === 'retention') return auditRetentionCommand(config, logger, rest.slice(1));
       break;
     case 'records':
       if (rest[0] === 'load') return recordsLoad(config, logger, rest.slice(1));
@@ -390,6 +395,28 @@ async function auditVerify(config: Config, logger: Logger): Promise<number> {
     const report = await verifyLog(db, { origin: logOrigin(runtime), trustedKeys: trustedAuditKeys(runtime) });
     console.log(JSON.stringify(report, null, 2));
     return report.ok ? 0 : 1;
+  });
+}
+
+async function auditRetentionCommand(config: Config, logger: Logger, args: string[]): Promise<number> {
+  let dryRun: boolean;
+  try {
+    dryRun = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } }, allowPositionals: false, strict: true }).values['dry-run'] === true;
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  return withDatabase(config, logger, async (appDb, runtime) => {
+    // Only the owner may create and drop partitions (the app role owns nothing).
+    const owner = runtime.DATABASE_OWNER_URL ? createDb(runtime.DATABASE_OWNER_URL, { max: 1 }) : appDb;
+    try {
+      const report = await runRetention(owner, {
+        retentionMonths: runtime.AUDIT_RETENTION_MONTHS, now: new Date(), origin: logOrigin(runtime), signer: auditSigningKey(runtime), dryRun,
+      });
+      console.log(JSON.stringify(report, null, 2));
+      return 0;
+    } finally {
+      if (owner !== appDb) await owner.destroy();
+    }
   });
 }
 

@@ -99,6 +99,9 @@ export const CONFIG_SCHEMA = {
     AUDIT_SM2_PREVIOUS_PUBLIC_KEYS: { type: 'string', pattern: '^04[0-9a-fA-F]{128}(,04[0-9a-fA-F]{128})*$' },
     AUDIT_WITNESS_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128}(,[A-Za-z0-9._-]{1,64}=04[0-9a-fA-F]{128})*$' },
     AUDIT_HEADS_FILE: { type: 'string', minLength: 1 },
+    // Months the trail is kept (网络安全法 §21: at least six); unset keeps everything. Refused below 6.
+    AUDIT_RETENTION_MONTHS: { type: 'integer', minimum: 6, maximum: 1200 },
+    AUDIT_RETENTION_INTERVAL_MS: { type: 'integer', default: 86_400_000, minimum: 60_000, maximum: 2_678_400_000 },
     // GET /metrics (Prometheus): with a token, callers must send it as a bearer token; without
     // one, only loopback callers (a scraper on the same host or pod) are served.
     METRICS_TOKEN: { type: 'string', minLength: 16, pattern: '^[\\x21-\\x7e]+$' },
@@ -141,7 +144,7 @@ export const CONFIG_SCHEMA = {
     'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_BACKOFF_MS', 'OUTBOUND_ALLOW_LOOPBACK', 'PROVISION_MAX_ATTEMPTS', 'PROVISION_BACKOFF_MS', 'OUTBOX_POLL_MS',
     'OUTBOX_REQUEUE_AFTER_MS', 'SWEEP_CRON', 'VERIFY_DAILY_LIMIT_PER_SUBJECT', 'PROVIDER_TIMEOUT_MS', 'PROVIDER_BREAKER_FAILURES',
     'PROVIDER_BREAKER_HALF_OPEN_MS', 'PROVIDER_REPLY_LIMIT_BYTES', 'OBJECTION_WORKING_DAYS', 'AUDIT_SEAL_INTERVAL_MS', 'AUDIT_SEAL_MAX_EVENTS',
-    'READY_OUTBOX_BACKLOG_MAX',
+    'AUDIT_RETENTION_INTERVAL_MS', 'READY_OUTBOX_BACKLOG_MAX',
     'LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS', 'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION', 'LOAD_SHED_MAX_HEAP_USED_BYTES',
     'LOAD_SHED_SAMPLE_INTERVAL_MS', 'LOAD_SHED_RETRY_AFTER_SECONDS', 'ROLLUP_INTERVAL_MS', 'ROLLUP_SETTLE_SECONDS',
     'ANOMALY_SCAN_INTERVAL_MS', 'ANOMALY_VOLUME_MULTIPLE', 'ANOMALY_MIN_CALLS', 'ANOMALY_NOT_FOUND_RATE', 'ANOMALY_ENUMERATION_MIN_CALLS'],

@@ -118,6 +118,8 @@ export async function enqueueSeal(enqueue: Enqueue, now: Date, intervalMs: numbe
 export async function scheduleSupervision(queues: Queues['queues'], config: RuntimeConfig): Promise<void> {
   await queues.supervision.upsertJobScheduler('access-rollup', { every: config.ROLLUP_INTERVAL_MS }, { name: 'access-rollup', data: {} });
   await queues.supervision.upsertJobScheduler('anomaly-scan', { every: config.ANOMALY_SCAN_INTERVAL_MS }, { name: 'anomaly-scan', data: {} });
+  // On the audit queue (concurrency 1): never beside a sealing round.
+  await queues.audit.upsertJobScheduler('audit-retention', { every: config.AUDIT_RETENTION_INTERVAL_MS }, { name: 'audit-retention', data: {} });
 }
 
 /** node-cron ticks that only enqueue jobs with fixed ids, so every replica may tick. */

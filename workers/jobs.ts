@@ -1,4 +1,5 @@
 import type { JobName, JobPayloads } from '../src/jobs/registry.js';
+import { auditRetention } from './audit-retention.js';
 import { auditSeal } from './audit-seal.js';
 import { accessRollup, anomalyScan } from './access-rollup.js';
 import { calendarReminder } from './calendar-reminder.js';
@@ -21,6 +22,7 @@ export const PROCESSORS: { [N in JobName]: Processor<N> } = {
   'provision-sweep': provisionSweep,
   'calendar-reminder': calendarReminder,
   'audit-seal': auditSeal,
+  'audit-retention': auditRetention,
   'access-rollup': accessRollup,
   'anomaly-scan': anomalyScan,
 };

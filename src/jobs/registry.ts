@@ -22,6 +22,8 @@ export interface JobPayloads {
   'calendar-reminder': { window: string };
   /** Extend the audit tree with newly committed events and sign a tree head (one round; `window` is the tick). */
   'audit-seal': { window: string };
+  /** Make the next months' event partitions and drop those past AUDIT_RETENTION_MONTHS (a BullMQ job scheduler repeats it). */
+  'audit-retention': Record<string, never>;
   /** Add the settled data-access events after the watermark to the hourly roll-ups (a BullMQ job scheduler repeats it). */
   'access-rollup': Record<string, never>;
   /** Raise anomaly alerts (volume, enumeration) from today's roll-ups (a BullMQ job scheduler repeats it). */
@@ -41,6 +43,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'provision-sweep': 'sweeps',
   'calendar-reminder': 'sweeps',
   'audit-seal': 'audit',
+  'audit-retention': 'audit',
   'access-rollup': 'supervision',
   'anomaly-scan': 'supervision',
 };

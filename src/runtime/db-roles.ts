@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createDb, migrateLatest } from '../db.js';
+import { ensureEventPartitions, PARTITIONS_AHEAD } from '../modules/audit/retention.js';
 
 // Database roles (issue 11 §2): the audit trail is append-only by *grants*, not only by triggers.
 // A table's owner can always change it (and drop its triggers), so the hub runs as a role that
@@ -16,8 +17,11 @@ import { createDb, migrateLatest } from '../db.js';
 // superuser's, which lives in the data directory) and hands the database to the owner.
 // A deployment does the same once, as its DBA (README, "Database roles").
 
-/** The trail: what the app role may only read and append to. */
-export const APPEND_ONLY_TABLES = ['events', 'event_leaves', 'audit_nodes', 'tree_heads', 'tree_head_cosignatures'] as const;
+/**
+ * The trail: what the app role may only read and append to. The monthly partitions of `events`
+ * are owned by the owner too: only it may drop one (the retention, src/modules/audit/retention.ts).
+ */
+export const APPEND_ONLY_TABLES = ['events', 'event_leaves', 'audit_nodes', 'tree_heads', 'tree_head_cosignatures', 'audit_retention_drops'] as const;
 
 export const EMBEDDED_OWNER_ROLE = 'sharehub_owner';
 export const EMBEDDED_APP_ROLE = 'sharehub_app';
@@ -114,6 +118,15 @@ export async function migrateAndGrant(config: { DATABASE_URL: string; DATABASE_O
   const owner = createDb(config.DATABASE_OWNER_URL ?? config.DATABASE_URL, { max: 1 });
   try {
     const applied = await migrateLatest(owner);
+    // The audit trail's monthly partitions for the months ahead (the retention job makes them too).
+    const now = new Date();
+    try {
+      const made = await ensureEventPartitions(owner, now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + PARTITIONS_AHEAD, 1)));
+      if (made.created.length) log.debug({ partitions: made.created }, 'made the monthly partitions of the audit trail');
+    } catch (err) {
+      // Not the owner: events of months without a partition go to events_default meanwhile.
+      log.warn({ err: { message: (err as Error).message } }, 'could not make the audit trail\'s monthly partitions (run as the owner role)');
+    }
     if (config.DATABASE_OWNER_URL) {
       await grantAppRole(owner, roleOf(config.DATABASE_URL));
       log.debug({ role: roleOf(config.DATABASE_URL) }, 'granted the app role its privileges (the audit trail: select and insert only)');

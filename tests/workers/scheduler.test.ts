@@ -50,6 +50,10 @@ describe('scheduler', () => {
       ['anomaly-scan', 'anomaly-scan', ctx.config.ANOMALY_SCAN_INTERVAL_MS],
     ]);
     await queues.queues.supervision.obliterate({ force: true });
+    // The audit retention repeats on the audit queue (one job at a time, never beside a sealing round).
+    const audit = await queues.queues.audit.getJobSchedulers();
+    expect(audit.map((s) => [s.key, s.name, Number(s.every)])).toEqual([['audit-retention', 'audit-retention', ctx.config.AUDIT_RETENTION_INTERVAL_MS]]);
+    await queues.queues.audit.obliterate({ force: true });
   });
 
   it('provision-sweep gives each application waiting in provisioning one BullMQ job per hour', async () => {

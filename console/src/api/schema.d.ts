@@ -2948,12 +2948,26 @@ export interface operations {
                             detail: string;
                             eventId: number | null;
                             /** @enum {string} */
-                            kind: "changed" | "missing" | "inserted" | "leaf_missing" | "head";
+                            kind: "changed" | "missing" | "inserted" | "leaf_missing" | "head" | "retention";
                             seq: number | null;
                         } | null;
                         headsChecked: number;
+                        /** @description leaves whose events retention dropped: checked against the kept leaf hashes only */
+                        keptHashesOnly: number;
                         ok: boolean;
                         problems: string[];
+                        retention: {
+                            detail: string;
+                            events: number;
+                            /** Format: date-time */
+                            from: string;
+                            headSize: number;
+                            partition: string;
+                            /** @description the positions (seq) the dropped events held, as a PostgreSQL int8multirange */
+                            positions: string;
+                            /** Format: date-time */
+                            to: string;
+                        }[];
                         treeSize: number;
                         unsequenced: number;
                     };
@@ -3500,7 +3514,11 @@ export interface operations {
     };
     getMyAccessLog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page, unchanged: the rows after it (no total is counted). Not combined with offset. */
+                cursor?: components["parameters"]["query.cursor"];
+                limit?: components["parameters"]["query.limit"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3532,6 +3550,8 @@ export interface operations {
                             auditPath: string[];
                             counterOf?: string;
                             discloseAfter: string | null;
+                            /** @description the event was dropped by retention: leaf hash and proof only */
+                            dropped: boolean;
                             event: {
                                 action?: unknown;
                                 actorDepartment?: unknown;
@@ -3562,6 +3582,8 @@ export interface operations {
                             subjectSeq: number;
                         }[];
                         head: components["schemas"]["TreeHead"];
+                        /** @description opaque cursor of the next page (send it as ?cursor=); null on the last page */
+                        nextCursor: string | null;
                         pending: number;
                         statement: string;
                         statementSignature: string;

@@ -56,7 +56,8 @@ export function checkHead(head: TreeHead, trustedKeys: readonly string[]): strin
 /** Why the entry fails, or null when it is proven in the head (a sealed entry: its leaf only). */
 export function checkEntry(entry: Entry, head: TreeHead): string | null {
   let leaf: Uint8Array = hexToBytes(entry.leafHash);
-  if (!entry.sealed) {
+  // A sealed (discretion) or dropped (retention) entry shows its leaf hash and proof, not its content.
+  if (!entry.sealed && !entry.dropped) {
     if (!entry.event) return '记录内容缺失';
     leaf = sm3Of(LEAF, utf8(leafCanonicalText({ seq: entry.seq, subjectSeq: entry.subjectSeq, event: entry.event as Record<string, unknown> })));
     if (bytesToHex(leaf) !== entry.leafHash) return '记录内容与存证哈希不符';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_ERRORS, errorResponses, ref } from '../../../schemas/common.js';
 import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
-  accessLogSchema, auditEventListSchema, listAuditEventsQuery, auditKeySchema, consistencyProofSchema, consistencyQuery, cosignatureBody, cosignatureParams, headQuery, inclusionProofSchema,
+  accessLogQuery, accessLogSchema, auditEventListSchema, listAuditEventsQuery, auditKeySchema, consistencyProofSchema, consistencyQuery, cosignatureBody, cosignatureParams, headQuery, inclusionProofSchema,
   inclusionQuery, treeHeadSchema, verifyReportSchema,
 } from '../../../schemas/audit.js';
 import { previousSecretKeys } from '../../config.js';
@@ -135,7 +135,9 @@ export const auditRoutes: FastifyPluginAsync = async (fastify) => {
     schema: {
       operationId: 'getMyAccessLog', tags,
       summary: 'Who read my records: each access with its inclusion proof, counted per subject',
+      querystring: accessLogQuery,
       response: { 200: accessLogSchema, ...errorResponses(...AUTH_ERRORS, 404) },
     },
-  }, async (request) => subjectAccessLog(app.db, { origin, signer: signingKey, keys: subjectKeys, now: app.clock() }, request.dataSubjectId));
+  }, async (request) => subjectAccessLog(app.db, { origin, signer: signingKey, keys: subjectKeys, now: app.clock(), requestId: request.id },
+    request.dataSubjectId, request.query));
 };

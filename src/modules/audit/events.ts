@@ -3,8 +3,14 @@ import type { Principal } from '../identity/principal.js';
 
 export type Actor = Principal | { kind: 'scheduler' | 'worker' | 'cli' };
 
+/**
+ * A data subject signed in at the identity provider (its own access log): on the trail as its
+ * keyed HMAC-SM3 (hex) only, never the plain id.
+ */
+export type SubjectActor = { kind: 'subject'; subjectHash: string };
+
 export interface NewEvent {
-  actor: Actor;
+  actor: Actor | SubjectActor;
   entityType: 'department' | 'user' | 'system' | 'resource' | 'application' | 'grant' | 'calendar' | 'message' | 'audit';
   entityId: string;
   entityVersion?: number;
@@ -21,7 +27,7 @@ export interface NewEvent {
  * change and its record commit together or not at all.
  */
 export async function recordEvent(trx: Knex | Knex.Transaction, e: NewEvent): Promise<number> {
-  const actorId = 'userId' in e.actor ? e.actor.userId : 'systemId' in e.actor ? e.actor.systemId : null;
+  const actorId = 'userId' in e.actor ? e.actor.userId : 'systemId' in e.actor ? e.actor.systemId : 'subjectHash' in e.actor ? e.actor.subjectHash : null;
   const actorDepartment = 'departmentCode' in e.actor ? e.actor.departmentCode : null;
   const [row] = await trx('events')
     .insert({

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { consistencyProof, MerkleFrontier, verifyConsistency } from '../../lib/merkle.js';
 import { LEAF_EVENT_COLUMNS, leafEvent, leafHash } from './leaf.js';
 import { verifyTreeHeadSignature } from './tree-head.js';
+import { retentionDrops, verifyRetentionDrop, type RetentionDrop } from './retention.js';
 import { dbNodeFetcher } from './tree-store.js';
 
 // Verification of the whole log (`sharehub audit verify`, GET /v1/audit/verify): recomputes every
@@ -19,7 +20,7 @@ import { dbNodeFetcher } from './tree-store.js';
 export type Difference = {
   seq: number | null;
   eventId: number | null;
-  kind: 'changed' | 'missing' | 'inserted' | 'leaf_missing' | 'head';
+  kind: 'changed' | 'missing' | 'inserted' | 'leaf_missing' | 'head' | 'retention';
   detail: string;
 };
 
@@ -29,6 +30,10 @@ export type VerifyReport = {
   eventsChecked: number;
   headsChecked: number;
   unsequenced: number;
+  /** Leaves whose events were dropped by retention: checked against the kept leaf hashes only. */
+  keptHashesOnly: number;
+  /** The months dropped by retention, and the positions their events held. */
+  retention: { partition: string; from: string; to: string; events: number; positions: string; headSize: number; detail: string }[];
   firstDifference: Difference | null;
   problems: string[];
 };
@@ -69,6 +74,18 @@ export async function verifyLog(db: Knex, opts: { origin: string; trustedKeys: r
     }
   }
 
+  // Months dropped by retention: each record signed by a trusted key; a missing event is accepted
+  // only at a position one of them names.
+  const drops = await retentionDrops(db);
+  for (const d of drops) {
+    if (!trusted.has(d.publicKey) || !verifyRetentionDrop(opts.origin, d)) {
+      report({ seq: d.ranges[0]?.[0] ?? null, eventId: null, kind: 'retention', detail: `retention record of ${d.partition}: not signed by a key this hub trusts (not a drop the hub made)` });
+    }
+  }
+  const validDrops = drops.filter((d) => trusted.has(d.publicKey) && verifyRetentionDrop(opts.origin, d));
+  const dropOf = (seq: number): RetentionDrop | undefined => validDrops.find((d) => d.ranges.some(([a, b]) => seq >= a && seq < b));
+  let keptHashesOnly = 0;
+
   // Leaves, recomputed from the events in log order.
   const treeSize = heads.at(-1)?.size ?? 0;
   const frontier = MerkleFrontier.empty();
@@ -92,6 +109,9 @@ export async function verifyLog(db: Knex, opts: { origin: string; trustedKeys: r
       if (seq >= treeSize) {
         // Past the latest signed head: whatever it holds, the sealer did not put it there.
         if (seq === treeSize) report({ seq, eventId, kind: 'inserted', detail: `position ${seq}: a leaf (event ${eventId}) no signed head covers (added outside the sealer)` });
+      } else if (row.id === null && dropOf(seq)) {
+        // Dropped by retention: the kept leaf hash stands in for the event (the roots still check it).
+        keptHashesOnly += 1;
       } else if (row.id === null) {
         report({ seq, eventId, kind: 'missing', detail: `position ${seq}: event ${eventId} is missing (deleted)` });
       } else {
@@ -137,5 +157,10 @@ export async function verifyLog(db: Knex, opts: { origin: string; trustedKeys: r
 
   const bySeq = differences.filter((d) => d.seq !== null).sort((a, b) => a.seq! - b.seq!);
   const firstDifference = bySeq[0] ?? differences.find((d) => d.kind === 'inserted') ?? differences[0] ?? null;
-  return { ok: differences.length === 0, treeSize, eventsChecked, headsChecked: heads.length, unsequenced, firstDifference, problems };
+  const retention = drops.map((d) => ({
+    partition: d.partition, from: d.rangeFrom.toISOString(), to: d.rangeTo.toISOString(), events: d.events, positions: d.seqRanges, headSize: d.headSize,
+    detail: `${d.partition} (${d.rangeFrom.toISOString()} – ${d.rangeTo.toISOString()}) dropped by retention: ${d.events} events at positions ${d.seqRanges}; `
+      + 'their leaves are checked against the kept leaf hashes only (the signed roots and consistency still cover them)',
+  }));
+  return { ok: differences.length === 0, treeSize, eventsChecked, headsChecked: heads.length, unsequenced, keptHashesOnly, retention, firstDifference, problems };
 }

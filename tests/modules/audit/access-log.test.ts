@@ -2,6 +2,7 @@ import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSm2KeyPair } from '../../../src/lib/sm2.js';
 import { accessLogStatement } from '../../../src/modules/audit/access-log.js';
+import { recordEvent } from '../../../src/modules/audit/events.js';
 import { verifyReceipt } from '../../../src/modules/audit/receipt.js';
 import { sealRound } from '../../../src/modules/audit/sealer.js';
 import { auditSigningKey, logOrigin } from '../../../src/modules/audit/tree-head.js';
@@ -83,6 +84,56 @@ describe('GET /v1/me/access-log', () => {
     const b = (await log(await token({ sub: 'citizen-b', id_number: PERSON_B.id_number }))).json();
     expect(b.count).toBe(2);
     expect(b.entries.map((e: { access: { caseId: string } }) => e.access.caseId)).toEqual(['CASE-AB', 'CASE-B1']);
+  });
+
+  it('pages with keyset cursors pinned to one head: the pages together hold 1..count under one signed statement', async () => {
+    const bearer = await token({ sub: 'citizen-a', id_number: PERSON_A.id_number });
+    const page = async (query: string) => w.ctx.app.inject({ method: 'GET', url: `/v1/me/access-log${query}`, headers: { authorization: `Bearer ${bearer}` } });
+    const first = (await page('?limit=2')).json();
+    expect(first.entries.map((e: { subjectSeq: number }) => e.subjectSeq)).toEqual([1, 2]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    // A new head in between: the next page stays on the head of the first.
+    await recordEvent(w.ctx.db, { actor: { kind: 'cli' }, entityType: 'calendar', entityId: '2026', action: 'test.between_pages' });
+    expect((await sealRound(w.ctx.db, { signer: f.signer, origin: logOrigin(w.ctx.config), now: clock(), maxEvents: 10_000 })).status).toBe('sealed');
+    const second = (await page(`?limit=2&cursor=${first.nextCursor}`)).json();
+    expect(second.entries.map((e: { subjectSeq: number }) => e.subjectSeq)).toEqual([3]);
+    expect(second.nextCursor).toBeNull();
+    expect(second.head).toEqual(first.head);
+    expect([second.count, second.statement]).toEqual([first.count, first.statement]);
+    expect(smCryptoVerify(second.statement, second.statementSignature, f.signer.publicKey)).toBe(true); // SM2 signatures are randomised
+    for (const entry of second.entries) {
+      const root = refRootFromPath(entry.seq, first.head.size, Buffer.from(entry.leafHash, 'hex'), entry.auditPath.map((h: string) => Buffer.from(h, 'hex')));
+      expect(root?.toString('hex')).toBe(first.head.rootHash);
+    }
+    // The whole list in one page is the same entries.
+    const all = (await page('?limit=200')).json();
+    expect(all.head.size).toBeGreaterThan(first.head.size);
+    expect(all.entries.map((e: { leafHash: string }) => e.leafHash)).toEqual([...first.entries, ...second.entries].map((e: { leafHash: string }) => e.leafHash));
+
+    // A cursor that is not this list's, or another subject's, is a 400 naming it.
+    const bad = await page('?cursor=nonsense');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].pointer).toBe('/querystring/cursor');
+    const bBearer = await token({ sub: 'citizen-b', id_number: PERSON_B.id_number });
+    const theirs = await w.ctx.app.inject({ method: 'GET', url: `/v1/me/access-log?limit=1&cursor=${first.nextCursor}`, headers: { authorization: `Bearer ${bBearer}` } });
+    expect(theirs.statusCode).toBe(400);
+    expect((await page('?limit=0')).statusCode).toBe(400);
+  });
+
+  it('reading one\'s access log is on the trail as the subject\'s keyed hash, which auditors see and admins do not', async () => {
+    const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json();
+    const rows = await w.ctx.db('events').where({ action: 'audit.access_log_read' }).orderBy('id', 'desc').select('actor_kind', 'actor_id', 'subject_hash', 'details');
+    expect(rows[0]).toMatchObject({ actor_kind: 'subject', actor_id: body.subjectHash, subject_hash: null });
+    expect(JSON.stringify(rows)).not.toContain(PERSON_A.id_number);
+    const seen = await w.ctx.app.inject({ method: 'GET', url: '/v1/audit/events?action=audit.access_log_read', headers: w.auditor });
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().items[0]).toMatchObject({ actorKind: 'subject', actorId: body.subjectHash, entityId: 'access-log' });
+    expect(seen.body).not.toContain(PERSON_A.id_number);
+    const admin = await w.ctx.app.inject({ method: 'GET', url: '/v1/audit/events?action=audit.access_log_read', headers: w.admin });
+    expect(admin.json().items).toEqual([]);
+    // It is sealed like any event; it does not count as an access to the subject's records.
+    expect((await sealRound(w.ctx.db, { signer: f.signer, origin: logOrigin(w.ctx.config), now: clock(), maxEvents: 10_000 })).status).toBe('sealed');
+    expect((await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json().count).toBe(3);
   });
 
   it('shows a discretion entry in full from its disclosure time', async () => {

@@ -40,7 +40,7 @@ describe('database roles', () => {
     expect(await asApp(`insert into events (actor_kind, entity_type, entity_id, action) values ('cli', 'calendar', '1', 'test.insert')`)).toEqual({ code: 'ok' });
     expect(await asApp('select count(*) from events join event_leaves on event_id = events.id')).toEqual({ code: 'ok' });
     const column: Record<(typeof APPEND_ONLY_TABLES)[number], string> = {
-      events: 'action', event_leaves: 'leaf_hash', audit_nodes: 'hash', tree_heads: 'root', tree_head_cosignatures: 'signature',
+      events: 'action', event_leaves: 'leaf_hash', audit_nodes: 'hash', tree_heads: 'root', tree_head_cosignatures: 'signature', audit_retention_drops: 'events',
     };
     for (const table of APPEND_ONLY_TABLES) {
       for (const sql of [`update ${table} set ${column[table]} = ${column[table]}`, `delete from ${table}`, `truncate ${table} cascade`]) {
