@@ -35,6 +35,8 @@ import * as m20261130120200 from './20261130120200_create_supervision_cases.js';
 import * as m20261130120300 from './20261130120300_create_anomaly_alerts.js';
 import * as m20261201100000 from './20261201100000_partition_events_by_month.js';
 import * as m20261201100100 from './20261201100100_allow_subject_actor_kind.js';
+import * as m20261201110000 from './20261201110000_add_objection_to_supervision_cases.js';
+import * as m20261201110100 from './20261201110100_add_card_times_to_objections.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -78,6 +80,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261130120300_create_anomaly_alerts': m20261130120300,
   '20261201100000_partition_events_by_month': m20261201100000,
   '20261201100100_allow_subject_actor_kind': m20261201100100,
+  '20261201110000_add_objection_to_supervision_cases': m20261201110000,
+  '20261201110100_add_card_times_to_objections': m20261201110100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

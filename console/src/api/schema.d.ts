@@ -1905,6 +1905,17 @@ export interface components {
                 p95: number | null;
                 p99: number | null;
             };
+            /** @description 一数一源 open now: as the source, as a copy (no deadline) */
+            openDiscrepancies: {
+                asCopy: number;
+                asSource: number;
+            };
+            /** @description 纠错 open now, whatever the period: all, yellow, red (past the deadline) */
+            openObjections: {
+                open: number;
+                redCards: number;
+                warnings: number;
+            };
             quotaRefusals: number;
             /** Format: uuid */
             resourceId: string;
@@ -1972,14 +1983,22 @@ export interface components {
                 kind: "reminder" | "interview" | "report";
                 note: string;
             }[];
-            /** Format: uuid */
-            applicationId: string;
+            /**
+             * Format: uuid
+             * @description the application whose step is late; null for an objection
+             */
+            applicationId: string | null;
             /** Format: date-time */
             closedAt: string | null;
             /** Format: date-time */
             dueAt: string;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description the 纠错 objection (step 'objection') left undecided; else null
+             */
+            objectionId: string | null;
             /** Format: date-time */
             openedAt: string;
             /** @description 统一社会信用代码 (GB 32100), checksum validated */
