@@ -431,6 +431,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/identity-provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether data subjects sign in at an identity provider, and where
+         * @description Public: no sign-in.
+         */
+        get: operations["getIdentityProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/token": {
         parameters: {
             query?: never;
@@ -1652,6 +1672,12 @@ export interface components {
             failing?: ("postgres" | "redis" | "outbox")[];
             /** @enum {string} */
             status: "ok" | "unavailable";
+        };
+        IdentityProvider: {
+            /** @description the provider's authorization endpoint the console sends them to (OAuth 2.0 response_type=token) */
+            signInUrl: string | null;
+            /** @description data subjects (citizens, companies) may sign in at the identity provider */
+            subjectSignIn: boolean;
         };
         InclusionProof: {
             auditPath: string[];
@@ -2971,6 +2997,27 @@ export interface operations {
             403: components["responses"]["403"];
         };
     };
+    getIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            400: components["responses"]["400"];
+        };
+    };
     createToken: {
         parameters: {
             query?: never;
@@ -3510,6 +3557,7 @@ export interface operations {
                                 action?: string;
                                 caseId?: string | null;
                                 department?: string | null;
+                                departmentName?: string | null;
                                 fields?: string[] | null;
                                 occurredAt?: string;
                                 operatorId?: string | null;
