@@ -28,6 +28,7 @@ import * as m20261129150200 from './20261129150200_allow_scheduled_grant_renewal
 import * as m20261130100100 from './20261130100100_add_plain_values_to_grants.js';
 import * as m20261130130100 from './20261130130100_create_discrepancies.js';
 import * as m20261130130200 from './20261130130200_create_objections.js';
+import * as m20261201120000 from './20261201120000_index_discrepancies_by_source.js';
 import * as m20261130110000 from './20261130110000_create_audit_tree.js';
 import * as m20261130110100 from './20261130110100_add_disclose_after_to_grants.js';
 import * as m20261130120100 from './20261130120100_create_access_rollups.js';
@@ -35,6 +36,8 @@ import * as m20261130120200 from './20261130120200_create_supervision_cases.js';
 import * as m20261130120300 from './20261130120300_create_anomaly_alerts.js';
 import * as m20261201100000 from './20261201100000_partition_events_by_month.js';
 import * as m20261201100100 from './20261201100100_allow_subject_actor_kind.js';
+import * as m20261201110000 from './20261201110000_add_objection_to_supervision_cases.js';
+import * as m20261201110100 from './20261201110100_add_card_times_to_objections.js';
 
 // Migrations are listed here, in order, rather than globbed from disk, so the same list works
 // from TypeScript sources (tsx, vitest) and from the compiled dist/ in the container image.
@@ -78,6 +81,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261130120300_create_anomaly_alerts': m20261130120300,
   '20261201100000_partition_events_by_month': m20261201100000,
   '20261201100100_allow_subject_actor_kind': m20261201100100,
+  '20261201110000_add_objection_to_supervision_cases': m20261201110000,
+  '20261201110100_add_card_times_to_objections': m20261201110100,
+  '20261201120000_index_discrepancies_by_source': m20261201120000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

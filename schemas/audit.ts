@@ -1,3 +1,4 @@
+import { LEAF_EVENT_KEYS } from '../src/lib/audit-proof.js';
 import { cursorQuery, listOf, queryOf, ref, timestampSchema, usccSchema, uuidSchema } from './common.js';
 
 // The verifiable audit log (issue 11): tree heads, proofs, verification, the auditors' event
@@ -187,10 +188,6 @@ export const listAuditEventsQuery = queryOf({
   cursor: cursorQuery.cursor,
 });
 
-/** The columns of a sealed event, exactly as its leaf holds them (src/modules/audit/leaf.ts). */
-const LEAF_EVENT_KEYS = ['id', 'occurredAt', 'actorKind', 'actorId', 'actorDepartment', 'entityType', 'entityId', 'entityVersion', 'action',
-  'outcome', 'reason', 'requestId', 'details', 'resourceId', 'grantId', 'subjectHash', 'subjectMasked', 'fields', 'serviceItemCode', 'caseId',
-  'operatorId', 'latencyMs'] as const;
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -223,7 +220,7 @@ export const accessLogSchema = {
           access: {
             type: ['object', 'null'],
             properties: {
-              occurredAt: { type: 'string' }, department: nullableString, systemId: nullableString, resourceId: nullableString, action: { type: 'string' },
+              occurredAt: { type: 'string' }, department: nullableString, departmentName: nullableString, systemId: nullableString, resourceId: nullableString, action: { type: 'string' },
               outcome: { type: 'string' }, fields: { type: ['array', 'null'], items: { type: 'string' } }, serviceItemCode: nullableString,
               caseId: nullableString, operatorId: nullableString,
             },

@@ -23,6 +23,16 @@ export const tokenSchema = {
   properties: { accessToken: { type: 'string' }, tokenType: { type: 'string', enum: ['Bearer'] }, expiresIn: { type: 'integer', description: 'seconds' } },
 } as const;
 
+export const identityProviderSchema = {
+  $id: 'IdentityProvider',
+  type: 'object',
+  required: ['subjectSignIn', 'signInUrl'],
+  properties: {
+    subjectSignIn: { type: 'boolean', description: 'data subjects (citizens, companies) may sign in at the identity provider' },
+    signInUrl: { type: ['string', 'null'], description: "the provider's authorization endpoint the console sends them to (OAuth 2.0 response_type=token)" },
+  },
+} as const;
+
 export const userSchema = {
   $id: 'User',
   type: 'object',

@@ -20,7 +20,7 @@ import { problemSchema, usccComponent } from './common.js';
 import { createdDepartmentSchema, departmentSchema, registeredDepartmentSchema } from './departments.js';
 import { grantSchema, grantStatusSchema } from './grants.js';
 import { healthSchema } from './health.js';
-import { principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
+import { identityProviderSchema, principalSchema, tokenSchema, userRoleSchema, userSchema } from './identity.js';
 import { deadLetterSchema, notificationSchema } from './outbox.js';
 import { batchResultSchema, fieldInfoSchema, recordReplySchema } from './records.js';
 import { discrepancySchema } from './discrepancies.js';
@@ -35,6 +35,7 @@ export const SHARED_SCHEMAS = [
   usccComponent,
   healthSchema,
   tokenSchema,
+  identityProviderSchema,
   principalSchema,
   userRoleSchema,
   userSchema,

@@ -28,7 +28,7 @@ const msOrNull = { type: ['number', 'null'] } as const;
 export const resourceFiguresSchema = {
   $id: 'ResourceFigures',
   type: 'object',
-  required: ['resourceId', 'calls', 'errors', 'errorsByCode', 'quotaRefusals', 'latencyMs', 'topConsumers'],
+  required: ['resourceId', 'calls', 'errors', 'errorsByCode', 'quotaRefusals', 'latencyMs', 'topConsumers', 'openObjections', 'openDiscrepancies'],
   properties: {
     resourceId: uuidSchema,
     calls: { type: 'integer' },
@@ -47,6 +47,18 @@ export const resourceFiguresSchema = {
         required: ['departmentCode', 'calls', 'errors'],
         properties: { departmentCode: usccSchema, calls: { type: 'integer' }, errors: { type: 'integer' } },
       },
+    },
+    openObjections: {
+      type: 'object',
+      description: '纠错 open now, whatever the period: all, yellow, red (past the deadline)',
+      required: ['open', 'warnings', 'redCards'],
+      properties: { open: { type: 'integer' }, warnings: { type: 'integer' }, redCards: { type: 'integer' } },
+    },
+    openDiscrepancies: {
+      type: 'object',
+      description: '一数一源 open now: as the source, as a copy (no deadline)',
+      required: ['asSource', 'asCopy'],
+      properties: { asSource: { type: 'integer' }, asCopy: { type: 'integer' } },
     },
   },
 } as const;
@@ -113,10 +125,11 @@ const time = { type: 'string', format: 'date-time' } as const;
 export const supervisionCaseSchema = {
   $id: 'SupervisionCase',
   type: 'object',
-  required: ['id', 'applicationId', 'step', 'responsibleCode', 'dueAt', 'openedAt', 'closedAt', 'workingDaysLate', 'actions'],
+  required: ['id', 'applicationId', 'objectionId', 'step', 'responsibleCode', 'dueAt', 'openedAt', 'closedAt', 'workingDaysLate', 'actions'],
   properties: {
     id: uuidSchema,
-    applicationId: uuidSchema,
+    applicationId: { type: ['string', 'null'], format: 'uuid', description: 'the application whose step is late; null for an objection' },
+    objectionId: { type: ['string', 'null'], format: 'uuid', description: "the 纠错 objection (step 'objection') left undecided; else null" },
     step: { type: 'string' },
     responsibleCode: usccSchema,
     dueAt: time,

@@ -40,6 +40,12 @@ export const CONFIG_SCHEMA = {
     // a token carrying it signs its holder in as that data subject (GET /v1/me/access-log). Unset:
     // no data subject can sign in.
     IDP_SUBJECT_ID_CLAIM: { type: 'string', minLength: 1 },
+    // Where the web console sends a citizen or company to sign in (the identity provider's OAuth 2.0
+    // authorization endpoint, with its client_id and scope in the query). The console adds
+    // response_type=token, redirect_uri (<console>/citizen/callback) and state; the provider sends
+    // the browser back with #access_token=<JWT>&state=… (RFC 6749 §4.2.2). Unset: the console's
+    // 以个人/企业身份登录 page says that sign-in is not offered.
+    IDP_SIGN_IN_URL: { type: 'string', pattern: '^(https://|http://(127\\.0\\.0\\.1|localhost)[:/])' },
     PLATFORM_DEPARTMENT_CODE: { type: 'string', default: '11330000MB0000000H', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' },
     PLATFORM_DEPARTMENT_NAME: { type: 'string', default: '政务数据共享平台', minLength: 1 },
     // Deadlines of the authorization workflow, in working days (DOMAIN.md §1; provinces differ).
@@ -129,6 +135,7 @@ export const CONFIG_SCHEMA = {
   dependencies: {
     IDP_JWKS_URL: ['IDP_ISSUER', 'IDP_AUDIENCE'],
     IDP_PUBLIC_KEY: ['IDP_ISSUER', 'IDP_AUDIENCE'],
+    IDP_SIGN_IN_URL: ['IDP_SUBJECT_ID_CLAIM'],
   },
   required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHAREHUB_DATA_DIR', 'QUEUE_PREFIX', 'BODY_LIMIT_BYTES', 'BULK_LIMIT_BYTES', 'JWT_TTL_SECONDS',
     'JWT_ISSUER', 'IDP_USERNAME_CLAIM', 'PLATFORM_DEPARTMENT_CODE', 'PLATFORM_DEPARTMENT_NAME',

@@ -5,9 +5,10 @@ import App from './App.vue';
 import { router } from './router';
 import { onSessionEnded } from './session';
 
-onSessionEnded((notice) => {
+onSessionEnded((notice, kind) => {
   const here = router.currentRoute.value;
-  if (here.name !== 'login') void router.replace({ name: 'login', query: { redirect: here.fullPath, reason: notice } });
+  const target = kind === 'subject' ? 'citizen-login' : 'login';
+  if (here.name !== target) void router.replace({ name: target, query: { redirect: here.fullPath, reason: notice } });
 });
 
 createApp(App).use(router).mount('#app');

@@ -24,6 +24,8 @@ const pages: (RouteRecordRaw & { meta: { roles: Role[]; title: string; menu?: st
   { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { roles: ['platform_admin', 'dept_admin', 'auditor'], title: '用户管理', menu: '平台管理' } },
   { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { roles: ADMIN, title: '节假日日历', menu: '平台管理' } },
   { path: 'dead-letters', name: 'dead-letters', component: () => import('./views/DeadLettersView.vue'), meta: { roles: ['platform_admin', 'auditor'], title: '死信与重投', menu: '平台管理' } },
+  { path: 'objections', name: 'objections', component: () => import('./views/ObjectionsView.vue'), meta: { roles: [...DEPT, 'platform_admin', 'auditor'], title: '数据纠错', menu: '数据质量' } },
+  { path: 'discrepancies', name: 'discrepancies', component: () => import('./views/DiscrepanciesView.vue'), meta: { roles: [...DEPT, 'platform_admin', 'auditor'], title: '一数一源校核', menu: '数据质量' } },
   { path: 'audit/events', name: 'audit-events', component: () => import('./views/AuditEventsView.vue'), meta: { roles: ['auditor', 'platform_admin'], title: '审计日志查询', menu: '审计监督' } },
   { path: 'audit/tree', name: 'audit-tree', component: () => import('./views/AuditTreeView.vue'), meta: { roles: ['auditor', 'platform_admin'], title: '日志树头与校验', menu: '审计监督' } },
   { path: 'supervision', name: 'supervision', component: () => import('./views/SupervisionView.vue'), meta: { roles: ['auditor', 'platform_admin'], title: '效能监督', menu: '审计监督' } },
@@ -43,13 +45,19 @@ export const router = createRouter({
   history: createWebHistory('/console/'),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录' } },
+    // Citizens and companies (data subjects), signed in at the identity provider: outside the
+    // department console's layout and menus.
+    { path: '/citizen/login', name: 'citizen-login', component: () => import('./views/CitizenLoginView.vue'), meta: { title: '个人/企业登录', public: true } },
+    { path: '/citizen/callback', name: 'citizen-callback', component: () => import('./views/CitizenLoginView.vue'), meta: { title: '个人/企业登录', public: true } },
+    { path: '/citizen/access-log', name: 'citizen-access-log', component: () => import('./views/AccessLogView.vue'), meta: { title: '谁查询了我的数据', subject: true } },
     { path: '/', component: () => import('./layouts/ConsoleLayout.vue'), children: [{ path: '', redirect: () => homeOf(session.current?.me.role) }, ...pages] },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
 
 router.beforeEach((to) => {
-  if (to.name === 'login') return true;
+  if (to.name === 'login' || to.meta.public) return true;
+  if (to.meta.subject) return session.subject ? true : { name: 'citizen-login' };
   if (!session.current) return { name: 'login', query: { redirect: to.fullPath } };
   const roles = (to.meta as { roles?: string[] }).roles;
   if (roles && !roles.includes(session.current.me.role)) return homeOf(session.current.me.role);

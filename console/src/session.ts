@@ -14,17 +14,26 @@ interface Session {
   me: Principal;
 }
 
-const state = reactive<{ current: Session | null }>({ current: null });
+/** A citizen or company signed in at the identity provider (a token of the provider, not the hub's). */
+interface SubjectSession {
+  token: string;
+  expiresAt: number;
+}
+
+export type SessionKind = 'user' | 'subject';
+
+const state = reactive<{ current: Session | null; subject: SubjectSession | null }>({ current: null, subject: null });
 export const session = readonly(state);
 
 let expiryTimer: ReturnType<typeof setTimeout> | undefined;
-let endedListener: (notice: string) => void = () => {};
+let endedListener: (notice: string, kind: SessionKind) => void = () => {};
 
-export function onSessionEnded(listener: (notice: string) => void) {
+export function onSessionEnded(listener: (notice: string, kind: SessionKind) => void) {
   endedListener = listener;
 }
 
 export function startSession(token: string, expiresInSeconds: number, me: Principal) {
+  state.subject = null;
   state.current = { token, expiresAt: Date.now() + expiresInSeconds * 1000, me };
   clearTimeout(expiryTimer);
   expiryTimer = setTimeout(() => endSession('expired'), expiresInSeconds * 1000);
@@ -32,11 +41,21 @@ export function startSession(token: string, expiresInSeconds: number, me: Princi
 
 /** reason: 'expired' (the token's time is up), 'invalid' (the hub answered 401), 'signout'. */
 export function endSession(reason: 'expired' | 'invalid' | 'signout') {
-  const had = state.current !== null;
+  const kind: SessionKind = state.subject ? 'subject' : 'user';
+  const had = state.current !== null || state.subject !== null;
   state.current = null;
+  state.subject = null;
   clearTimeout(expiryTimer);
-  if (had || reason !== 'invalid') endedListener(reason);
+  if (had || reason !== 'invalid') endedListener(reason, kind);
 }
 
-export const currentToken = () => state.current?.token;
+/** A data subject's session, ending when the provider's token does (its `exp`, seconds since the epoch). */
+export function startSubjectSession(token: string, expiresAtSeconds: number) {
+  state.current = null;
+  state.subject = { token, expiresAt: expiresAtSeconds * 1000 };
+  clearTimeout(expiryTimer);
+  expiryTimer = setTimeout(() => endSession('expired'), Math.max(0, expiresAtSeconds * 1000 - Date.now()));
+}
+
+export const currentToken = () => state.current?.token ?? state.subject?.token;
 export const currentRole = () => state.current?.me.role;

@@ -13,8 +13,11 @@ import { consolePaths } from './paths.js';
 // and the lock file, so a dependency update counts too), stored in dist/.build-stamp; mtimes
 // would call a fresh checkout stale or miss a `git checkout` that restores an old time.
 
-/** Inputs of the build, relative to console/: all of src/ and public/, and the config files. */
-const INPUT_FILES = ['index.html', 'package.json', 'tsconfig.json', 'vite.config.ts'];
+/**
+ * Inputs of the build, relative to console/: all of src/ and public/, the config files, and the
+ * hub's pure module the browser verifier shares (the audit proof rules, src/lib/audit-proof.ts).
+ */
+const INPUT_FILES = ['index.html', 'package.json', 'tsconfig.json', 'vite.config.ts', '../src/lib/audit-proof.ts'];
 const INPUT_DIRS = ['src', 'public'];
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rootFromInclusionPath } from './audit-proof.js';
 
 // A Merkle hash tree with the structure of RFC 6962 §2.1 (= RFC 9162 §2.1), over SM3 for the audit
 // log; the hash is a parameter so the same code is checked against RFC 6962's SHA-256 vectors.
@@ -378,26 +379,9 @@ export function rootFromInclusionProof(
   proof: readonly Uint8Array[],
   hasher: MerkleHasher = sm3MerkleHasher,
 ): Buffer | null {
-  if (!isSize(index) || !isSize(size) || index >= size) return null;
   if (!isHash(hasher, leafHash) || !proof.every((p) => isHash(hasher, p))) return null;
-  let fn = index;
-  let sn = size - 1;
-  let r: Buffer = Buffer.from(leafHash);
-  for (const p of proof) {
-    if (sn === 0) return null;
-    if (fn % 2 === 1 || fn === sn) {
-      r = hasher.hashChildren(p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = hasher.hashChildren(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 ? r : null;
+  const root = rootFromInclusionPath(index, size, leafHash, proof, (l, r) => hasher.hashChildren(l, r));
+  return root === null ? null : Buffer.from(root);
 }
 
 /** RFC 9162 §2.1.3.2: is the leaf with this hash at `index` of the tree (size, root)? */

@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.js';
 import { QUEUES, type QueueName } from '../jobs/registry.js';
 import { openCards } from '../modules/applications/applications-repository.js';
 import { outboxBacklog } from '../modules/outbox/outbox-service.js';
+import { openDiscrepancyCount, openObjectionsBySla } from '../modules/exchange/supervision-reads.js';
 import { openCaseCount } from '../modules/supervision/cases.js';
 
 // Prometheus metrics (GET /metrics, prom-client). Labels are bounded sets only — method, route
@@ -161,6 +162,12 @@ export const metricsPlugin = fp<{ queuePrefix: string; sealerLag?: SealerLagProb
     backlogSnapshot ??= outboxBacklog(app.db, app.clock()).finally(() => setImmediate(() => { backlogSnapshot = undefined; }));
     return backlogSnapshot;
   };
+  let objectionSnapshot: ReturnType<typeof openObjectionsBySla> | undefined;
+  /** One read of the open objections per scrape, shared by the two series that show them. */
+  const readObjections = () => {
+    objectionSnapshot ??= openObjectionsBySla(app.db).finally(() => setImmediate(() => { objectionSnapshot = undefined; }));
+    return objectionSnapshot;
+  };
   new Gauge({
     name: 'sharehub_outbox_backlog',
     help: 'Outbox messages waiting to be relayed or delivered (pending or queued)',
@@ -175,14 +182,33 @@ export const metricsPlugin = fp<{ queuePrefix: string; sealerLag?: SealerLagProb
   });
   new Gauge({
     name: 'sharehub_open_deadline_cards',
-    help: 'Open workflow steps carrying a yellow warning (sla=warning) or a red card (sla=overdue), by step',
+    help: 'Open workflow steps and 纠错 objections (step=objection) carrying a yellow warning (sla=warning) or a red card (sla=overdue), by step',
     labelNames: ['step', 'sla'] as const,
     registers: [registry],
     async collect() {
       this.reset();
-      for (const sla of ['warning', 'overdue']) for (const step of ['review', 'provision', 'provider_decision', 'coordination']) this.set({ step, sla }, 0);
-      for (const row of await openCards(app.db)) this.inc({ step: row.step, sla: row.sla }, row.count);
+      for (const sla of ['warning', 'overdue']) for (const step of ['review', 'provision', 'provider_decision', 'coordination', 'objection']) this.set({ step, sla }, 0);
+      const [cards, objections] = await Promise.all([openCards(app.db), readObjections()]);
+      for (const row of cards) this.inc({ step: row.step, sla: row.sla }, row.count);
+      for (const row of objections) if (row.sla !== 'on_time') this.inc({ step: 'objection', sla: row.sla }, row.count);
     },
+  });
+  new Gauge({
+    name: 'sharehub_objections_open',
+    help: 'Open 纠错 objections waiting for the provider, by colour (sla=on_time, warning or overdue)',
+    labelNames: ['sla'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const sla of ['on_time', 'warning', 'overdue']) this.set({ sla }, 0);
+      for (const row of await readObjections()) this.inc({ sla: row.sla }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'sharehub_discrepancies_open',
+    help: 'Open 一数一源 discrepancies: loaded copies disagreeing with their authoritative source',
+    registers: [registry],
+    async collect() { this.set(await openDiscrepancyCount(app.db)); },
   });
   new Gauge({
     name: 'sharehub_supervision_cases_open',

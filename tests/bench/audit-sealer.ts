@@ -8,16 +8,12 @@
 // Uses DATABASE_URL when set (a database is created there and dropped afterwards), otherwise an
 // embedded PostgreSQL in a temporary directory.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pino from 'pino';
 import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import { openBenchDatabase } from './bench-database.js';
 import { generateSm2KeyPair } from '../../src/lib/sm2.js';
 import { createAccessAppender, type AccessEvent } from '../../src/modules/audit/access-events.js';
 import { sealRound } from '../../src/modules/audit/sealer.js';
-import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 200_000);
 const RATE = Number(process.env.BENCH_AUDIT_RATE ?? 2_000);
@@ -108,31 +104,11 @@ async function latency(db: Db): Promise<boolean> {
 }
 
 export async function benchAuditSealer(): Promise<boolean> {
-  const logger = pino({ level: 'warn' });
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    let url: string;
-    if (process.env.DATABASE_URL) {
-      const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
-      const admin = createDb(process.env.DATABASE_URL, { max: 1 });
-      await admin.raw('create database ??', [name]);
-      cleanups.push(async () => {
-        await admin.raw('drop database if exists ?? with (force)', [name]);
-        await admin.destroy();
-      });
-      const u = new URL(process.env.DATABASE_URL);
-      u.pathname = `/${name}`;
-      url = u.toString();
-      console.log(`PostgreSQL from DATABASE_URL, database ${name}`);
-    } else {
-      const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-bench-'));
-      await fs.chmod(tmp, 0o711);
-      cleanups.push(() => fs.rm(tmp, { recursive: true, force: true }));
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger });
-      cleanups.push(() => pg.stop());
-      url = pg.url;
-      console.log('embedded PostgreSQL (no DATABASE_URL)');
-    }
+    const database = await openBenchDatabase();
+    cleanups.push(database.close);
+    const url = database.url;
     const db = createDb(url, { max: 4 });
     cleanups.push(() => db.destroy());
     await migrateLatest(db);

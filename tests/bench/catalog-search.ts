@@ -11,16 +11,11 @@
 //
 // Uses DATABASE_URL when set (a database is created there and dropped afterwards, unless
 // BENCH_KEEP_DATABASE is set), otherwise an embedded PostgreSQL in a temporary directory.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import { openBenchDatabase } from './bench-database.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { PACKED_FACETS, searchResources, type SearchQuery } from '../../src/modules/catalog/catalog-search.js';
 import type { Principal } from '../../src/modules/identity/principal.js';
-import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
 
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
@@ -200,34 +195,11 @@ async function run(db: Db) {
 }
 
 export async function benchCatalogSearch(): Promise<boolean> {
-  const logger = pino({ level: 'warn' });
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    let url: string;
-    if (process.env.DATABASE_URL) {
-      const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
-      const admin = createDb(process.env.DATABASE_URL, { max: 1 });
-      await admin.raw('create database ??', [name]);
-      cleanups.push(async () => {
-        // BENCH_KEEP_DATABASE=1 leaves the loaded database for EXPLAIN sessions.
-        if (process.env.BENCH_KEEP_DATABASE) console.log(`kept database ${name}`);
-        else await admin.raw('drop database if exists ?? with (force)', [name]);
-        await admin.destroy();
-      });
-      const u = new URL(process.env.DATABASE_URL);
-      u.pathname = `/${name}`;
-      url = u.toString();
-      console.log(`PostgreSQL from DATABASE_URL, database ${name}`);
-    } else {
-      const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-bench-'));
-      // As root, PostgreSQL runs as the postgres user, which must be able to traverse this 0700 directory.
-      await fs.chmod(tmp, 0o711);
-      cleanups.push(() => fs.rm(tmp, { recursive: true, force: true }));
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger });
-      cleanups.push(() => pg.stop());
-      url = pg.url;
-      console.log('embedded PostgreSQL (no DATABASE_URL)');
-    }
+    const database = await openBenchDatabase();
+    cleanups.push(database.close);
+    const url = database.url;
     const db = createDb(url, { max: 4 });
     cleanups.push(() => db.destroy());
     await migrateLatest(db);

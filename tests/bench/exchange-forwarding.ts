@@ -6,7 +6,7 @@
 // interleaved so both meet the same machine. The figure to read is the ratio of the two in one
 // run: a busier machine slows both. The issue sets no goal for it; the part reports and passes.
 //
-// A fresh database on DATABASE_URL (dropped afterwards); quota counters in Redis at REDIS_URL
+// Its own database (bench-database.ts: on DATABASE_URL's server, else embedded); quota counters in Redis at REDIS_URL
 // when set, otherwise in process (said in the output). Run alone:
 // `npx tsx tests/bench/exchange-forwarding.ts [calls]`.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import { openBenchDatabase } from './bench-database.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { createAccessAppender } from '../../src/modules/audit/access-events.js';
@@ -97,13 +98,8 @@ function percentile(samples: number[], p: number) {
 }
 
 export async function benchExchangeForwarding(calls = Number(process.env.BENCH_FORWARD_CALLS ?? 500)): Promise<boolean> {
-  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required for the forwarding benchmark');
-  const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
-  const admin = createDb(process.env.DATABASE_URL, { max: 1 });
-  await admin.raw('create database ??', [name]);
-  const u = new URL(process.env.DATABASE_URL);
-  u.pathname = `/${name}`;
-  const db = createDb(u.toString(), { max: 4 });
+  const database = await openBenchDatabase();
+  const db = createDb(database.url, { max: 4 });
   const stub = await startStub();
   const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
   const appender = createAccessAppender(db);
@@ -157,8 +153,7 @@ export async function benchExchangeForwarding(calls = Number(process.env.BENCH_F
     await stub.close();
     redis?.disconnect();
     await db.destroy();
-    await admin.raw('drop database if exists ?? with (force)', [name]);
-    await admin.destroy();
+    await database.close();
   }
 }
 

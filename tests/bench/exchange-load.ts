@@ -7,11 +7,12 @@
 // `loadSyntheticPersons` works on a database the caller prepared (the exchange benchmark loads
 // its 1,000,000 records with it and then queries them); `benchExchangeLoad` is a standalone part
 // on a fresh database, like the catalog one. Run alone: `npx tsx tests/bench/exchange-load.ts [N]`
-// (DATABASE_URL as for the other parts).
+// (the database as for the other parts: bench-database.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import { openBenchDatabase } from './bench-database.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { citizenIdWithCheck } from '../../src/lib/identifiers.js';
 import type { DataItem } from '../../src/modules/catalog/resource-validation.js';
@@ -101,13 +102,8 @@ export async function createBenchTarget(db: Db): Promise<{ resourceId: string; s
 
 /** Standalone part: a fresh database on DATABASE_URL, BENCH_LOAD_RECORDS records (default 200,000). */
 export async function benchExchangeLoad(count = Number(process.env.BENCH_LOAD_RECORDS ?? 200_000)): Promise<boolean> {
-  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required for the exchange load benchmark');
-  const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
-  const admin = createDb(process.env.DATABASE_URL, { max: 1 });
-  await admin.raw('create database ??', [name]);
-  const u = new URL(process.env.DATABASE_URL);
-  u.pathname = `/${name}`;
-  const db = createDb(u.toString(), { max: 2 });
+  const database = await openBenchDatabase();
+  const db = createDb(database.url, { max: 2 });
   try {
     await migrateLatest(db);
     const keyring = recordKeyring(deriveKeys(randomBytes(32).toString('hex')));
@@ -122,8 +118,7 @@ export async function benchExchangeLoad(count = Number(process.env.BENCH_LOAD_RE
     return ok;
   } finally {
     await db.destroy();
-    await admin.raw('drop database if exists ?? with (force)', [name]);
-    await admin.destroy();
+    await database.close();
   }
 }
 

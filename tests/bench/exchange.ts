@@ -34,6 +34,7 @@ import pino from 'pino';
 import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig, type RuntimeConfig } from '../../src/config.js';
 import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import { openBenchDatabase } from './bench-database.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { reviewApplication, submitApplication } from '../../src/modules/applications/applications-service.js';
@@ -42,7 +43,6 @@ import { createResource, reviewResource, submitResource } from '../../src/module
 import { subjectHash, recordKeyring } from '../../src/modules/exchange/record-keys.js';
 import type { Principal } from '../../src/modules/identity/principal.js';
 import { createSystem } from '../../src/modules/systems/systems-service.js';
-import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
 import { findFreePort } from '../../src/runtime/free-port.js';
 import { startLocalRedis } from '../../src/runtime/local-redis.js';
 import { BENCH_PERSON_ITEMS, syntheticCitizenId, syntheticPersonsNdjson } from './exchange-load.js';
@@ -258,25 +258,9 @@ export async function benchExchange(): Promise<boolean> {
   await fsp.chmod(tmp, 0o711);
   let keepTmp = false;
   try {
-    let databaseUrl: string;
-    if (process.env.DATABASE_URL) {
-      const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
-      const admin = createDb(process.env.DATABASE_URL, { max: 1 });
-      await admin.raw('create database ??', [name]);
-      cleanups.push(async () => {
-        await admin.raw('drop database if exists ?? with (force)', [name]);
-        await admin.destroy();
-      });
-      const u = new URL(process.env.DATABASE_URL);
-      u.pathname = `/${name}`;
-      databaseUrl = u.toString();
-      console.log(`PostgreSQL from DATABASE_URL, database ${name}`);
-    } else {
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), logger });
-      cleanups.push(() => pg.stop());
-      databaseUrl = pg.url;
-      console.log('embedded PostgreSQL (no DATABASE_URL)');
-    }
+    const database = await openBenchDatabase({ dataDir: path.join(tmp, 'postgres') });
+    cleanups.push(database.close);
+    const databaseUrl = database.url;
     let redisUrl = process.env.REDIS_URL;
     if (!redisUrl) {
       const redis = await startLocalRedis({ dataDir: path.join(tmp, 'redis'), logger });

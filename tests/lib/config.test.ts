@@ -40,6 +40,18 @@ describe('configuration', () => {
     expect(loadConfig({ IDP_JWKS_URL: 'https://idp.example.gov.cn/jwks', IDP_ISSUER: 'https://idp.example.gov.cn', IDP_AUDIENCE: 'sharehub' }).IDP_JWKS_URL).toBeTruthy();
   });
 
+  it('sends citizens to an identity provider only over https, and only when their subject claim is configured', () => {
+    let error: unknown;
+    try {
+      loadConfig({ IDP_SIGN_IN_URL: 'http://idp.example.gov.cn/authorize' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['IDP_SIGN_IN_URL', 'IDP_SUBJECT_ID_CLAIM']);
+    expect(loadConfig({ IDP_SIGN_IN_URL: 'https://idp.example.gov.cn/authorize?client_id=c', IDP_SUBJECT_ID_CLAIM: 'id_number' }).IDP_SIGN_IN_URL)
+      .toBe('https://idp.example.gov.cn/authorize?client_id=c');
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });

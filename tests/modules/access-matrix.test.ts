@@ -67,6 +67,8 @@ describe('the 401/403 matrix of every route', () => {
       'get /v1/audit/public-key',
       'get /v1/audit/tree-heads',
       'get /v1/audit/tree-heads/latest',
+      // where the console sends citizens to sign in (a configured URL, nothing more)
+      'get /v1/auth/identity-provider',
       'get /v1/calendar/{year}',
       'get /v1/catalog/export',
       'post /v1/audit/tree-heads/{size}/cosignatures',

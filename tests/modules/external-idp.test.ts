@@ -34,6 +34,11 @@ describe('tokens from an external identity provider', () => {
     expect(res.json()).toMatchObject({ kind: 'user', role: 'dept_operator', departmentCode: user.department_code, username: user.username });
   });
 
+  it('offers data subjects no sign-in while no subject claim is configured', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/auth/identity-provider' });
+    expect(res.json()).toEqual({ subjectSignIn: false, signInUrl: null });
+  });
+
   it('refuses a provider token for someone the hub does not know', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(await idpToken('stranger')) });
     expect(res.statusCode).toBe(401);

@@ -431,6 +431,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/identity-provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether data subjects sign in at an identity provider, and where
+         * @description Public: no sign-in.
+         */
+        get: operations["getIdentityProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/token": {
         parameters: {
             query?: never;
@@ -1653,6 +1673,12 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "unavailable";
         };
+        IdentityProvider: {
+            /** @description the provider's authorization endpoint the console sends them to (OAuth 2.0 response_type=token) */
+            signInUrl: string | null;
+            /** @description data subjects (citizens, companies) may sign in at the identity provider */
+            subjectSignIn: boolean;
+        };
         InclusionProof: {
             auditPath: string[];
             eventId: number;
@@ -1879,6 +1905,17 @@ export interface components {
                 p95: number | null;
                 p99: number | null;
             };
+            /** @description 一数一源 open now: as the source, as a copy (no deadline) */
+            openDiscrepancies: {
+                asCopy: number;
+                asSource: number;
+            };
+            /** @description 纠错 open now, whatever the period: all, yellow, red (past the deadline) */
+            openObjections: {
+                open: number;
+                redCards: number;
+                warnings: number;
+            };
             quotaRefusals: number;
             /** Format: uuid */
             resourceId: string;
@@ -1946,14 +1983,22 @@ export interface components {
                 kind: "reminder" | "interview" | "report";
                 note: string;
             }[];
-            /** Format: uuid */
-            applicationId: string;
+            /**
+             * Format: uuid
+             * @description the application whose step is late; null for an objection
+             */
+            applicationId: string | null;
             /** Format: date-time */
             closedAt: string | null;
             /** Format: date-time */
             dueAt: string;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description the 纠错 objection (step 'objection') left undecided; else null
+             */
+            objectionId: string | null;
             /** Format: date-time */
             openedAt: string;
             /** @description 统一社会信用代码 (GB 32100), checksum validated */
@@ -2952,6 +2997,27 @@ export interface operations {
             403: components["responses"]["403"];
         };
     };
+    getIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            400: components["responses"]["400"];
+        };
+    };
     createToken: {
         parameters: {
             query?: never;
@@ -3491,6 +3557,7 @@ export interface operations {
                                 action?: string;
                                 caseId?: string | null;
                                 department?: string | null;
+                                departmentName?: string | null;
                                 fields?: string[] | null;
                                 occurredAt?: string;
                                 operatorId?: string | null;

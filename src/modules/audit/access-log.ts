@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { accessLogStatementText } from '../../lib/audit-proof.js';
 import type { HubKeys } from '../../lib/crypto.js';
 import { planInclusionProof, resolvePlan } from '../../lib/merkle.js';
 import { sm2Sign, type Sm2KeyPair } from '../../lib/sm2.js';
@@ -46,7 +47,7 @@ function decodeAccessLogCursor(cursor: string, hashes: readonly Buffer[]): { siz
 
 /** The text the hub signs with its audit key for a subject's count in a head. */
 export function accessLogStatement(origin: string, subjectHash: string, count: number, treeSize: number, root: Buffer): string {
-  return `sharehub access-log v1\n${origin}\n${subjectHash}\n${count}\n${treeSize}\n${root.toString('base64')}\n`;
+  return accessLogStatementText(origin, subjectHash, count, treeSize, root.toString('base64'));
 }
 
 export interface AccessLogOptions {
@@ -76,12 +77,13 @@ export async function subjectAccessLog(db: Knex, opts: AccessLogOptions, subject
   const keyset = after ? 'and (l.subject_hash, l.subject_seq) > (?::bytea, ?::int)' : '';
   const { rows } = await db.raw(`
     select l.seq, l.subject_seq as "subjectSeq", l.leaf_hash as "leafHash", encode(l.subject_hash, 'hex') as "counterOf",
-      e.id is null as dropped, g.disclose_after as "discloseAfter", ${LEAF_EVENT_COLUMNS}
+      e.id is null as dropped, g.disclose_after as "discloseAfter", d.name as "departmentName", ${LEAF_EVENT_COLUMNS}
     from event_leaves l left join events e on e.id = l.event_id left join grants g on g.id = e.grant_id
+      left join departments d on d.code = e.actor_department
     where l.subject_hash = any(?::bytea[]) and l.seq < ? ${keyset}
     order by l.subject_hash, l.subject_seq limit ?`,
   [hashes, head.size, ...(after ? [after.counterOf, after.subjectSeq] : []), page.limit + 1] as Knex.RawBinding[]) as {
-    rows: (Record<string, unknown> & { seq: number; subjectSeq: number; leafHash: Buffer; counterOf: string; dropped: boolean; discloseAfter: Date | null })[];
+    rows: (Record<string, unknown> & { seq: number; subjectSeq: number; leafHash: Buffer; counterOf: string; dropped: boolean; discloseAfter: Date | null; departmentName: string | null })[];
   };
   const more = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
@@ -100,7 +102,7 @@ export async function subjectAccessLog(db: Knex, opts: AccessLogOptions, subject
       subjectSeq: Number(r.subjectSeq), seq: Number(r.seq), counterOf: r.counterOf, sealed, dropped: r.dropped,
       discloseAfter: r.discloseAfter?.toISOString() ?? null, leafHash: r.leafHash.toString('hex'), auditPath,
       access: hidden ? null : {
-        occurredAt: event.occurredAt, department: event.actorDepartment, systemId: event.actorId, resourceId: event.resourceId,
+        occurredAt: event.occurredAt, department: event.actorDepartment, departmentName: r.departmentName, systemId: event.actorId, resourceId: event.resourceId,
         action: event.action, outcome: event.outcome, fields: event.fields as string[] | null, serviceItemCode: event.serviceItemCode,
         caseId: event.caseId, operatorId: event.operatorId,
       },

@@ -1,4 +1,5 @@
 import canonicalizeModule from 'canonicalize';
+import { LEAF_EVENT_KEYS, LEAF_VERSION, leafCanonicalText } from '../../lib/audit-proof.js';
 import { sm3MerkleHasher } from '../../lib/merkle.js';
 
 // An event's leaf in the audit tree. The leaf's data is the event's *canonical form*: the JSON
@@ -11,7 +12,7 @@ import { sm3MerkleHasher } from '../../lib/merkle.js';
 // A verifier outside the hub recomputes the leaf from an access-log entry's `event` object and
 // its seq / subjectSeq (src/modules/audit/README.md, "Verifying a receipt").
 
-export const LEAF_VERSION = 1;
+export { LEAF_VERSION };
 
 // The package is CommonJS (module.exports = the function); its typings declare an ES default export.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
@@ -53,9 +54,7 @@ export const LEAF_EVENT_COLUMNS = `
   e.subject_masked as "subjectMasked", e.fields, e.service_item_code as "serviceItemCode",
   e.case_id as "caseId", e.operator_id as "operatorId", e.latency_ms as "latencyMs"`;
 
-const KEYS: readonly (keyof LeafEvent)[] = ['id', 'occurredAt', 'actorKind', 'actorId', 'actorDepartment', 'entityType', 'entityId',
-  'entityVersion', 'action', 'outcome', 'reason', 'requestId', 'details', 'resourceId', 'grantId', 'subjectHash', 'subjectMasked',
-  'fields', 'serviceItemCode', 'caseId', 'operatorId', 'latencyMs'];
+const KEYS: readonly (keyof LeafEvent)[] = LEAF_EVENT_KEYS;
 
 /** Only the LeafEvent's own keys, in a fresh object (a row may carry more columns). */
 export function leafEvent(row: Record<string, unknown>): LeafEvent {
@@ -96,9 +95,8 @@ export function leafData(leaf: LeafInput): Buffer {
 
 /** The same as leafData, by canonicalize() of the whole leaf object (slower; for tests and tools). */
 export function leafDataByCanonicalize(leaf: LeafInput): Buffer {
-  const text = canonicalize({ v: LEAF_VERSION, seq: leaf.seq, subjectSeq: leaf.subjectSeq, event: leafEvent(leaf.event as unknown as Record<string, unknown>) });
-  if (text === undefined) throw new Error('an event has no canonical form');
-  return Buffer.from(text, 'utf8');
+  // The shared rule (src/lib/audit-proof.ts), which the web console's verifier runs in the browser.
+  return Buffer.from(leafCanonicalText({ seq: leaf.seq, subjectSeq: leaf.subjectSeq, event: leaf.event as unknown as Record<string, unknown> }), 'utf8');
 }
 
 /** SM3(0x00 || canonical form). */

@@ -1,3 +1,4 @@
+import { checkpointText } from '../../lib/audit-proof.js';
 import { previousSecretKeys, type Config } from '../../config.js';
 import { deriveAuditSm2KeyPair, sm2KeyPairFromPrivateKey, sm2Sign, sm2Verify, type Sm2KeyPair } from '../../lib/sm2.js';
 
@@ -29,7 +30,7 @@ export const logOrigin = (config: Pick<Config, 'PLATFORM_DEPARTMENT_CODE'>) => `
 
 /** The bytes every signature over a head covers. */
 export function checkpoint(origin: string, head: TreeHead): string {
-  return `${origin}\n${head.size}\n${head.root.toString('base64')}\ntime ${head.signedAt.toISOString()}\n`;
+  return checkpointText(origin, head.size, head.root.toString('base64'), head.signedAt.toISOString());
 }
 
 export function signTreeHead(origin: string, head: TreeHead, key: Sm2KeyPair): SignedTreeHead {

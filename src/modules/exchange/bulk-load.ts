@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { AppError } from '../../lib/errors.js';
-import { crossCheckBatch, type CrossCheckPlan } from './cross-check.js';
+import { crossCheckBatch, needsPlainRows, recheckDiscrepancies, type CrossCheckPlan } from './cross-check.js';
 import type { RecordKeyring } from './record-keys.js';
 import type { SealedRecord } from './record-sealing.js';
 import { compileRecordValidator, type ExchangeRecord } from './record-validation.js';
@@ -48,6 +48,8 @@ export type BulkLoadRequest = RecordTarget & RecordWriter & {
   idempotencyKey?: string;
   /** 一数一源: each written batch is compared with the authoritative sources (cross-check.ts). */
   crossCheck?: CrossCheckPlan;
+  /** 一数一源, the other way: this resource is the source of open discrepancies, which each written batch re-checks. */
+  recheckAsSource?: boolean;
 };
 
 export type BulkLoadOptions = {
@@ -160,6 +162,9 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
       }
     };
 
+    const keepPlain = needsPlainRows(req.crossCheck) || req.recheckAsSource === true;
+    let plainRows = new Map<string, { subjectId: string; record: ExchangeRecord }>();
+
     /** One line to a sealed record, or undefined when it is blank or rejected. */
     const readLine = (raw: Buffer | 'too-long', lineNo: number): SealedRecord | undefined => {
       if (raw !== 'too-long' && isBlank(raw)) return undefined;
@@ -188,7 +193,10 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
         reject(lineNo, check.problems);
         return undefined;
       }
-      return sealRow(check.subjectId!, check.record as ExchangeRecord);
+      const sealed = sealRow(check.subjectId!, check.record as ExchangeRecord);
+      // Plain values stay in memory for the batch only when a comparison of sealed items needs them.
+      if (keepPlain) plainRows.set(sealed.subjectHash.toString('hex'), { subjectId: check.subjectId!, record: check.record as ExchangeRecord });
+      return sealed;
     };
 
     // One batch is written while the next is parsed and sealed (PostgreSQL works in its own
@@ -197,11 +205,21 @@ export async function bulkLoadRecords(db: Knex, keyring: RecordKeyring, req: Bul
     let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       const rows = [...batch.values()];
+      const plain = plainRows;
       batch = new Map();
+      plainRows = new Map();
       await writing;
       writing = writeRecordBatch(trx, req, req, rows).then(async (counts) => {
-        // One more statement per batch, on the same connection, only for a resource naming sources.
-        if (req.crossCheck) await crossCheckBatch(trx, req.crossCheck, rows.map((r) => ({ h: r.subjectHash.toString('hex'), m: r.subjectMasked, d: r.data })), req.now);
+        // More statements per batch, on the same connection, only for a resource naming sources or being one.
+        if (req.crossCheck) {
+          await crossCheckBatch(trx, keyring, req.crossCheck, rows.map((r) => {
+            const h = r.subjectHash.toString('hex');
+            return { h, m: r.subjectMasked, d: r.data, ...(keepPlain ? { plain: plain.get(h)! } : {}) };
+          }), req.now);
+        }
+        if (req.recheckAsSource) {
+          await recheckDiscrepancies(trx, keyring, req.resourceId, rows.map((r) => ({ subjectHash: r.subjectHash, ...plain.get(r.subjectHash.toString('hex'))! })), req.now);
+        }
         reply.inserted += counts.inserted;
         reply.updated += counts.updated;
         reply.unchanged += counts.unchanged;

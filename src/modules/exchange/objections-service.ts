@@ -18,8 +18,10 @@ import type { Context, RequestContext } from '../context.js';
 import { whereParty } from '../identity/party-filter.js';
 import { readsEverything, type Principal } from '../identity/principal.js';
 import { addWebhook } from '../outbox/outbox-service.js';
+import { closeObjectionCases, OBJECTION_STEP, openObjectionCase } from '../supervision/cases.js';
 import { subjectHash, type RecordKeyring } from './record-keys.js';
 import { compileRecordValidator, type RecordValue } from './record-validation.js';
+import { checkWrittenRecord } from './cross-check.js';
 import { getRecord, getRecordByHash, upsertRecord } from './records-repository.js';
 import { maskSubjectId, normaliseSubjectId } from './subject-id.js';
 
@@ -47,6 +49,8 @@ export interface ObjectionRow {
   due_provisional: boolean;
   warn_at: Date;
   sla: 'on_time' | 'warning' | 'overdue';
+  warned_at: Date | null;
+  overdue_at: Date | null;
   created_at: Date;
   decided_at: Date | null;
   decision_reason: string | null;
@@ -180,6 +184,8 @@ export async function decideObjection(ctx: Context<Principal>, keyring: RecordKe
       status, decided_at: ctx.now, decided_by: actor.systemId, decision_reason: input.reason,
       notified_systems: input.decision === 'correct' ? notified : null,
     }).returning('*') as ObjectionRow[];
+    // 督办: a case its red card opened closes with the decision.
+    await closeObjectionCases(trx, { objectionId: id, resourceId: row.resource_id, decision: status, now: ctx.now, actor, requestId: ctx.requestId });
     await recordEvent(trx, {
       actor, requestId: ctx.requestId, entityType: 'resource', entityId: row.resource_id, action: `objection.${status}`,
       details: { objectionId: id, itemKey: row.item_key, deadlineMet: ctx.now.getTime() <= row.due_at.getTime(), notifiedSystems: notified },
@@ -205,6 +211,8 @@ async function correctHosted(trx: Knex.Transaction, ctx: Context<Principal>, key
   }
   const writer = { systemId: (ctx.actor as { systemId: string }).systemId, now: ctx.now };
   await upsertRecord(trx, keyring, { resourceId: resource.id, resourceVersion: resource.version, shape }, writer, stored.subjectId, check.record);
+  // A correction is a load of one record: cross-checked against its sources, re-checking what it is the source of.
+  await checkWrittenRecord(trx, keyring, { resourceId: resource.id, providerCode: resource.provider_code, shape }, stored.subjectId, check.record, ctx.now);
   await recordEvent(trx, {
     actor: ctx.actor, requestId: ctx.requestId, entityType: 'resource', entityId: resource.id, entityVersion: resource.version,
     action: 'records.upsert', details: { outcome: 'corrected', objectionId: row.id, subject: row.subject_hash.toString('hex') },
@@ -235,7 +243,8 @@ async function notifyRecipients(trx: Knex.Transaction, ctx: Context<Principal>, 
 
 /**
  * Yellow warnings and red cards for open objections, each recorded once (the UPDATE's own condition
- * claims a row for one sweep, as in applications/deadline-sweep.ts), sent to the provider.
+ * claims a row for one sweep, as in applications/deadline-sweep.ts), sent to the provider; a red
+ * card also opens a 督办 case (supervision/cases.ts), which the decision closes.
  */
 export async function sweepObjectionDeadlines(ctx: Context): Promise<{ warned: string[]; overdue: string[] }> {
   const { db, now, actor } = ctx;
@@ -246,7 +255,7 @@ export async function sweepObjectionDeadlines(ctx: Context): Promise<{ warned: s
         if (colour === 'overdue') q.where('due_at', '<', now).andWhere('sla', '<>', 'overdue');
         else q.where('sla', 'on_time').andWhere('warn_at', '<=', now).andWhere('due_at', '>=', now);
       })
-      .update({ sla: colour })
+      .update(colour === 'overdue' ? { sla: colour, overdue_at: now } : { sla: colour, warned_at: now })
       .returning('*');
     const overdue = await mark('overdue');
     const warned = await mark('warning');
@@ -256,9 +265,13 @@ export async function sweepObjectionDeadlines(ctx: Context): Promise<{ warned: s
           actor, entityType: 'resource', entityId: o.resource_id, action: colour === 'overdue' ? 'objection.supervise' : 'objection.warn',
           details: { objectionId: o.id, dueAt: o.due_at.toISOString(), responsibleDepartment: o.provider_code },
         });
+        // 督办: a red card opens a supervision case for the platform, as a workflow step's does.
+        if (colour === 'overdue') {
+          await openObjectionCase(trx, { objectionId: o.id, resourceId: o.resource_id, responsibleCode: o.provider_code, dueAt: o.due_at, now, actor });
+        }
         await addWebhook(trx, {
           type: colour === 'overdue' ? 'deadline.overdue' : 'deadline.warning', departmentCode: o.provider_code, now,
-          data: { objectionId: o.id, step: 'objection', status: o.status, dueAt: o.due_at.toISOString(), sla: colour },
+          data: { objectionId: o.id, step: OBJECTION_STEP, status: o.status, dueAt: o.due_at.toISOString(), sla: colour },
         });
       }
     }

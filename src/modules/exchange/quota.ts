@@ -1,11 +1,13 @@
 // Daily counters of the data path in Redis (issue 9): the quota of a grant per Asia/Shanghai day,
-// and the verifications of one subject by one system per day. One round trip per call: a Lua
+// and the verifications of one subject by one system per day. One round trip per call (the calls
+// of one event-loop turn share it, as one pipeline): a Lua
 // script increments every counter it is given and sets its expiry (Shanghai midnight plus a
 // margin) the first time, atomically, so concurrent replicas never lose a count.
 //
 // Redis unavailable: fail closed. A call whose quota cannot be counted is refused with 503
 // UNAVAILABLE and Retry-After, never served uncounted (an outage must not become an unbounded
 // read of personal data). A Redis that does not answer within COUNT_TIMEOUT_MS counts as down.
+import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../lib/errors.js';
 
@@ -46,25 +48,48 @@ export interface DailyCounters {
   increment(counters: readonly { name: string; by: number }[], now: Date): Promise<number[]>;
 }
 
+type Increment = { keys: string[]; args: string[] };
+
+/**
+ * Calls made in the same event-loop turn (the quota checks of concurrent requests) go to Redis as
+ * one pipeline — one write and one reply packet instead of one per request — each still its own
+ * atomic script with its own result. The timeout applies to the pipeline: when Redis does not
+ * answer, every call of it is refused as unavailable.
+ */
 export function redisDailyCounters(redis: Redis, prefix: string): DailyCounters {
+  const loader = new DataLoader<Increment, number[]>(async (batch) => {
+    const pipeline = redis.pipeline();
+    for (const c of batch) pipeline.eval(INCREMENT_SCRIPT, c.keys.length, ...c.keys, ...c.args);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('redis did not answer in time')), COUNT_TIMEOUT_MS);
+    });
+    try {
+      const replied = pipeline.exec();
+      replied.catch(() => undefined); // answered late or failed after the timeout: nobody waits for it
+      const results = await Promise.race([replied, timeout]);
+      return batch.map((_, i) => {
+        const [err, value] = results?.[i] ?? [new Error('redis gave no reply'), undefined];
+        return err ?? value as number[];
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }, { cache: false, batchScheduleFn: (run) => setImmediate(run) });
+
   return {
     async increment(counters, now) {
       const day = shanghaiDayNumber(now);
-      const keys = counters.map((c) => `${prefix}:${c.name}:${day}`);
       const expireAt = nextShanghaiMidnight(now).getTime() + EXPIRY_MARGIN_MS;
-      let timer: NodeJS.Timeout | undefined;
       try {
-        const counted = redis.eval(INCREMENT_SCRIPT, keys.length, ...keys, String(expireAt), ...counters.map((c) => String(c.by))) as Promise<number[]>;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('redis did not answer in time')), COUNT_TIMEOUT_MS);
+        return await loader.load({
+          keys: counters.map((c) => `${prefix}:${c.name}:${day}`),
+          args: [String(expireAt), ...counters.map((c) => String(c.by))],
         });
-        return await Promise.race([counted, timeout]);
       } catch {
         throw new AppError('UNAVAILABLE', 'the daily quota cannot be counted right now (Redis unavailable): try again shortly', {
           extra: { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS },
         });
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

@@ -17,7 +17,7 @@ import type { DataItem, SubjectType } from '../catalog/resource-validation.js';
 import type { Context } from '../context.js';
 import type { Principal } from '../identity/principal.js';
 import { bulkLoadRecords, type BulkLoadOptions, type BulkLoadReply } from './bulk-load.js';
-import { crossCheckBatch, crossCheckPlan } from './cross-check.js';
+import { checkWrittenRecord, crossCheckPlan, hasOpenDiscrepancies, type CrossCheckPlan } from './cross-check.js';
 import { recordKeyring, subjectHash, type RecordKeyring } from './record-keys.js';
 import { compileRecordValidator, type RecordProblem } from './record-validation.js';
 import { tombstoneRecord, upsertRecord, type RecordTarget, type UpsertOutcome } from './records-repository.js';
@@ -82,6 +82,9 @@ export function loaderOf(actor: Principal): Loader {
   return { systemId: actor.systemId, departmentCode: actor.departmentCode };
 }
 
+/** Items naming a source the load could not be checked against, with the reason: on the load's audit event. */
+const notCrossChecked = (plan: CrossCheckPlan | undefined) => (plan && plan.notChecked.length > 0 ? { notCrossChecked: plan.notChecked } : {});
+
 /** The subject as the audit trail names it: the keyed HMAC (searchable with the key), never the id. */
 const auditSubject = (keyring: RecordKeyring, subjectId: string) => subjectHash(keyring.current, subjectId).toString('hex');
 
@@ -118,11 +121,10 @@ export async function putRecord(ctx: Context<Principal>, keyring: RecordKeyring,
       });
     }
     const outcome = await upsertRecord(trx, keyring, target, { systemId: loader.systemId, now: ctx.now }, subjectId, check.record);
-    const plan = await crossCheckPlan(trx, target);
-    if (plan) await crossCheckBatch(trx, plan, [{ h: subjectHash(keyring.current, subjectId).toString('hex'), m: maskSubjectId(subjectId), d: check.record }], ctx.now);
+    const plan = await checkWrittenRecord(trx, keyring, target, subjectId, check.record, ctx.now);
     await recordEvent(trx, {
       actor: ctx.actor, requestId: ctx.requestId, entityType: 'resource', entityId: target.resourceId, entityVersion: target.resourceVersion,
-      action: 'records.upsert', details: { outcome, subject: auditSubject(keyring, subjectId) },
+      action: 'records.upsert', details: { outcome, subject: auditSubject(keyring, subjectId), ...notCrossChecked(plan) },
     });
     return { resourceId: target.resourceId, resourceVersion: target.resourceVersion, subjectMasked: maskSubjectId(subjectId), outcome, warnings: check.warnings };
   });
@@ -160,13 +162,15 @@ export async function bulkLoad(
   return ctx.db.transaction(async (trx) => {
     const target = await loadTarget(trx, loader, idOrCode);
     const crossCheck = await crossCheckPlan(trx, target);
+    const recheckAsSource = await hasOpenDiscrepancies(trx, target.resourceId);
     const reply = await bulkLoadRecords(trx, keyring, {
-      ...target, systemId: loader.systemId, now: ctx.now, body, idempotencyKey: opts.idempotencyKey, ...(crossCheck ? { crossCheck } : {}),
+      ...target, systemId: loader.systemId, now: ctx.now, body, idempotencyKey: opts.idempotencyKey, ...(crossCheck ? { crossCheck } : {}), recheckAsSource,
     }, opts);
     const { errors, ...counts } = reply;
     await recordEvent(trx, {
       actor: ctx.actor, requestId: ctx.requestId, entityType: 'resource', entityId: target.resourceId, entityVersion: target.resourceVersion,
-      action: 'records.bulk_load', details: { ...counts, errorCount: errors.length, systemId: loader.systemId, idempotencyKey: opts.idempotencyKey !== undefined },
+      action: 'records.bulk_load',
+      details: { ...counts, errorCount: errors.length, systemId: loader.systemId, idempotencyKey: opts.idempotencyKey !== undefined, ...notCrossChecked(crossCheck) },
     });
     return { resourceId: target.resourceId, resourceVersion: target.resourceVersion, ...reply };
   });

@@ -20,7 +20,7 @@ import { maskSubjectId, normaliseSubjectId } from './subject-id.js';
 import { hostedSource } from './sources/hosted.js';
 import { providerApiSource, type ProviderForwarder } from './sources/provider-api.js';
 import type { RecordSource, SourceRecord } from './sources/record-source.js';
-import { answerFromSources, type FieldInfo, type SourceAccess } from './authoritative-fields.js';
+import { answerFromSources, type FieldInfo, type SourceAccess, type SourcedAnswer } from './authoritative-fields.js';
 
 /** The query context headers every data call carries (API.md "Data exchange"). */
 export interface QueryHeaders {
@@ -216,10 +216,9 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
     const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
     if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
     // 一数一源: items answered by their authoritative source where this system is granted it there.
-    const sourced = await answerFromSources(version.shape.dataItems, projection.fields, subjectId, sourceAccess(ctx, deps, caller, input.headers));
+    const sourced = (await answerFromSources(version.shape.dataItems, projection.fields, [subjectId], sourceAccess(ctx, deps, caller, input.headers, new Map([[subjectId, hash]])))).get(subjectId)!;
     const own = deliveredFields(projection.fields, found).filter((f) => sourced.info[f] === undefined);
-    const sourceEvents = sourced.reads.map((r) => ({ ...trail.event({ id: subjectId, hash }, r.outcome, r.reason, r.fields), resourceId: r.grant.resourceId, grantId: r.grant.id }));
-    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, own), ...sourceEvents]);
+    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, own), ...sourceEvents(trail, sourced, hash)]);
     return {
       resourceId: input.resourceId,
       subjectId: maskSubjectId(subjectId),
@@ -231,8 +230,17 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
   });
 }
 
-/** How a read reaches the authoritative sources its items name: the caller's own grants there, counted and fetched like a read. */
-function sourceAccess(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, headers: QueryHeaders): SourceAccess {
+/** The audit events of a subject's reads of authoritative sources: under each source's resource and grant. */
+function sourceEvents(trail: AccessTrail, sourced: SourcedAnswer, hash: Buffer | undefined): AccessEvent[] {
+  return sourced.reads.map((r) => ({ ...trail.event({ id: r.subjectId, hash }, r.outcome, r.reason, r.fields), resourceId: r.grant.resourceId, grantId: r.grant.id }));
+}
+
+/**
+ * How a call reaches the authoritative sources its items name: the caller's own grants there,
+ * counted and fetched like a read of them. `hashes`: the subjects' HMACs the call computed already
+ * (a hosted source looks them up by these).
+ */
+function sourceAccess(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, headers: QueryHeaders, hashes: ReadonlyMap<string, Buffer>): SourceAccess {
   return {
     resourceIdOf: async (code) => (await ctx.db('resources').where({ code, status: 'published' }).first('id'))?.id as string | undefined,
     servingGrantOf: async (resourceId) => {
@@ -244,10 +252,10 @@ function sourceAccess(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, h
       }
     },
     itemsOf: async (grant) => (await versionOf(ctx.db, grant)).shape.dataItems,
-    count: async (grant) => void (await countQuota(ctx, deps, grant, 1)),
-    fetch: async (grant, id, fields) => {
+    count: async (grant, calls) => void (await countQuota(ctx, deps, grant, calls)),
+    fetch: async (grant, ids, fields) => {
       const version = await versionOf(ctx.db, grant);
-      return sourceOf(ctx, deps, grant, version, caller, headers).get(id, fields);
+      return sourceOf(ctx, deps, grant, version, caller, headers).getMany(ids, fields, hashes);
     },
   };
 }
@@ -276,28 +284,40 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
     const hashes = new Map<string, Buffer>();
     for (const id of valid) if (!hashes.has(id)) hashes.set(id, trail.hash(id));
     const records = await sourceOf(ctx, deps, grant, version, caller, input.headers).getMany([...hashes.keys()], wantedFields(version, grant, input.fields), hashes);
+    const projected = new Map<string, { found: SourceRecord; values: Record<string, RecordValue | null>; fields: string[] }>();
+    for (const [id, found] of records) {
+      const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
+      if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
+      projected.set(id, { found, values: projection.values, fields: projection.fields });
+    }
+    // 一数一源 as for a single read: every found subject's sourced items in one lookup or one forwarded call per source.
+    // (the found subjects in the order they were asked: a source sees them as the consumer named them)
+    const sourced = await answerFromSources(version.shape.dataItems, wantedFields(version, grant, input.fields), [...hashes.keys()].filter((id) => projected.has(id)),
+      sourceAccess(ctx, deps, caller, input.headers, hashes));
     const events: AccessEvent[] = [];
+    const fromSources: AccessEvent[] = [];
     const partial = normalised.map((n) => {
       if (n.id === undefined) {
         events.push(trail.event({ raw: n.raw }, 'failure', 'INVALID_SUBJECT_ID', []));
         return { subjectId: maskSubjectId(n.raw), status: 'invalid_id' as const };
       }
-      const found = records.get(n.id);
+      const p = projected.get(n.id);
       const hash = hashes.get(n.id);
-      if (!found) {
+      if (!p) {
         events.push(trail.event({ id: n.id, hash }, 'failure', 'SUBJECT_NOT_FOUND', []));
         return { subjectId: maskSubjectId(n.id), status: 'not_found' as const };
       }
-      const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
-      if (!projection.ok) throw new AppError('FIELD_NOT_GRANTED', `not granted to this system: ${projection.fields.join(', ')}`);
-      events.push(trail.event({ id: n.id, hash }, 'success', null, deliveredFields(projection.fields, found)));
+      const s = sourced.get(n.id)!;
+      events.push(trail.event({ id: n.id, hash }, 'success', null, deliveredFields(p.fields, p.found).filter((f) => s.info[f] === undefined)));
+      // As for the read resource, a subject named twice is fetched once and audited per result.
+      fromSources.push(...sourceEvents(trail, s, hash));
       return {
-        subjectId: maskSubjectId(n.id), status: 'found' as const, fields: projection.values,
-        fieldInfo: fieldInfoOf(projection.fields, found, grant.providerCode), updatedAt: found.updatedAt.toISOString(),
+        subjectId: maskSubjectId(n.id), status: 'found' as const, fields: { ...p.values, ...s.values },
+        fieldInfo: { ...fieldInfoOf(p.fields, p.found, grant.providerCode), ...s.info }, updatedAt: p.found.updatedAt.toISOString(),
       };
     });
-    // One event per subject, all in one group-committed insert, durable before the reply.
-    const eventIds = await trail.append(events);
+    // One event per subject (then one per subject and source read), all in one group-committed insert, durable before the reply.
+    const eventIds = await trail.append([...events, ...fromSources]);
     const results: BatchResult[] = partial.map((r, i) => ({ ...r, eventId: eventIds[i]! }));
     return { resourceId: input.resourceId, source: { departmentCode: grant.providerCode }, results };
   });
@@ -341,16 +361,20 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
       const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
     }
+    // 一数一源: a claim on an item with an authoritative source this system is granted is checked against that source.
+    const sourced = (await answerFromSources(version.shape.dataItems, claimed, [subjectId], sourceAccess(ctx, deps, caller, input.headers, new Map([[subjectId, hash]])),
+      { raw: true })).get(subjectId)!;
     const validate = validatorOf(deps, grant, version);
     const subjectKey = version.shape.subjectKey;
     const results: Record<string, VerifyOutcome> = {};
     for (const field of claimed) {
-      // A provider that did not answer the field: neither a match nor a mismatch.
-      if (found.unavailable?.[field] !== undefined) {
+      const fromSource = sourced.info[field];
+      // A provider (or source) that did not answer the field: neither a match nor a mismatch.
+      if ((fromSource ?? { unavailable: found.unavailable?.[field] }).unavailable !== undefined) {
         results[field] = 'unavailable';
         continue;
       }
-      const stored = found.record[field];
+      const stored = fromSource ? sourced.values[field] ?? undefined : found.record[field];
       if (stored === undefined) {
         results[field] = 'not_found';
         continue;
@@ -358,7 +382,8 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
       const check = validate(field === subjectKey ? { [field]: input.claims[field] } : { [subjectKey]: subjectId, [field]: input.claims[field] });
       results[field] = check.ok && check.record[field] === stored ? 'match' : 'no_match';
     }
-    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, claimed)]);
+    const own = claimed.filter((f) => sourced.info[f] === undefined);
+    const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'success', null, own), ...sourceEvents(trail, sourced, hash)]);
     return { resourceId: input.resourceId, subjectId: maskSubjectId(subjectId), results, receipt: { eventId: eventId! } };
   });
 }

@@ -4,6 +4,7 @@ import type { SchemaTypeProvider } from '../../../schemas/index.js';
 import {
   changeOwnPasswordBody,
   createUserBody,
+  identityProviderSchema,
   listUsersQuery,
   principalSchema,
   tokenBody,
@@ -35,6 +36,20 @@ export const identityRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request) => {
     const { username, password } = request.body;
     return issueToken(ctx(request), app.keys.jwt, { issuer: app.config.JWT_ISSUER, ttlSeconds: app.config.JWT_TTL_SECONDS }, username, password);
+  });
+
+  // What the console needs to send a citizen or company to the identity provider.
+  app.get('/v1/auth/identity-provider', {
+    config: { public: true },
+    schema: {
+      operationId: 'getIdentityProvider',
+      tags,
+      summary: 'Whether data subjects sign in at an identity provider, and where',
+      response: { 200: ref(identityProviderSchema), ...errorResponses(400) },
+    },
+  }, async () => {
+    const subjectSignIn = Boolean(app.config.IDP_SUBJECT_ID_CLAIM && (app.config.IDP_JWKS_URL || app.config.IDP_PUBLIC_KEY));
+    return { subjectSignIn, signInUrl: subjectSignIn ? app.config.IDP_SIGN_IN_URL ?? null : null };
   });
 
   app.get('/v1/me', {

@@ -8,12 +8,13 @@ import { readsEverything } from '../identity/principal.js';
 import { addWebhook } from '../outbox/outbox-service.js';
 
 // 督办 cases as the platform works them: listed with how late the step is (working days past
-// its deadline, until now or until it closed), and the platform's actions on them.
+// its deadline, until now or until it closed), and the platform's actions on them. A case watches
+// an application's step (applicationId) or a 纠错 objection (objectionId, step 'objection').
 
 export type SupervisionCase = FromSchema<typeof supervisionCaseSchema>;
 export const CASE_ACTIONS = ['reminder', 'interview', 'report'] as const;
 
-type CaseRow = { id: string; application_id: string; step: string; responsible_code: string; due_at: Date; opened_at: Date; closed_at: Date | null; close_reason: 'decided' | 'withdrawn' | null };
+type CaseRow = { id: string; application_id: string | null; objection_id: string | null; step: string; responsible_code: string; due_at: Date; opened_at: Date; closed_at: Date | null; close_reason: 'decided' | 'withdrawn' | null };
 
 async function views(ctx: RequestContext, rows: CaseRow[]): Promise<SupervisionCase[]> {
   const calendar = await loadCalendar(ctx.db);
@@ -23,6 +24,7 @@ async function views(ctx: RequestContext, rows: CaseRow[]): Promise<SupervisionC
   return rows.map((r) => ({
     id: r.id,
     applicationId: r.application_id,
+    objectionId: r.objection_id,
     step: r.step,
     responsibleCode: r.responsible_code,
     dueAt: r.due_at.toISOString(),
@@ -56,14 +58,19 @@ export async function addCaseAction(ctx: RequestContext, id: string, input: { ki
     if (!c) throw notFound('supervision case');
     if (c.closed_at) throw illegalState('the supervision case', 'closed', `record a ${input.kind} for`, 'its step is done');
     await trx('supervision_actions').insert({ case_id: id, kind: input.kind, note: input.note, actor_id: ctx.actor.kind === 'user' ? ctx.actor.userId : null, at: ctx.now });
+    // On the trail of what the case watches: the application, or the objection's resource (as its own events are).
+    const entity = c.application_id
+      ? { entityType: 'application' as const, entityId: c.application_id }
+      : { entityType: 'resource' as const, entityId: (await trx('objections').where('id', c.objection_id).first('resource_id') as { resource_id: string }).resource_id };
     await recordEvent(trx, {
-      actor: ctx.actor, entityType: 'application', entityId: c.application_id, action: 'supervision.case_action', requestId: ctx.requestId,
-      details: { caseId: id, kind: input.kind, step: c.step },
+      actor: ctx.actor, ...entity, action: 'supervision.case_action', requestId: ctx.requestId,
+      details: { caseId: id, kind: input.kind, step: c.step, ...(c.objection_id ? { objectionId: c.objection_id } : {}) },
     });
     if (input.kind === 'reminder') {
+      const watched = c.application_id ? { applicationId: c.application_id } : { objectionId: c.objection_id };
       await addWebhook(trx, {
-        type: 'supervision.reminder', departmentCode: c.responsible_code, applicationId: c.application_id, now: ctx.now,
-        data: { caseId: id, applicationId: c.application_id, step: c.step, dueAt: c.due_at.toISOString() },
+        type: 'supervision.reminder', departmentCode: c.responsible_code, applicationId: c.application_id ?? undefined, now: ctx.now,
+        data: { caseId: id, ...watched, step: c.step, dueAt: c.due_at.toISOString() },
       });
     }
     return c;

@@ -6,6 +6,7 @@ import { platformDepartmentCode } from '../departments/departments-service.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
 import { csvCell } from '../catalog/catalog-export.js';
 import type { Context } from '../context.js';
+import { objectionStepRows, openObjectionsBySla } from '../exchange/supervision-reads.js';
 import type { Period } from './period.js';
 
 // 效能监督 per department: for each step of the workflow it is responsible for — the platform's
@@ -14,13 +15,17 @@ import type { Period } from './period.js';
 // days they took (mean, 90th percentile), the yellow warnings and red cards raised in the period,
 // and those open now. Read from the application trace (application_timeline), which records
 // every step's opening and closing with its deadline, and counted on the working-day calendar.
-// Objections (纠错, issue 10) join the steps once their tables exist.
+// 纠错 objections are a step of the providing department too: received when raised, decided when
+// corrected or rejected (on time by their OBJECTION_WORKING_DAYS deadline), their cards by when
+// the sweep raised them — read from the objections themselves (exchange/supervision-reads.ts).
 
-export const FIGURE_STEPS = ['review', 'provision', 'provider_decision', 'coordination'] as const;
+export const FIGURE_STEPS = ['review', 'provision', 'provider_decision', 'coordination', 'objection'] as const;
 type FigureStep = (typeof FIGURE_STEPS)[number];
+type WorkflowStep = Exclude<FigureStep, 'objection'>;
+const WORKFLOW_STEPS: readonly WorkflowStep[] = ['review', 'provision', 'provider_decision', 'coordination'];
 
 /** The status that opens each step. */
-const OPENED_BY: Record<string, FigureStep> = {
+const OPENED_BY: Record<string, WorkflowStep> = {
   pending_review: 'review', provisioning: 'provision', pending_provider: 'provider_decision', in_coordination: 'coordination',
 };
 
@@ -105,9 +110,9 @@ export async function departmentFigures(ctx: Context<Principal>, period: Period)
 
   // Steps decided in the period: transitions out of a step (a withdrawal is not a decision),
   // with the transition that opened the step, for the working days between them.
-  const decided: { step: FigureStep; at: Date; deadline_met: boolean | null; provider_code: string; opened_at: Date }[] = await db('application_timeline as t')
+  const decided: { step: WorkflowStep; at: Date; deadline_met: boolean | null; provider_code: string; opened_at: Date }[] = await db('application_timeline as t')
     .join('applications as a', 'a.id', 't.application_id')
-    .whereIn('t.step', FIGURE_STEPS)
+    .whereIn('t.step', WORKFLOW_STEPS)
     .whereNotNull('t.from_status')
     .whereNot('t.action', 'withdraw')
     .where('t.at', '>=', period.from).where('t.at', '<', period.to)
@@ -122,9 +127,9 @@ export async function departmentFigures(ctx: Context<Principal>, period: Period)
   }
 
   // Yellow warnings and red cards raised in the period, to the department responsible then.
-  const cards: { action: 'warn' | 'supervise'; step: FigureStep; department: string | null }[] = await db('application_timeline')
+  const cards: { action: 'warn' | 'supervise'; step: WorkflowStep; department: string | null }[] = await db('application_timeline')
     .whereIn('action', ['warn', 'supervise'])
-    .whereIn('step', FIGURE_STEPS)
+    .whereIn('step', WORKFLOW_STEPS)
     .where('at', '>=', period.from).where('at', '<', period.to)
     .select('action', 'step', db.raw(`details->>'responsibleDepartment' as department`));
   for (const c of cards) {
@@ -134,10 +139,30 @@ export async function departmentFigures(ctx: Context<Principal>, period: Period)
     else t.redCards++;
   }
 
+  // 纠错 objections, to the providing department: raised, decided, and their cards, in the period.
+  const objections = await objectionStepRows(db, period);
+  for (const r of objections.received) tally(r.provider_code, 'objection').received += r.n;
+  for (const d of objections.decided) {
+    const t = tally(d.provider_code, 'objection');
+    t.durations.push(calendar.countWorkingDays(d.created_at, d.decided_at));
+    if (d.decided_at.getTime() <= d.due_at.getTime()) t.onTime++;
+  }
+  for (const c of objections.cards) {
+    const t = tally(c.provider_code, 'objection');
+    t.warnings += c.warnings;
+    t.redCards += c.red_cards;
+  }
+
   // The colours open now, whatever the period.
   for (const c of await openCards(db)) {
-    if (!(FIGURE_STEPS as readonly string[]).includes(c.step)) continue;
-    const t = tally(c.responsible_code, c.step as FigureStep);
+    if (!(WORKFLOW_STEPS as readonly string[]).includes(c.step)) continue;
+    const t = tally(c.responsible_code, c.step as WorkflowStep);
+    if (c.sla === 'warning') t.openWarnings += c.count;
+    else t.openRedCards += c.count;
+  }
+  for (const c of await openObjectionsBySla(db)) {
+    if (c.sla === 'on_time') continue;
+    const t = tally(c.provider_code, 'objection');
     if (c.sla === 'warning') t.openWarnings += c.count;
     else t.openRedCards += c.count;
   }

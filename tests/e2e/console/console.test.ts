@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../../src/console/build.js';
@@ -11,6 +13,8 @@ import { consolePaths } from '../../../src/console/paths.js';
 import { FIRST_ADMIN_USERNAME } from '../../../src/bootstrap.js';
 import { ADMIN_PASSWORD, buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
+import { sealRound } from '../../../src/modules/audit/sealer.js';
+import { auditSigningKey, logOrigin } from '../../../src/modules/audit/tree-head.js';
 
 // The web console in a real browser (Debian's chromium, driven by playwright-core) against a hub
 // on a real port: every step is done by clicking as the role would. One browser for the file,
@@ -21,6 +25,7 @@ const SHOTS = path.join(import.meta.dirname, 'screenshots');
 const FIRST_LOAD_JS_GZIP_LIMIT = 500 * 1024;
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const PERSON = '330102197411220005';
+const IDP_ISSUER = 'https://idp.zj.gov.example';
 
 describe('the web console', { timeout: 60_000 }, () => {
   let ctx: TestContext;
@@ -34,12 +39,35 @@ describe('the web console', { timeout: 60_000 }, () => {
   const contexts: BrowserContext[] = [];
   let resourceId = '';
   let consumerKey = '';
+  let providerKey = '';
   let applicationId = '';
+  // The identity provider (统一身份认证平台) of citizens and companies: a real local HTTP server
+  // whose authorization endpoint signs PERSON in at once and sends the browser back with an
+  // RS256 token in the fragment, as OAuth 2.0's response_type=token does.
+  let idp: http.Server;
 
   beforeAll(async () => {
     if (!CHROMIUM) throw new Error('chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run does it)');
     await ensureConsoleBuilt({ info: () => {}, warn: () => {} });
-    ctx = await buildTestApp();
+    const idpKeys = await generateKeyPair('RS256');
+    idp = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://idp');
+      const back = url.searchParams.get('redirect_uri') ?? '';
+      if (url.pathname !== '/authorize' || url.searchParams.get('response_type') !== 'token' || !back.startsWith(`${base}/console/`)) {
+        res.writeHead(400).end();
+        return;
+      }
+      void new SignJWT({ id_number: PERSON }).setProtectedHeader({ alg: 'RS256' }).setSubject('citizen-zhang').setIssuer(IDP_ISSUER)
+        .setAudience('sharehub').setIssuedAt().setExpirationTime('10m').sign(idpKeys.privateKey).then((token) => {
+          const fragment = new URLSearchParams({ access_token: token, token_type: 'Bearer', state: url.searchParams.get('state') ?? '' });
+          res.writeHead(302, { location: `${back}#${fragment}` }).end();
+        });
+    });
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+    ctx = await buildTestApp({
+      IDP_PUBLIC_KEY: await exportSPKI(idpKeys.publicKey), IDP_ISSUER, IDP_AUDIENCE: 'sharehub', IDP_SUBJECT_ID_CLAIM: 'id_number',
+      IDP_SIGN_IN_URL: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/authorize?client_id=sharehub-console`,
+    });
     await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
     const providerDept = await makeDepartment(ctx, { name: '浙江省公安厅' });
@@ -54,6 +82,7 @@ describe('the web console', { timeout: 60_000 }, () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await ctx?.close();
+    idp?.close();
   });
 
   async function newPage(): Promise<Page> {
@@ -188,6 +217,7 @@ describe('the web console', { timeout: 60_000 }, () => {
     await page.click('[data-test=create-system]');
     const key = (await page.textContent('[data-test=issued-key]'))!.trim();
     expect(key).toMatch(/^shk_/);
+    providerKey = key;
     await page.click('[data-test=copy-key]');
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
     await shot(page, '03-system-key');
@@ -280,6 +310,55 @@ describe('the web console', { timeout: 60_000 }, () => {
     const record = (await res.json()) as { fields: Record<string, string> };
     expect(Object.keys(record.fields).sort()).toEqual(['fullName', 'idNumber']);
     expect(record.fields.fullName).toBe('示***');
+  });
+
+  it('the citizen whose record was read signs in at the identity provider and sees that access, verified in the browser', async () => {
+    const sealed = await sealRound(ctx.db, { signer: auditSigningKey(ctx.config), origin: logOrigin(ctx.config), now: new Date(), maxEvents: 10_000 });
+    expect(sealed.status).toBe('sealed');
+    const page = await newPage();
+    await page.goto('/console/login');
+    await page.click('[data-test=citizen-sign-in]');
+    await page.click('[data-test=idp-sign-in]');
+    const row = page.locator('[data-test=access-log] tr', { hasText: '2026-SB-000123' });
+    await expect.poll(() => row.textContent().catch(() => ''), { timeout: 15_000 }).toContain('浙江省人力资源和社会保障厅');
+    // The token left the address bar; the mark is the browser's own computation (SM3 leaf,
+    // RFC 6962 path, SM2 head signature), and the per-subject counter is complete.
+    expect(page.url()).toBe(`${base}/console/citizen/access-log`);
+    expect(await row.textContent()).toContain('fullName');
+    expect(await row.textContent()).toContain('330000-SB-0001');
+    await expect.poll(() => row.locator('[data-test=verified]').textContent()).toBe('已验证');
+    expect(await page.locator('[data-test=not-verified]').count()).toBe(0);
+    expect(await page.textContent('[data-test=completeness]')).toMatch(/第 1–\d+ 条，无缺漏/);
+    await shot(page, '08b-citizen-access-log');
+  });
+
+  it('the consumer raises an objection to a field it received; the provider sees it with its deadline and corrects it', async () => {
+    const page = consumerPage;
+    await menu(page, '数据纠错');
+    await page.click('[data-test=raise-objection]');
+    await choose(page, '[data-test=objection-grant]', '人口基础信息（测试）');
+    await page.click('[data-test=raise-form] [data-field=fullName]');
+    await page.fill('input[name=objectionSubject]', PERSON);
+    await page.fill('textarea[name=objectionReason]', '姓名与户籍登记不符，申请人提供了户口簿');
+    await page.click('[data-test=submit-objection]');
+    await toast(page, '纠错已提交');
+    await expect.poll(() => page.locator('[data-test=objections] tr', { hasText: 'fullName' }).textContent()).toContain('待处理');
+
+    const provider = providerPage;
+    await menu(provider, '数据纠错');
+    const row = provider.locator('[data-test=objections] tr', { hasText: '姓名与户籍登记不符' });
+    await expect.poll(() => row.locator('.sla-tag').textContent()).toBe('正常');
+    await shot(provider, '08c-objections');
+    await row.locator('[data-test=decide-objection]').click();
+    await provider.fill('input[name=correctedValue]', '示例甲改');
+    await provider.fill('textarea[name=decisionReason]', '已核对户籍档案并更正');
+    await provider.fill('input[name=objectionApiKey]', providerKey);
+    await provider.click('[data-test=confirm-objection]');
+    await toast(provider, '已更正');
+    await expect.poll(() => row.locator('[data-test=objection-status]').textContent()).toBe('已更正');
+    expect(await row.textContent()).toContain('已核对户籍档案并更正');
+    await menu(provider, '一数一源校核');
+    await expect.poll(() => provider.textContent('[data-test=discrepancies]')).toContain('暂无数据');
   });
 
   it('the platform admin manages departments and users, sees the provisional-year warning and the dead letters', async () => {

@@ -11,6 +11,7 @@ import { useFixture, useWorld } from '../../helpers/use-test-app.js';
 import { actions, call, ok, resourceOf, submit } from '../../helpers/workflow.js';
 import { PERSON_A, PERSON_B, dataHeaders, grantedSystem, loadRecords } from '../exchange/query-fixtures.js';
 import { refCanonical, refLeafHash, refRootFromPath, smCryptoVerify } from './reference.js';
+import { checkCompleteness, checkEntry, checkHead, type AccessLog } from '../../../console/src/audit/verify.js';
 
 // A data subject signed in through the identity provider sees exactly the accesses to its own
 // records, each provable against the signed head with an independent verifier, numbered by the
@@ -29,7 +30,8 @@ describe('GET /v1/me/access-log', () => {
     idpPublicKey = await exportSPKI(pair.publicKey);
   });
   // A function: read in useWorld's beforeAll, after the key pair above exists.
-  const overrides = () => ({ IDP_PUBLIC_KEY: idpPublicKey, IDP_ISSUER: ISSUER, IDP_AUDIENCE: 'sharehub', IDP_SUBJECT_ID_CLAIM: 'id_number' });
+  const overrides = () => ({ IDP_PUBLIC_KEY: idpPublicKey, IDP_ISSUER: ISSUER, IDP_AUDIENCE: 'sharehub', IDP_SUBJECT_ID_CLAIM: 'id_number',
+    IDP_SIGN_IN_URL: 'https://idp.gov.example/oauth2/authorize?client_id=sharehub-console' });
   const w = useWorld({ clock, overrides: overrides as unknown as Record<string, string> });
   const token = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER)
     .setAudience('sharehub').setIssuedAt().setExpirationTime('5m').sign(idpKey);
@@ -141,6 +143,28 @@ describe('GET /v1/me/access-log', () => {
     clock.set('2026-12-01T10:00:00');
   });
 
+  it('the web console\'s in-browser verifier accepts every entry, the head and the count, and refuses each alteration', async () => {
+    const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json() as AccessLog;
+    const keys = [f.signer.publicKey];
+    const consumerName = (await w.ctx.db('departments').where('code', w.consumer.code).first('name')).name;
+    expect(body.entries[0]!.access).toMatchObject({ departmentName: consumerName });
+    expect(checkHead(body.head, keys)).toBeNull();
+    expect(body.entries.map((e) => checkEntry(e, body.head))).toEqual([null, null, null]);
+    expect(checkCompleteness(body)).toBeNull();
+
+    const [first, second] = body.entries as [AccessLog['entries'][number], AccessLog['entries'][number]];
+    expect(checkHead(body.head, [generateSm2KeyPair().publicKey])).toMatch(/公钥/);
+    const forged = { ...body.head, size: body.head.size + 1 };
+    expect(checkHead({ ...forged, checkpoint: forged.checkpoint.replace(`\n${body.head.size}\n`, `\n${forged.size}\n`) }, keys)).toMatch(/签名/);
+    expect(checkEntry({ ...first, event: { ...first.event, caseId: 'CASE-OTHER' } }, body.head)).toMatch(/内容/);
+    // The position is inside the leaf: moving an entry changes what it hashes to.
+    expect(checkEntry({ ...first, seq: second.seq }, body.head)).toMatch(/内容/);
+    expect(checkEntry({ ...first, auditPath: ['00'.repeat(32), ...first.auditPath.slice(1)] }, body.head)).toMatch(/路径/);
+    expect(checkEntry({ ...first, auditPath: first.auditPath.slice(1) }, body.head)).toMatch(/路径/);
+    expect(checkCompleteness({ ...body, entries: body.entries.slice(1) })).toMatch(/编号/);
+    expect(checkCompleteness({ ...body, count: body.count - 1 })).toMatch(/签名/);
+  });
+
   it('a receipt verifies offline, and fails when its entry or head is altered', async () => {
     const body = (await log(await token({ sub: 'citizen-a', id_number: PERSON_A.id_number }))).json();
     const entry = body.entries[0];
@@ -150,6 +174,12 @@ describe('GET /v1/me/access-log', () => {
     expect(verifyReceipt({ ...receipt, seq: receipt.seq + 1 }, f.signer.publicKey).ok).toBe(false);
     expect(verifyReceipt({ ...receipt, head: { ...body.head, size: body.head.size + 1 } }, f.signer.publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature/) });
     expect(verifyReceipt(receipt, generateSm2KeyPair().publicKey).ok).toBe(false);
+  });
+
+  it('tells the console, without sign-in, where data subjects sign in', async () => {
+    const res = await w.ctx.app.inject({ method: 'GET', url: '/v1/auth/identity-provider' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ subjectSignIn: true, signInUrl: 'https://idp.gov.example/oauth2/authorize?client_id=sharehub-console' });
   });
 
   it('only a data subject signed in at the identity provider: 401 without a token, 403 for hub users and systems', async () => {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowSettings } from '../../../src/modules/applications/settings.js';
-import { completeProvisioning } from '../../../src/modules/applications/applications-service.js';
 import { manualClock } from '../../helpers/clock.js';
 import { makeSystem } from '../../helpers/fixtures.js';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server.js';
+import type { ProviderServer } from '../../helpers/provider-server.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
-import { actions, applicationBody, call, makeWorld, ok, resourceOf, type World } from '../../helpers/workflow.js';
+import { makeWorld, ok, type World } from '../../helpers/workflow.js';
+import { PROVIDER_UPDATED, providerFieldsOf, providerWithGrant as grantedProvider } from './provider-fixtures.js';
 import { PERSON_A, PERSON_B, UNKNOWN_PERSON, dataHeaders } from './query-fixtures.js';
 
 // Provider-served resources (delivery.mode = provider_api): the hub forwards each query to the
@@ -27,24 +26,9 @@ describe('provider-served records (forwarding to the provider endpoint)', () => 
     await ctx?.close();
   });
 
-  const UPDATED = '2026-11-30T08:00:00Z';
-  const fieldsOf = (p: typeof PERSON_A) => ({ name: p.name, birth_date: p.birth_date, address: p.address });
-
-  /** A provider endpoint with PERSON_A and PERSON_B, its resource, and a consumer system granted id_number, name, birth_date. */
-  async function providerWithGrant(fields = ['id_number', 'name', 'birth_date']) {
-    const server = await startProviderServer({ secret: w.provider.webhookSecret, nowSeconds: () => Math.floor(clock().getTime() / 1000) });
-    servers.push(server);
-    server.records.set(PERSON_A.id_number, { updatedAt: UPDATED, fields: fieldsOf(PERSON_A) });
-    server.records.set(PERSON_B.id_number, { updatedAt: UPDATED, fields: fieldsOf(PERSON_B) });
-    const resourceId = (await resourceOf(w, { delivery: { mode: 'provider_api', endpoint: server.url } })).id;
-    const system = await makeSystem(ctx, w.consumer.code);
-    const application = await ok(await call(w, 'POST', '/v1/applications', w.consumer.operator, applicationBody(resourceId, system.id, clock(), { fields })), 201);
-    expect((await ok(await actions.accept(w, application.id))).status).toBe('provisioning');
-    // The provision job's probe is the workers' (tests/workers); here the platform completes it.
-    await completeProvisioning({ db: ctx.db, settings: workflowSettings(ctx.config), now: clock(), actor: { kind: 'worker' } }, application.id);
-    const grant = await ctx.db('grants').where('application_id', application.id).first('id');
-    return { server, resourceId, system, grantId: grant.id as string };
-  }
+  const UPDATED = PROVIDER_UPDATED;
+  const fieldsOf = providerFieldsOf;
+  const providerWithGrant = (fields?: string[]) => grantedProvider(w, clock, servers, fields);
 
   const get = (resourceId: string, headers: Record<string, string>, subject: string = PERSON_A.id_number, query = '') =>
     ctx.app.inject({ method: 'GET', url: `/v1/resources/${resourceId}/records/${subject}${query}`, headers });
@@ -198,5 +182,75 @@ describe('provider-served records (forwarding to the provider endpoint)', () => 
     server.secret = w.consumer.webhookSecret;
     problem(await get(resourceId, dataHeaders(system)), 502, 'PROVIDER_BAD_REPLY');
     expect(server.received[0]!.verification).toEqual({ ok: false, reason: 'mismatch' });
+  });
+});
+
+// The breaker's half-open state on real time (cockatiel measures its open period with Date.now,
+// so no clock can move it): a 1 s half-open delay, waited out for real.
+describe("a provider endpoint's circuit breaker after its half-open delay", () => {
+  const clock = manualClock('2026-12-01T10:00:00');
+  const HALF_OPEN_MS = 1_000;
+  let ctx: TestContext;
+  let w: World;
+  const servers: ProviderServer[] = [];
+
+  beforeAll(async () => {
+    ctx = await buildTestApp({ PROVIDER_TIMEOUT_MS: '300', PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) }, { clock });
+    w = await makeWorld(ctx);
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    await ctx?.close();
+  });
+
+  const get = (resourceId: string, system: { headers: Record<string, string> }) =>
+    ctx.app.inject({ method: 'GET', url: `/v1/resources/${resourceId}/records/${PERSON_A.id_number}`, headers: dataHeaders(system) });
+  const codeOf = (res: Awaited<ReturnType<typeof get>>) => (res.statusCode === 200 ? 'OK' : res.json().code as string);
+  const halfOpenDelay = () => new Promise((resolve) => setTimeout(resolve, HALF_OPEN_MS + 100));
+
+  /** Two failures open the breaker; the next call is refused at once, the provider not called. */
+  async function openBreaker() {
+    const granted = await grantedProvider(w, clock, servers);
+    granted.server.mode = 'hang_up';
+    expect([codeOf(await get(granted.resourceId, granted.system)), codeOf(await get(granted.resourceId, granted.system))]).toEqual(['PROVIDER_UNREACHABLE', 'PROVIDER_UNREACHABLE']);
+    const open = await get(granted.resourceId, granted.system);
+    expect(open.statusCode).toBe(503);
+    expect(codeOf(open)).toBe('PROVIDER_CIRCUIT_OPEN');
+    expect(Number(open.headers['retry-after'])).toBe(1);
+    expect(granted.server.received).toHaveLength(2);
+    return granted;
+  }
+
+  it('lets one trial call through after the delay; its success closes the breaker', async () => {
+    const { server, resourceId, system } = await openBreaker();
+    await halfOpenDelay();
+    server.mode = 'slow';
+    server.delayMs = 100;
+    // Two calls at once: the first is the trial, the second waits for its outcome instead of reaching the provider alongside it.
+    const [trial, waiting] = await Promise.all([get(resourceId, system), get(resourceId, system)]);
+    expect([codeOf(trial), codeOf(waiting)]).toEqual(['OK', 'OK']);
+    expect(server.received).toHaveLength(4);
+    // Closed again: a failure is an ordinary failure (the count starts again), not a refusal.
+    server.mode = 'hang_up';
+    expect(codeOf(await get(resourceId, system))).toBe('PROVIDER_UNREACHABLE');
+    server.mode = 'normal';
+    expect(codeOf(await get(resourceId, system))).toBe('OK');
+    expect(server.received).toHaveLength(6);
+  });
+
+  it('re-opens the breaker when the trial call fails: the call waiting on it and the next are refused without calling the provider', async () => {
+    const { server, resourceId, system } = await openBreaker();
+    await halfOpenDelay();
+    const [trial, waiting] = await Promise.all([get(resourceId, system), get(resourceId, system)]);
+    // (whichever of the two reached the breaker first was the trial)
+    expect([codeOf(trial), codeOf(waiting)].sort()).toEqual(['PROVIDER_CIRCUIT_OPEN', 'PROVIDER_UNREACHABLE']);
+    expect(server.received).toHaveLength(3);
+    server.mode = 'normal';
+    expect(codeOf(await get(resourceId, system))).toBe('PROVIDER_CIRCUIT_OPEN');
+    expect(server.received).toHaveLength(3);
+    // …until the next delay has passed: then a good trial closes it.
+    await halfOpenDelay();
+    expect(codeOf(await get(resourceId, system))).toBe('OK');
+    expect(server.received).toHaveLength(4);
   });
 });

@@ -124,6 +124,47 @@ describe('hosted records repository', () => {
     await expect(getRecord(t.db, t.keyring, target.resourceId, 'id_number', a)).rejects.toThrow(/0000000000000000, which is neither SHAREHUB_SECRET_KEY/);
   });
 
+  it('serves the reads of one turn with one statement, each read its own answer; a transaction reads alone', async () => {
+    const target = await t.newResource();
+    const other = await t.newResource();
+    const ids = [personId(41), personId(42), personId(43)];
+    for (const id of ids) await upsertRecord(t.db, t.keyring, target, { systemId: t.systemId, now: NOW }, id, { id_number: id, name: `测试${id.slice(-4)}`, address: '虚构路' });
+    await upsertRecord(t.db, t.keyring, other, { systemId: t.systemId, now: NOW }, ids[0]!, { id_number: ids[0]!, name: '别处', address: '别处路' });
+
+    const statements: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      if (q.sql.includes('from records')) statements.push(q.sql);
+    };
+    t.db.on('query', onQuery);
+    try {
+      const missing = personId(44);
+      const [a, b, c, none, again, elsewhere] = await Promise.all([
+        ...ids.map((id) => getRecord(t.db, t.keyring, target.resourceId, 'id_number', id)),
+        getRecord(t.db, t.keyring, target.resourceId, 'id_number', missing),
+        getRecord(t.db, t.keyring, target.resourceId, 'id_number', ids[1]!, subjectHash(t.keyring.current, ids[1]!)),
+        getRecord(t.db, t.keyring, other.resourceId, 'id_number', ids[0]!),
+      ]);
+      expect([a, b, c].map((r) => r?.subjectId)).toEqual(ids);
+      expect(c!.record).toEqual({ id_number: ids[2], name: `测试${ids[2]!.slice(-4)}`, address: '虚构路' });
+      expect(none).toBeUndefined();
+      expect(again!.subjectId).toBe(ids[1]);
+      expect(elsewhere!.record).toMatchObject({ name: '别处', address: '别处路' });
+      // One statement for the six reads of `target`'s five lookups, one for the other resource.
+      expect(statements).toHaveLength(2);
+
+      statements.length = 0;
+      const inTrx = await t.db.transaction(async (trx) => {
+        const read = [];
+        for (const id of ids) read.push(await getRecord(trx, t.keyring, target.resourceId, 'id_number', id));
+        return read;
+      });
+      expect(inTrx.map((r) => r?.subjectId)).toEqual(ids);
+      expect(statements).toHaveLength(ids.length);
+    } finally {
+      t.db.off('query', onQuery);
+    }
+  });
+
   it('keeps history append-only', async () => {
     const target = await t.newResource();
     const id = personId(41);

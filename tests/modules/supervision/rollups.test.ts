@@ -82,6 +82,9 @@ describe('access roll-ups and GET /v1/supervision/resources', () => {
         { departmentCode: w.consumer.code, calls: 10, errors: 4 },
         { departmentCode: w.outsider.code, calls: 10, errors: 0 },
       ].sort((a, b) => a.departmentCode.localeCompare(b.departmentCode)),
+      // nothing waits on it (objections and discrepancies: objection-supervision.test.ts)
+      openObjections: { open: 0, warnings: 0, redCards: 0 },
+      openDiscrepancies: { asSource: 0, asCopy: 0 },
     }]);
     // the same calls for that day alone; February alone has its 1 call
     expect((await figures('period=2026-03-09')).items[0].calls).toBe(20);

@@ -1,0 +1,51 @@
+// The daily counters of the data path on a real Redis: the calls of one event-loop turn share a
+// pipeline, and each still gets its own atomic count.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { redisDailyCounters, shanghaiDayNumber } from '../../../src/modules/exchange/quota.js';
+import { dropQueueKeys } from '../../helpers/queue-cleanup.js';
+
+const NOW = new Date('2026-11-29T02:00:00Z');
+
+describe('daily counters', () => {
+  const prefix = `quota-test-${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  afterAll(async () => {
+    redis.disconnect();
+    await dropQueueKeys(inject('redisUrl'), prefix);
+  });
+
+  it('counts concurrent calls exactly, each call its own counters and values', async () => {
+    // The client as the counters see it, counting the pipelines they open.
+    let pipelines = 0;
+    const watched = Object.create(redis) as Redis;
+    watched.pipeline = (...args: Parameters<Redis['pipeline']>) => {
+      pipelines++;
+      return redis.pipeline(...args);
+    };
+    const counters = redisDailyCounters(watched, prefix);
+    await redis.connect();
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      counters.increment([{ name: 'grant-a', by: 1 }, { name: `subject-${i % 2}`, by: 2 }], NOW)));
+    // Every call saw a distinct count of the shared counter: none lost, none counted twice.
+    expect(pipelines).toBe(1);
+    expect(replies.map((r) => r[0]!).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(replies.filter((r) => r[1]! % 2 === 1)).toEqual([]);
+    expect(Math.max(...replies.map((r) => r[1]!))).toBe(50);
+    expect(await redis.get(`${prefix}:grant-a:${shanghaiDayNumber(NOW)}`)).toBe('50');
+    expect(await redis.pttl(`${prefix}:grant-a:${shanghaiDayNumber(NOW)}`)).toBeGreaterThan(0);
+  });
+
+  it('refuses every call of a turn as unavailable when Redis cannot answer', async () => {
+    const down = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      const counters = redisDailyCounters(down, prefix);
+      const replies = await Promise.allSettled([1, 2, 3].map(() => counters.increment([{ name: 'grant-b', by: 1 }], NOW)));
+      expect(replies.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(replies.map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    } finally {
+      down.disconnect();
+    }
+  });
+});
