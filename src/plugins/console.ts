@@ -60,9 +60,9 @@ export async function registerConsole(app: FastifyInstance, dist = consolePaths(
       wildcard: false,
       index: false,
       cacheControl: false,
-      setHeaders: (reply, file) => {
+      setHeaders: (res, file) => {
         // Vite names assets by content hash: cache them for good; index.html never.
-        reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
     const index = (_request: FastifyRequest, reply: FastifyReply) => reply.sendFile('index.html');

@@ -151,6 +151,9 @@ describe('the web console', { timeout: 60_000 }, () => {
     // Route-level splitting: no other page's code is in the first load.
     expect(scripts.some((s) => /ResourceEditView|InboxView|CatalogReviewView/.test(s))).toBe(false);
     await fs.writeFile(path.join(SHOTS, 'first-load.txt'), `first load: ${scripts.length} scripts, ${gzip} bytes gzip\n`);
+    // Assets are named by content hash and cached for good; the index page is revalidated.
+    expect((await fetch(`${base}${scripts[0]}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${base}/console/index.html`)).headers.get('cache-control')).toBe('no-cache');
 
     const docs = await fetch(`${base}/docs/json`);
     expect(docs.status).toBe(200);
