@@ -240,7 +240,7 @@ function cycler<T>(items: readonly T[]) {
   return () => items[i++ % items.length]!;
 }
 
-async function measure(api: Child, bare: Child, resourceId: string, readerKey: string, keyring: ReturnType<typeof recordKeyring>) {
+async function measure(api: Child, bare: Child, resourceId: string, readerKey: string, keyring: ReturnType<typeof recordKeyring>, mark: (phase: string) => void) {
   const auth = { authorization: `Bearer ${readerKey}`, 'x-case-id': 'BENCH-CASE-0001', 'x-operator-id': 'bench-op', 'x-service-item': SERVICE_ITEM };
   // One pool of loaded subjects for every run; the bare route gets each one's HMAC index.
   const pool = Array.from({ length: Math.min(ID_POOL, RECORDS) }, () => syntheticCitizenId(randomInt(RECORDS)));
@@ -262,6 +262,7 @@ async function measure(api: Child, bare: Child, resourceId: string, readerKey: s
   const bareRun = await get(bare.url, barePaths, {}, SECONDS);
   const fullRun = await get(api.url, fullPaths, auth, SECONDS);
   await settle(api);
+  mark('GETs');
 
   const bodies = Array.from({ length: 64 }, () => JSON.stringify({ ids: Array.from({ length: BATCH_IDS }, () => pool[randomInt(pool.length)]!) }));
   const nextBody = cycler(bodies);
@@ -272,6 +273,7 @@ async function measure(api: Child, bare: Child, resourceId: string, readerKey: s
     requests: [{ method: 'POST', path: `/v1/resources/${resourceId}/records/batch-get`, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
   });
   await settle(api);
+  mark('batch-get');
 
   // Each verification names another subject (the limit per subject and day is 20).
   let n = randomInt(RECORDS);
@@ -288,6 +290,7 @@ async function measure(api: Child, bare: Child, resourceId: string, readerKey: s
       },
     }],
   });
+  mark('verify');
   return { bareRun, fullRun, batchRun, verifyRun, fullPaths, auth };
 }
 
@@ -361,17 +364,22 @@ export async function benchExchange(): Promise<boolean> {
     cleanups.push(() => stopChild(bare));
     const idleMb = memoryOf(api.process.pid!).rssMb;
 
+    // The API's peak RSS after each phase (VmHWM only grows): which phase set the peak.
+    const peaks: string[] = [];
+    const mark = (phase: string) => peaks.push(`${phase} ${memoryOf(api.process.pid!).peakMb.toFixed(0)} MB`);
     const load = await bulkLoad(api, resourceId, loaderKey);
+    mark('load');
     console.log(`  ${load.validated.toLocaleString('en')} validated records in ${load.seconds.toFixed(1)} s (${load.rejected} rejected)`);
     // What autovacuum would do after such a load, before the reads.
     await db.raw('vacuum analyze records');
 
     const keyring = recordKeyring(deriveKeys(env.SHAREHUB_SECRET_KEY!));
-    const { bareRun, fullRun, batchRun, verifyRun, fullPaths, auth } = await measure(api, bare, resourceId, readerKey, keyring);
+    const { bareRun, fullRun, batchRun, verifyRun, fullPaths, auth } = await measure(api, bare, resourceId, readerKey, keyring, mark);
     const worker = startWorker([...nodeOptions, ...entry, 'worker'], env, tmp);
     cleanups.push(() => stopChild(worker));
     const sealing = await measureWithSealer(db, api, worker, fullPaths, auth);
     await stopChild(worker);
+    mark('sealer run');
     const memory = memoryOf(api.process.pid!);
 
     const row = (label: string, r: Run, unit = 'req/s', scale = 1) =>
@@ -379,7 +387,7 @@ export async function benchExchange(): Promise<boolean> {
       + `  (${r.requests.toLocaleString('en')} requests${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''})`;
     console.log(`\n${row('bare PK SELECT route', bareRun)}\n${row('full GET path', fullRun)}\n${row('batch-get (1,000 ids)', batchRun, 'ids/s', BATCH_IDS)}\n${row('verify', verifyRun)}`);
     console.log(`${row('full GET, sealer on', sealing.run)}\n  events inside a signed head after p50 ${sealing.sealP50.toFixed(1)} s, at most ${sealing.sealMax.toFixed(1)} s (${sealing.samples} samples, one a second)`);
-    console.log(`  API process RSS: idle ${idleMb.toFixed(0)} MB, now ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`);
+    console.log(`  API process RSS: idle ${idleMb.toFixed(0)} MB, now ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB (peak after: ${peaks.join(', ')})`);
 
     const clean = (r: Run) => r.errors === 0 && r.non2xx === 0;
     const ratio = fullRun.rps / bareRun.rps;
