@@ -9,7 +9,7 @@
 // embedded PostgreSQL in a temporary directory.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import type { Db } from '../../src/db.js';
 import { openBenchDatabase } from './bench-database.js';
 import { generateSm2KeyPair } from '../../src/lib/sm2.js';
 import { createAccessAppender, type AccessEvent } from '../../src/modules/audit/access-events.js';
@@ -106,12 +106,8 @@ async function latency(db: Db): Promise<boolean> {
 export async function benchAuditSealer(): Promise<boolean> {
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const database = await openBenchDatabase();
-    cleanups.push(database.close);
-    const url = database.url;
-    const db = createDb(url, { max: 4 });
-    cleanups.push(() => db.destroy());
-    await migrateLatest(db);
+    const { db, close } = await openBenchDatabase();
+    cleanups.push(close);
     const fast = await throughput(db);
     const prompt = await latency(db);
     return fast && prompt;

@@ -1,27 +1,50 @@
 // The database a benchmark part runs on, made the same way for every part: a fresh database on
 // the server of DATABASE_URL (created here, dropped at close; BENCH_KEEP_DATABASE=1 keeps it for
-// EXPLAIN sessions), otherwise an embedded PostgreSQL in a directory of its own (removed at close).
-// Migrations are the caller's (a part may time them, or run them from another process).
+// EXPLAIN sessions), otherwise an embedded PostgreSQL in a directory of its own (removed at close);
+// migrated, with a connection pool of the part's size.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createDb } from '../../src/db.js';
+import { createDb, migrateLatest, type Db } from '../../src/db.js';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-postgres.js';
 
 export interface BenchDatabase {
-  /** Connection string of the benchmark's own database. */
+  /** Connection string of the benchmark's own database (for the processes a part starts). */
   url: string;
-  /** Drops the database (or stops the embedded server and removes its data); safe to call once. */
+  /** A pool on it, the schema migrated. */
+  db: Db;
+  /** Closes the pool, then drops the database (or stops the embedded server and removes its data); once. */
   close: () => Promise<void>;
 }
 
 /**
- * `dataDir`: where an embedded PostgreSQL keeps its data (a part with a temporary directory of its
- * own passes a folder in it); by default a new temporary directory, removed at close.
+ * `pool`: the connections of `db` (4 by default). `dataDir`: where an embedded PostgreSQL keeps
+ * its data (a part with a temporary directory of its own passes a folder in it); by default a new
+ * temporary directory, removed at close.
  */
-export async function openBenchDatabase(opts: { dataDir?: string } = {}): Promise<BenchDatabase> {
+export async function openBenchDatabase(opts: { pool?: number; dataDir?: string } = {}): Promise<BenchDatabase> {
+  const server = await openServer(opts.dataDir);
+  const db = createDb(server.url, { max: opts.pool ?? 4 });
+  try {
+    await migrateLatest(db);
+  } catch (err) {
+    await db.destroy();
+    await server.close();
+    throw err;
+  }
+  return {
+    url: server.url,
+    db,
+    close: async () => {
+      await db.destroy();
+      await server.close();
+    },
+  };
+}
+
+async function openServer(dataDir?: string): Promise<{ url: string; close: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
     const name = `sharehub_bench_${randomBytes(4).toString('hex')}`;
     const admin = createDb(process.env.DATABASE_URL, { max: 1 });
@@ -39,7 +62,6 @@ export async function openBenchDatabase(opts: { dataDir?: string } = {}): Promis
     };
   }
   let tmp: string | undefined;
-  let dataDir = opts.dataDir;
   if (dataDir === undefined) {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sharehub-bench-'));
     // As root, PostgreSQL runs as the postgres user, which must be able to traverse this 0700 directory.

@@ -11,7 +11,7 @@
 //
 // Uses DATABASE_URL when set (a database is created there and dropped afterwards, unless
 // BENCH_KEEP_DATABASE is set), otherwise an embedded PostgreSQL in a temporary directory.
-import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import type { Db } from '../../src/db.js';
 import { openBenchDatabase } from './bench-database.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
 import { PACKED_FACETS, searchResources, type SearchQuery } from '../../src/modules/catalog/catalog-search.js';
@@ -197,12 +197,8 @@ async function run(db: Db) {
 export async function benchCatalogSearch(): Promise<boolean> {
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const database = await openBenchDatabase();
-    cleanups.push(database.close);
-    const url = database.url;
-    const db = createDb(url, { max: 4 });
-    cleanups.push(() => db.destroy());
-    await migrateLatest(db);
+    const { db, close } = await openBenchDatabase();
+    cleanups.push(close);
     const { rows: [settings] } = await db.raw(`select current_setting('server_version') as version, current_setting('shared_buffers') as buffers,
       current_setting('work_mem') as work_mem, current_setting('max_parallel_workers_per_gather') as workers`);
     console.log(`PostgreSQL ${settings.version} (shared_buffers ${settings.buffers}, work_mem ${settings.work_mem}, `

@@ -14,7 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import type { Db } from '../../src/db.js';
 import { openBenchDatabase } from './bench-database.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
@@ -99,12 +99,11 @@ function percentile(samples: number[], p: number) {
 
 export async function benchExchangeForwarding(calls = Number(process.env.BENCH_FORWARD_CALLS ?? 500)): Promise<boolean> {
   const database = await openBenchDatabase();
-  const db = createDb(database.url, { max: 4 });
+  const db = database.db;
   const stub = await startStub();
   const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
   const appender = createAccessAppender(db);
   try {
-    await migrateLatest(db);
     const keys = deriveKeys(randomBytes(32).toString('hex'));
     const { resourceId, systemId, consumerCode } = await seed(db, keys, stub.url);
     const counts = new Map<string, number>();
@@ -152,7 +151,6 @@ export async function benchExchangeForwarding(calls = Number(process.env.BENCH_F
     await appender.close();
     await stub.close();
     redis?.disconnect();
-    await db.destroy();
     await database.close();
   }
 }

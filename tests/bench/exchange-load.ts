@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import type { Db } from '../../src/db.js';
 import { openBenchDatabase } from './bench-database.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { citizenIdWithCheck } from '../../src/lib/identifiers.js';
@@ -102,10 +102,9 @@ export async function createBenchTarget(db: Db): Promise<{ resourceId: string; s
 
 /** Standalone part: a fresh database on DATABASE_URL, BENCH_LOAD_RECORDS records (default 200,000). */
 export async function benchExchangeLoad(count = Number(process.env.BENCH_LOAD_RECORDS ?? 200_000)): Promise<boolean> {
-  const database = await openBenchDatabase();
-  const db = createDb(database.url, { max: 2 });
+  const database = await openBenchDatabase({ pool: 2 });
+  const db = database.db;
   try {
-    await migrateLatest(db);
     const keyring = recordKeyring(deriveKeys(randomBytes(32).toString('hex')));
     const target = await createBenchTarget(db);
     const first = await loadSyntheticPersons(db, keyring, { ...target, count });
@@ -117,7 +116,6 @@ export async function benchExchangeLoad(count = Number(process.env.BENCH_LOAD_RE
     console.log(`goal ≥ ${GOAL_RECORDS_PER_SECOND} validated records/s: ${ok ? 'met' : 'MISSED'}`);
     return ok;
   } finally {
-    await db.destroy();
     await database.close();
   }
 }

@@ -36,7 +36,7 @@ import autocannon from 'autocannon';
 import pino from 'pino';
 import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig, type RuntimeConfig } from '../../src/config.js';
-import { createDb, migrateLatest, type Db } from '../../src/db.js';
+import type { Db } from '../../src/db.js';
 import { openBenchDatabase } from './bench-database.js';
 import { deriveKeys } from '../../src/lib/crypto.js';
 import { usccWithCheck } from '../../src/lib/identifiers.js';
@@ -323,9 +323,9 @@ export async function benchExchange(): Promise<boolean> {
   await fsp.chmod(tmp, 0o711);
   let keepTmp = false;
   try {
-    const database = await openBenchDatabase({ dataDir: path.join(tmp, 'postgres') });
+    const database = await openBenchDatabase({ pool: 2, dataDir: path.join(tmp, 'postgres') });
     cleanups.push(database.close);
-    const databaseUrl = database.url;
+    const { url: databaseUrl, db } = database;
     let redisUrl = process.env.REDIS_URL;
     if (!redisUrl) {
       const redis = await startLocalRedis({ dataDir: path.join(tmp, 'redis'), logger });
@@ -343,9 +343,6 @@ export async function benchExchange(): Promise<boolean> {
       SHAREHUB_DATA_DIR: path.join(tmp, 'data'),
     };
     const config = { ...loadConfig(env), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SHAREHUB_SECRET_KEY: env.SHAREHUB_SECRET_KEY! } as RuntimeConfig;
-    const db = createDb(databaseUrl, { max: 2 });
-    cleanups.push(() => db.destroy());
-    await migrateLatest(db);
     const { resourceId, loaderKey, readerKey } = await setUp(db, config);
     const { rows: [pgInfo] } = await db.raw(`select current_setting('server_version') as version, current_setting('shared_buffers') as buffers`);
     console.log(`PostgreSQL ${pgInfo.version} (shared_buffers ${pgInfo.buffers}); ${RECORDS.toLocaleString('en')} records, ${SECONDS} s per run, `

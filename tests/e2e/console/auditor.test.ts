@@ -1,11 +1,10 @@
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../../src/console/build.js';
+import { launchChromium, menu, shot, signIn } from './browser.js';
 import { FIRST_ADMIN_USERNAME } from '../../../src/bootstrap.js';
 import { deriveKeys } from '../../../src/lib/crypto.js';
 import { createAccessAppender, type AccessEvent } from '../../../src/modules/audit/access-events.js';
@@ -26,8 +25,6 @@ import { actions, makeWorld, ok, resourceOf, submit } from '../../helpers/workfl
 // The trail's data-access events are written by its own appender, sealed by the sealer, and
 // rolled up as the jobs would, so the file stays quick (no workers, no waiting).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SHOTS = path.join(import.meta.dirname, 'screenshots');
 const PERSON = '330102197411220005';
 const OTHER_PERSON = '330105199701190009';
 
@@ -43,7 +40,6 @@ describe('the auditor in the web console', { timeout: 60_000 }, () => {
   let auditorPage: Page;
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run does it)');
     await ensureConsoleBuilt({ info: () => {}, warn: () => {} });
     ctx = await buildTestApp();
     await ctx.app.listen({ host: '127.0.0.1', port: 0 });
@@ -77,8 +73,7 @@ describe('the auditor in the web console', { timeout: 60_000 }, () => {
     const sealed = await sealRound(ctx.db, { signer: auditSigningKey(ctx.config), origin: logOrigin(ctx.config), now: new Date(), maxEvents: ctx.config.AUDIT_SEAL_MAX_EVENTS });
     expect(sealed.status).toBe('sealed');
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    await fs.mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
@@ -96,18 +91,8 @@ describe('the auditor in the web console', { timeout: 60_000 }, () => {
     return page;
   }
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.goto('/console/login');
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button:has-text("登 录")');
-    await page.waitForSelector('[data-test=username]');
-  }
-
   // The machine is shared and slow at times: a page may take a few seconds to load its chunk and data.
   const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  const menu = (page: Page, title: string) => page.getByRole('menuitem', { name: title, exact: true }).click();
   const rows = (page: Page, table: string) => page.locator(`[data-test=${table}] .el-table__body > tbody > tr.el-table__row`);
 
   it('searches the trail by a data subject\'s id and exports the matches as CSV, the token never in a URL', async () => {

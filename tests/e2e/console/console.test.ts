@@ -1,15 +1,15 @@
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../../src/console/build.js';
 import { consolePaths } from '../../../src/console/paths.js';
+import { launchChromium, menu, shot, signIn, SHOTS } from './browser.js';
 import { FIRST_ADMIN_USERNAME } from '../../../src/bootstrap.js';
 import { ADMIN_PASSWORD, buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { adminHeaders, makeDepartment, makeUser } from '../../helpers/fixtures.js';
@@ -20,8 +20,6 @@ import { auditSigningKey, logOrigin } from '../../../src/modules/audit/tree-head
 // on a real port: every step is done by clicking as the role would. One browser for the file,
 // one context (one in-memory session) per person. Screenshots go to ./screenshots (git-ignored).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SHOTS = path.join(import.meta.dirname, 'screenshots');
 const FIRST_LOAD_JS_GZIP_LIMIT = 500 * 1024;
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const PERSON = '330102197411220005';
@@ -47,7 +45,6 @@ describe('the web console', { timeout: 60_000 }, () => {
   let idp: http.Server;
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run does it)');
     await ensureConsoleBuilt({ info: () => {}, warn: () => {} });
     const idpKeys = await generateKeyPair('RS256');
     idp = http.createServer((req, res) => {
@@ -74,8 +71,7 @@ describe('the web console', { timeout: 60_000 }, () => {
     const consumerDept = await makeDepartment(ctx, { name: '浙江省人力资源和社会保障厅' });
     provider = { ...(await makeUser(ctx, 'dept_admin', providerDept.code)), name: providerDept.name };
     consumer = { ...(await makeUser(ctx, 'dept_admin', consumerDept.code)), name: consumerDept.name };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    await fs.mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
@@ -99,24 +95,10 @@ describe('the web console', { timeout: 60_000 }, () => {
     return page;
   }
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.goto('/console/login');
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button:has-text("登 录")');
-    await page.waitForSelector('[data-test=username]');
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
   /** Picks an option of an Element Plus select (its dropdown is teleported to the body). */
   async function choose(page: Page, select: string, option: string) {
     await page.click(select);
     await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: option }).first().click();
-  }
-
-  async function menu(page: Page, title: string) {
-    await page.getByRole('menuitem', { name: title, exact: true }).click();
   }
 
   /** Waits for the success message a step shows. */
