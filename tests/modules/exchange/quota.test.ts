@@ -6,7 +6,9 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { redisDailyCounters, shanghaiDayNumber } from '../../../src/modules/exchange/quota.js';
 import { dropQueueKeys } from '../../helpers/queue-cleanup.js';
 
-const NOW = new Date('2026-11-29T02:00:00Z');
+// Today: the counters expire at the end of the Shanghai day they count (PEXPIREAT), so a fixed
+// date in the past would have them expire at once and every count read 1.
+const NOW = new Date();
 
 describe('daily counters', () => {
   const prefix = `quota-test-${randomBytes(4).toString('hex')}`;
