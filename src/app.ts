@@ -58,6 +58,15 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
   });
 
   await fastify.register(errorsPlugin);
+  // The event loop's delay is sampled from registration on, so the first samples after ready
+  // describe start-up (route compilation, the console check), when the loop is busy by design
+  // and no request waits: delay counts once a whole sample interval lies after ready.
+  const sampleInterval = config.LOAD_SHED_SAMPLE_INTERVAL_MS;
+  let readyAt = Infinity;
+  fastify.addHook('onReady', async () => {
+    readyAt = performance.now();
+  });
+  const startingUp = () => performance.now() - readyAt < 2 * sampleInterval;
   // Shed load before the event loop stalls: 503 + Retry-After as problem+json, so clients back
   // off while the replica still answers health checks and scrapes (shedExempt routes).
   await fastify.register(underPressure, {
@@ -66,11 +75,12 @@ export const app: FastifyPluginAsync<{ config: RuntimeConfig; clock?: Clock }> =
     // Utilisation over the last sample, not since start-up (a busy start would shed for good).
     eventLoopUtilizationMode: 'interval',
     maxHeapUsedBytes: config.LOAD_SHED_MAX_HEAP_USED_BYTES,
-    sampleInterval: config.LOAD_SHED_SAMPLE_INTERVAL_MS,
+    sampleInterval,
     // Returning nothing serves the request as usual; a value is sent as the reply (the plugin's
     // documented contract, narrower in its typings than in its code).
     pressureHandler: ((request: FastifyRequest, reply: FastifyReply, type: string) => {
       if (request.routeOptions.config.shedExempt) return undefined;
+      if (type === 'eventLoopDelay' && startingUp()) return undefined;
       request.log.warn({ pressure: type }, 'shedding load');
       reply.problemCode = 'OVERLOADED';
       reply.code(503).type('application/problem+json').header('retry-after', String(config.LOAD_SHED_RETRY_AFTER_SECONDS));

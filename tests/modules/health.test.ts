@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addJob } from '../../src/modules/outbox/outbox-service.js';
-import { buildTestApp } from '../helpers/test-app.js';
+import { buildApp } from '../../src/app.js';
+import { buildTestApp, testConfig } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 import { eventually } from '../helpers/workflow.js';
 
@@ -67,8 +68,45 @@ describe('health', () => {
     }
   });
 
+  it('does not shed for a busy start-up, but sheds when the loop stalls after it', async () => {
+    const SAMPLE_MS = 50;
+    const config = await testConfig({ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '25', LOAD_SHED_SAMPLE_INTERVAL_MS: String(SAMPLE_MS) });
+    const app = await buildApp(config);
+    // An unauthenticated call: 401 when served, 503 when shed (shedding comes first).
+    const status = async () => (await app.inject({ method: 'GET', url: '/v1/departments' })).statusCode;
+    let busy: NodeJS.Timeout | undefined;
+    try {
+      // Start-up that keeps the loop busy (compiling the routes does, on a busy machine): the
+      // samples just after ready cover it.
+      void app.register(async () => {
+        for (let i = 0; i < 10; i++) {
+          stall(2 * SAMPLE_MS);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      });
+      await app.ready();
+      const readyAt = performance.now();
+      const startUp = new Set<number>();
+      while (performance.now() - readyAt < 1.5 * SAMPLE_MS) startUp.add(await status());
+      expect([...startUp]).toEqual([401]);
+
+      // A loop kept busy afterwards is shed.
+      busy = setInterval(() => stall(SAMPLE_MS), 1);
+      await eventually(async () => (await status()) === 503, 'shedding while the loop is busy');
+    } finally {
+      clearInterval(busy);
+      await app.close();
+    }
+  });
+
   it('issues its own request id, whatever the caller sends (the audit trail stores it)', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'case-2026-000123' } });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+/** Holds the event loop, as synchronous work does. */
+function stall(ms: number) {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
