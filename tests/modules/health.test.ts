@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addJob } from '../../src/modules/outbox/outbox-service.js';
 import { buildApp } from '../../src/app.js';
+import { cachedSchemaController } from '../helpers/serializer-cache.js';
 import { buildTestApp, testConfig } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 import { eventually } from '../helpers/workflow.js';
@@ -69,9 +70,9 @@ describe('health', () => {
   });
 
   it('does not shed for a busy start-up, but sheds when the loop stalls after it', async () => {
-    const SAMPLE_MS = 50;
-    const config = await testConfig({ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '25', LOAD_SHED_SAMPLE_INTERVAL_MS: String(SAMPLE_MS) });
-    const app = await buildApp(config);
+    const SAMPLE_MS = 20;
+    const config = await testConfig({ LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '10', LOAD_SHED_SAMPLE_INTERVAL_MS: String(SAMPLE_MS) });
+    const app = await buildApp(config, { schemaController: cachedSchemaController });
     // An unauthenticated call: 401 when served, 503 when shed (shedding comes first).
     const status = async () => (await app.inject({ method: 'GET', url: '/v1/departments' })).statusCode;
     let busy: NodeJS.Timeout | undefined;
