@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisChild } from '../../helpers/redis-child.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { makeWorld, ok, resourceOf, type World } from '../../helpers/workflow.js';
-import { PERSON_A, dataHeaders, grantedSystem, loadRecords } from './query-fixtures.js';
+import { PERSON_A, dataHeaders, grantedSystem, loadRecords } from '../../modules/exchange/query-fixtures.js';
 
 // The quota cannot be counted without Redis: the data path fails closed (503 UNAVAILABLE with
 // Retry-After) rather than serving uncounted reads, and recovers when Redis is back.

@@ -1,12 +1,12 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relayOutbox } from '../../src/modules/outbox/outbox-service.js';
-import { jobContext } from '../../src/modules/context.js';
-import { findFreePort } from '../../src/runtime/free-port.js';
-import { createQueues, QUEUE_COMMAND_TIMEOUT_MS } from '../../workers/queues.js';
-import { RedisChild } from '../helpers/redis-child.js';
-import { buildTestApp, type TestContext } from '../helpers/test-app.js';
-import { actions, makeWorld, ok, resourceOf, submit } from '../helpers/workflow.js';
+import { relayOutbox } from '../../../src/modules/outbox/outbox-service.js';
+import { jobContext } from '../../../src/modules/context.js';
+import { findFreePort } from '../../../src/runtime/free-port.js';
+import { createQueues, QUEUE_COMMAND_TIMEOUT_MS } from '../../../workers/queues.js';
+import { RedisChild } from '../../helpers/redis-child.js';
+import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
+import { actions, makeWorld, ok, resourceOf, submit } from '../../helpers/workflow.js';
 
 // A Redis that is up but stops answering (frozen with SIGSTOP): the relay enqueues while holding
 // its outbox rows FOR UPDATE, so a command that never returns must not hold them for ever.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisChildWorld, type RedisChildWorld } from '../helpers/redis-child-world.js';
-import { actions, eventually, ok, submit } from '../helpers/workflow.js';
+import { startRedisChildWorld, type RedisChildWorld } from '../../helpers/redis-child-world.js';
+import { actions, eventually, ok, submit } from '../../helpers/workflow.js';
 
 // With Redis stopped an application can still be submitted and accepted; its push is delivered
 // after Redis returns. A push whose job was sitting in Redis when Redis died is not lost either.

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisChildWorld, type RedisChildWorld } from '../helpers/redis-child-world.js';
-import { actions, eventually, ok, submit } from '../helpers/workflow.js';
+import { startRedisChildWorld, type RedisChildWorld } from '../../helpers/redis-child-world.js';
+import { actions, eventually, ok, submit } from '../../helpers/workflow.js';
 
 // A Redis that comes back empty (restarted without persistence, flushed) has lost every job it
 // held. The relay notices at once that its marker is gone and queues every unfinished message
