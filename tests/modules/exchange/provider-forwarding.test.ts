@@ -186,10 +186,11 @@ describe('provider-served records (forwarding to the provider endpoint)', () => 
 });
 
 // The breaker's half-open state on real time (cockatiel measures its open period with Date.now,
-// so no clock can move it): a 1 s half-open delay, waited out for real.
+// so no clock can move it): a 0.4 s half-open delay, waited out for real. Long enough for the
+// calls that open the breaker and the call refused after them to fit inside it on a busy machine.
 describe("a provider endpoint's circuit breaker after its half-open delay", () => {
   const clock = manualClock('2026-12-01T10:00:00');
-  const HALF_OPEN_MS = 1_000;
+  const HALF_OPEN_MS = 400;
   let ctx: TestContext;
   let w: World;
   const servers: ProviderServer[] = [];
