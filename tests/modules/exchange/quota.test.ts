@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { redisDailyCounters, shanghaiDayNumber } from '../../../src/modules/exchange/quota.js';
+import { COUNT_TIMEOUT_MS, redisDailyCounters, shanghaiDayNumber } from '../../../src/modules/exchange/quota.js';
 import { dropQueueKeys } from '../../helpers/queue-cleanup.js';
 
 // Today: the counters expire at the end of the Shanghai day they count (PEXPIREAT), so a fixed
@@ -37,6 +37,18 @@ describe('daily counters', () => {
     expect(Math.max(...replies.map((r) => r[1]!))).toBe(50);
     expect(await redis.get(`${prefix}:grant-a:${shanghaiDayNumber(NOW)}`)).toBe('50');
     expect(await redis.pttl(`${prefix}:grant-a:${shanghaiDayNumber(NOW)}`)).toBeGreaterThan(0);
+  });
+
+  it('takes a reply that arrived while the event loop was held past the timeout', async () => {
+    const counters = redisDailyCounters(redis, prefix);
+    if (redis.status !== 'ready') await redis.connect();
+    const counted = counters.increment([{ name: 'grant-held', by: 1 }], NOW);
+    // The pipeline goes out on the next turn; then a long synchronous task (a large batch-get)
+    // holds the loop past the timeout while Redis answers.
+    await new Promise((r) => setImmediate(r));
+    const until = performance.now() + COUNT_TIMEOUT_MS + 100;
+    while (performance.now() < until);
+    expect(await counted).toEqual([1]);
   });
 
   it('refuses every call of a turn as unavailable when Redis cannot answer', async () => {
