@@ -57,6 +57,8 @@ const BATCH_CONNECTIONS = Number(process.env.BENCH_BATCH_CONNECTIONS ?? 8);
 const BATCH_IDS = 1_000;
 const ID_POOL = 50_000;
 const WARMUP_SECONDS = 3;
+/** The bare and full GET runs are measured in this many alternating slices each (measure()). */
+const SLICES = 6;
 
 export const EXCHANGE_GOALS = {
   loadRecordsPerSecond: 20_000,
@@ -156,18 +158,26 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } {
   return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
 }
 
-type Run = { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; seconds: number };
+type Run = { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; seconds: number; latencies: number[] };
 
 async function cannon(opts: autocannon.Options): Promise<Run> {
-  const result = await autocannon({ ...opts, bailout: 1_000 });
+  // Every response's time, so that runs in slices (interleaved) merge into exact percentiles.
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ ...opts, bailout: 1_000 }, (err, done) => (err ? reject(err) : resolve(done)));
+    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  });
+  return summarise([{ requests: result.requests.total, errors: result.errors + result.timeouts, non2xx: result.non2xx, seconds: result.duration, latencies }]);
+}
+
+/** One run from slices of it: requests over the time spent, percentiles over all their responses. */
+function summarise(slices: Pick<Run, 'requests' | 'errors' | 'non2xx' | 'seconds' | 'latencies'>[]): Run {
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
+  const sum = (key: 'requests' | 'errors' | 'non2xx' | 'seconds') => slices.reduce((n, s) => n + s[key], 0);
   return {
-    requests: result.requests.total,
-    rps: result.requests.total / (result.duration || 1),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    seconds: result.duration,
+    requests: sum('requests'), rps: sum('requests') / (sum('seconds') || 1), p50: at(0.5), p99: at(0.99),
+    errors: sum('errors'), non2xx: sum('non2xx'), seconds: sum('seconds'), latencies,
   };
 }
 
@@ -254,14 +264,28 @@ async function measure(api: Child, bare: Child, resourceId: string, readerKey: s
       requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: next() }) }],
     });
   };
-  // Warm both (JIT, caches, pools), then measure them back to back. Between runs the API is let
-  // finish what the last one left in flight (autocannon stops counting, the server does not).
+  // Warm both (JIT, caches, pools), then measure them in interleaved slices (bare, full, full,
+  // bare, …): the machine is shared, and its speed drifts over a minute by more than the gap being
+  // measured, so two back-to-back runs compare two different machines. Between slices the API is
+  // let finish what the last one left in flight (autocannon stops counting, the server does not).
   await get(bare.url, barePaths, {}, WARMUP_SECONDS);
   await get(api.url, fullPaths, auth, WARMUP_SECONDS);
   await settle(api);
-  const bareRun = await get(bare.url, barePaths, {}, SECONDS);
-  const fullRun = await get(api.url, fullPaths, auth, SECONDS);
-  await settle(api);
+  const bareSlices: Run[] = [];
+  const fullSlices: Run[] = [];
+  const sliceSeconds = SECONDS / SLICES;
+  for (let i = 0; i < SLICES; i++) {
+    const pair = [
+      async () => bareSlices.push(await get(bare.url, barePaths, {}, sliceSeconds)),
+      async () => {
+        fullSlices.push(await get(api.url, fullPaths, auth, sliceSeconds));
+        await settle(api);
+      },
+    ];
+    for (const side of i % 2 === 0 ? pair : pair.reverse()) await side();
+  }
+  const bareRun = summarise(bareSlices);
+  const fullRun = summarise(fullSlices);
   mark('GETs');
 
   const bodies = Array.from({ length: 64 }, () => JSON.stringify({ ids: Array.from({ length: BATCH_IDS }, () => pool[randomInt(pool.length)]!) }));
