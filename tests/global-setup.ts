@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
     templateDatabase: string;
+    /** How `create database … template …` copies the template (test-app.ts): the server's default or its files. */
+    cloneStrategy: 'default' | 'file_copy';
     redisUrl: string;
     runId: string;
   }
@@ -25,14 +27,21 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const logger = pino({ level: 'warn' });
   const runId = randomBytes(4).toString('hex');
-  const tmp = await fs.mkdtemp(path.join(await scratchBase(), 'sharehub-test-'));
+  const scratch = await scratchBase();
+  const tmp = await fs.mkdtemp(path.join(scratch.dir, 'sharehub-test-'));
   // As root, PostgreSQL runs as the postgres user, which must be able to traverse this 0700 directory.
   await fs.chmod(tmp, 0o711);
   const stops: (() => Promise<void>)[] = [];
   const onCrash = (err: Error) => logger.error({ err }, 'test service crashed');
 
   let adminUrl = process.env.DATABASE_URL;
+  // PostgreSQL's default copies a template block by block through its WAL; on tmpfs copying the
+  // files is cheaper (their checkpoint costs little without fsync). On a disk it is the other way
+  // round, and a server of the caller's (DATABASE_URL, perhaps older than PostgreSQL 15's
+  // STRATEGY) keeps its default.
+  let cloneStrategy: 'default' | 'file_copy' = 'default';
   if (!adminUrl) {
+    if (scratch.tmpfs) cloneStrategy = 'file_copy';
     // A test run's data is thrown away: two of PostgreSQL's non-durable settings (its manual, 14.5)
     // spare the disk flushes that cloning a database per test file and every commit wait for.
     // synchronous_commit stays on: with fsync off it costs next to nothing, and off it would change
@@ -59,6 +68,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('adminDatabaseUrl', adminUrl);
   project.provide('templateDatabase', templateDatabase);
+  project.provide('cloneStrategy', cloneStrategy);
   project.provide('redisUrl', redisUrl);
   project.provide('runId', runId);
 
@@ -86,14 +96,14 @@ export function withDatabase(url: string, database: string): string {
  * kernel's inode allocation for those files (ext4 searching its recently deleted inodes) cost
  * PostgreSQL more CPU than the tests' own queries.
  */
-async function scratchBase(): Promise<string> {
+async function scratchBase(): Promise<{ dir: string; tmpfs: boolean }> {
   try {
     const shm = await fs.statfs('/dev/shm');
-    if (shm.type === TMPFS_MAGIC && shm.bavail * shm.bsize >= SCRATCH_BYTES_NEEDED) return '/dev/shm';
+    if (shm.type === TMPFS_MAGIC && shm.bavail * shm.bsize >= SCRATCH_BYTES_NEEDED) return { dir: '/dev/shm', tmpfs: true };
   } catch {
     // No /dev/shm on this machine.
   }
-  return os.tmpdir();
+  return { dir: os.tmpdir(), tmpfs: false };
 }
 
 const TMPFS_MAGIC = 0x01021994;

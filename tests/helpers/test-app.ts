@@ -29,7 +29,8 @@ export async function createTestDatabase(): Promise<string> {
   const name = `sharehub_t${inject('runId')}_${randomBytes(6).toString('hex')}`;
   const admin = createDb(adminUrl, { max: 1 });
   try {
-    await admin.raw('create database ?? template ??', [name, inject('templateDatabase')]);
+    const strategy = inject('cloneStrategy') === 'file_copy' ? ' strategy file_copy' : '';
+    await admin.raw(`create database ?? template ??${strategy}`, [name, inject('templateDatabase')]);
   } finally {
     await admin.destroy();
   }
