@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import { rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
+import { publishedVersions, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 
 const EU_AUTHORITY = 'http://publications.europa.eu/resource/authority';
 // DCAT-AP controlled vocabularies (EU Publications Office authority tables).
@@ -29,8 +29,7 @@ type Row = ResourceRow & VersionRow & { provider_name: string };
 
 /** Published resources (not deprecated) at their published version, with the provider's name. */
 function publishedRows(db: Knex) {
-  return db('resources as r')
-    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+  return publishedVersions(db)
     .join('departments as d', 'd.code', 'r.provider_code')
     .where('r.status', 'published')
     .select(...versionColumns(db, 'v'), 'r.id', 'r.code', 'r.provider_code', 'r.status', 'd.name as provider_name')

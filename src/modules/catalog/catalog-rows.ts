@@ -53,6 +53,13 @@ export interface VersionRow {
   updated_at: Date;
 }
 
+/**
+ * Resources (`r`) joined to their published version (`v`): a resource never published has no row.
+ * What the catalog and other modules read a resource's current metadata from (read-only).
+ */
+export const publishedVersions = (db: Knex | Knex.Transaction) =>
+  db('resources as r').join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'));
+
 /** Columns of resource_versions as VersionRow expects them. */
 export const versionColumns = (db: Knex, alias = 'resource_versions') => [
   `${alias}.*`,

@@ -11,7 +11,7 @@ import { AppError, illegalState, invalidField, notFound, otherDepartment, type F
 import type { Principal } from '../identity/principal.js';
 import type { RequestContext } from '../context.js';
 import { recordEvent, type Actor } from '../audit/events.js';
-import { metadataToColumns, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
+import { metadataToColumns, publishedVersions, rowToMetadata, versionColumns, type ResourceRow, type VersionRow } from './catalog-rows.js';
 import { seesUnpublished, syncSearchRow } from './catalog-search.js';
 import { categoryOf, checkResource, type ResourceMetadata } from './resource-validation.js';
 
@@ -84,8 +84,7 @@ export function assertValid(code: string, meta: ResourceMetadata, base = '/body'
 export async function assertSourcesExist(db: Knex | Knex.Transaction, meta: ResourceMetadata, base = '/body') {
   const named = meta.dataItems.flatMap((item, i) => (item.authoritativeSource ? [{ i, source: item.authoritativeSource }] : []));
   if (named.length === 0) return;
-  const rows: { code: string; subject_type: string; data_items: { key: string }[] }[] = await db('resources as r')
-    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+  const rows: { code: string; subject_type: string; data_items: { key: string }[] }[] = await publishedVersions(db)
     .whereIn('r.code', [...new Set(named.map((n) => n.source.resourceCode))])
     .where('r.status', 'published')
     .select('r.code', 'v.subject_type', 'v.data_items');

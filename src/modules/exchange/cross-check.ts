@@ -22,6 +22,7 @@
 // The other direction: a load of a source re-checks the open discrepancies of the subjects it
 // loads (recheckDiscrepancies), resolving those whose copy now agrees and counting the others.
 import type { Knex } from 'knex';
+import { publishedVersions } from '../catalog/catalog-rows.js';
 import type { DataItem } from '../catalog/resource-validation.js';
 import { subjectHash, type RecordKeyring } from './record-keys.js';
 import type { ExchangeRecord, RecordShape, RecordValue } from './record-validation.js';
@@ -71,8 +72,7 @@ export async function crossCheckPlan(db: Knex, target: { resourceId: string; pro
   const named = target.shape.dataItems.filter((i) => i.authoritativeSource !== undefined && i.key !== target.shape.subjectKey);
   if (named.length === 0) return undefined;
   // A read-only look at the catalog's tables: the sources' published versions.
-  const rows: { id: string; code: string; provider_code: string; delivery: { mode: string }; data_items: DataItem[]; subject_key: string | null }[] = await db('resources as r')
-    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+  const rows: { id: string; code: string; provider_code: string; delivery: { mode: string }; data_items: DataItem[]; subject_key: string | null }[] = await publishedVersions(db)
     .whereIn('r.code', [...new Set(named.map((i) => i.authoritativeSource!.resourceCode))])
     .where('r.status', 'published')
     .select('r.id', 'r.code', 'r.provider_code', 'v.delivery', 'v.data_items', 'v.subject_key');
@@ -216,8 +216,7 @@ export async function recheckDiscrepancies(db: Knex, keyring: RecordKeyring, sou
   if (open.length === 0) return { resolved: 0, repeated: 0 };
   // The copies' subject keys (a read-only look at the catalog), then one read of each copy's rows.
   const copyIds = [...new Set(open.map((d) => d.resource_id))];
-  const keys: { id: string; subject_key: string | null }[] = await db('resources as r')
-    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+  const keys: { id: string; subject_key: string | null }[] = await publishedVersions(db)
     .whereIn('r.id', copyIds).select('r.id', 'v.subject_key');
   const outcomes: { id: string; agree: boolean }[] = [];
   for (const { id: copyId, subject_key: subjectKey } of keys) {

@@ -13,6 +13,7 @@ import { paginate } from '../../lib/paginate.js';
 import { dataRecipients } from '../audit/data-recipients.js';
 import { recordEvent } from '../audit/events.js';
 import { loadCalendar } from '../calendar/calendar-service.js';
+import { publishedVersions } from '../catalog/catalog-rows.js';
 import type { DataItem, SubjectType } from '../catalog/resource-validation.js';
 import type { Context, RequestContext } from '../context.js';
 import { whereParty } from '../identity/party-filter.js';
@@ -79,8 +80,7 @@ type Published = { id: string; code: string; provider_code: string; version: num
 
 /** The published version of a resource (a read-only look at the catalog's tables). */
 async function published(db: Knex | Knex.Transaction, resourceId: string): Promise<Published | undefined> {
-  return db('resources as r')
-    .join('resource_versions as v', (j) => j.on('v.resource_id', 'r.id').andOn('v.version', 'r.published_version'))
+  return publishedVersions(db)
     .where('r.id', resourceId)
     .first('r.id', 'r.code', 'r.provider_code', 'v.version', 'v.data_items', 'v.subject_type', 'v.subject_key', 'v.delivery');
 }
