@@ -173,11 +173,6 @@ function toStored(keyring: RecordKeyring, subjectKey: string, row: RecordRow, lo
   };
 }
 
-/** During a rotation a subject may have a row under the current key and a stale one under an old key: the current one wins. */
-function preferCurrent(keyring: RecordKeyring, rows: RecordRow[]): RecordRow | undefined {
-  return rows.find((r) => r.key_id === keyring.current.id) ?? rows[0];
-}
-
 /** The subject's hash under every configured key, current first, each with its key id; `current` when the caller has it already. */
 function lookups(keyring: RecordKeyring, subjectId: string, current?: Buffer): { hash: Buffer; keyId: string }[] {
   return [
@@ -205,14 +200,9 @@ export async function getRecord(db: Knex, keyring: RecordKeyring, resourceId: st
 }
 
 async function getRecordAlone(db: Knex, keyring: RecordKeyring, resourceId: string, subjectKey: string, subjectId: string, currentHash?: Buffer): Promise<StoredRecord | undefined> {
-  const keys = lookups(keyring, subjectId, currentHash);
-  const { rows } = keys.length === 1
-    ? await db.raw(`select ${READ_COLUMNS} from records where resource_id = ? and subject_hash = ? and deleted_at is null`, [resourceId, keys[0]!.hash]) as { rows: RecordRow[] }
-    : await db.raw(`select ${READ_COLUMNS} from records where resource_id = ?::uuid and subject_hash = any(array(select decode(h, 'hex') from unnest(?::text[]) h)) and deleted_at is null`, [resourceId, hashParam(keys.map((k) => k.hash))]) as { rows: RecordRow[] };
-  const row = preferCurrent(keyring, rows);
-  if (!row) return undefined;
-  const keyId = keys.find((k) => k.hash.equals(row.subject_hash))?.keyId;
-  return toStored(keyring, subjectKey, row, keyId === undefined ? undefined : { subjectId, keyId });
+  const live = await liveRows(db, keyring, resourceId, [subjectId], currentHash && new Map([[subjectId, currentHash]]));
+  const hit = live.get(subjectId);
+  return hit && toStored(keyring, subjectKey, hit.row, hit.lookedUp);
 }
 
 type Lookup = { subjectId: string; currentHash: Buffer | undefined };
@@ -267,15 +257,11 @@ async function liveRows(
   const byHash = new Map<string, LookedUp>();
   const hashes: string[] = [];
   for (const id of subjectIds) {
-    const current = currentHashes?.get(id) ?? subjectHash(keyring.current, id);
-    const name = current.toString('latin1');
-    if (byHash.has(name)) continue; // a subject named twice is looked up once
-    byHash.set(name, { subjectId: id, keyId: keyring.current.id });
-    hashes.push(current.toString('hex'));
-    for (const k of keyring.previous) {
-      const prev = subjectHash(k, id);
-      byHash.set(prev.toString('latin1'), { subjectId: id, keyId: k.id });
-      hashes.push(prev.toString('hex'));
+    const keys = lookups(keyring, id, currentHashes?.get(id));
+    if (byHash.has(keys[0]!.hash.toString('latin1'))) continue; // a subject named twice is looked up once
+    for (const { hash, keyId } of keys) {
+      byHash.set(hash.toString('latin1'), { subjectId: id, keyId });
+      hashes.push(hash.toString('hex'));
     }
   }
   // The hashes travel as hex text: `= any(?::bytea[])` plans the same primary-key index scan
