@@ -43,26 +43,36 @@ const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const KEY_ALIAS = (i: number) => `__sort_key_${i}`;
 
-const badCursor = (message: string) =>
+const NOT_OURS = 'is not a cursor this list issued (pass nextCursor from the previous page unchanged)';
+
+/** The 400 naming `cursor` that every list answers for a cursor it did not issue. */
+export const badCursor = (message = NOT_OURS) =>
   new AppError('VALIDATION_FAILED', `${CURSOR_POINTER}: ${message}`, { errors: [{ pointer: CURSOR_POINTER, message }] });
 
 export function encodeCursor(values: string[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-/** The sort-key values a cursor carries, checked against the list's sort; a 400 naming `cursor` otherwise. */
-export function decodeCursor(cursor: string, sort: readonly SortColumn[]): string[] {
+/**
+ * The `count` string values an opaque cursor (encodeCursor) carries, each matching `valid[i]`;
+ * badCursor() otherwise. Lists with sort keys of their own (the access log) check them this way.
+ */
+export function decodeCursorValues(cursor: string, valid: readonly RegExp[]): string[] {
   let values: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badCursor('is not a cursor this list issued (pass nextCursor from the previous page unchanged)');
+    throw badCursor();
   }
-  const fits = Array.isArray(values) && values.length === sort.length &&
-    values.every((v, i) => typeof v === 'string' && (sort[i]!.type === 'uuid' ? UUID_TEXT : TIMESTAMP_TEXT).test(v));
-  if (!fits) throw badCursor('is not a cursor this list issued (pass nextCursor from the previous page unchanged)');
+  const fits = Array.isArray(values) && values.length === valid.length && values.every((v, i) => typeof v === 'string' && valid[i]!.test(v));
+  if (!fits) throw badCursor();
   return values as string[];
+}
+
+/** The sort-key values a cursor carries, checked against the list's sort; a 400 naming `cursor` otherwise. */
+export function decodeCursor(cursor: string, sort: readonly SortColumn[]): string[] {
+  return decodeCursorValues(cursor, sort.map((s) => (s.type === 'uuid' ? UUID_TEXT : TIMESTAMP_TEXT)));
 }
 
 /** `(k0, k1, …) after (v0, v1, …)` in the sort's order, directions mixed as the sort says. */

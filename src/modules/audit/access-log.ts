@@ -3,8 +3,8 @@ import { accessLogStatementText } from '../../lib/audit-proof.js';
 import type { HubKeys } from '../../lib/crypto.js';
 import { planInclusionProof, resolvePlan } from '../../lib/merkle.js';
 import { sm2Sign, type Sm2KeyPair } from '../../lib/sm2.js';
-import { AppError, notFound } from '../../lib/errors.js';
-import { encodeCursor } from '../../lib/paginate.js';
+import { notFound } from '../../lib/errors.js';
+import { badCursor, decodeCursorValues, encodeCursor } from '../../lib/paginate.js';
 import { subjectSearchHashes } from './audit-events.js';
 import { publishedHead } from './audit-views.js';
 import { LEAF_EVENT_COLUMNS, leafEvent } from './leaf.js';
@@ -22,26 +22,11 @@ import { cosignaturesOf, dbNodeFetcher, headOfSize, latestHead } from './tree-st
 // keeps its leaf hash and proof too (`dropped`), and still counts.
 
 /** The keyset cursor of a page: [tree size, counter's subject hash (hex), last subjectSeq]. */
-const CURSOR_POINTER = '/querystring/cursor';
-
-function badCursor(): AppError {
-  const message = 'is not a cursor this list issued (pass nextCursor from the previous page unchanged)';
-  return new AppError('VALIDATION_FAILED', `${CURSOR_POINTER}: ${message}`, { errors: [{ pointer: CURSOR_POINTER, message }] });
-}
-
 function decodeAccessLogCursor(cursor: string, hashes: readonly Buffer[]): { size: number; counterOf: Buffer; subjectSeq: number } {
-  let values: unknown;
-  try {
-    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw badCursor();
-  }
-  if (!Array.isArray(values) || values.length !== 3 || !values.every((v) => typeof v === 'string')) throw badCursor();
-  const [size, counterOf, subjectSeq] = values as string[];
+  const [size, counterOf, subjectSeq] = decodeCursorValues(cursor, [/^\d{1,15}$/, /^[0-9a-f]+$/, /^[1-9]\d{0,9}$/]);
   const counter = hashes.find((h) => h.toString('hex') === counterOf);
   // Another subject's cursor names a hash that is not this subject's: refused like any other.
-  if (!/^\d{1,15}$/.test(size!) || !/^[1-9]\d{0,9}$/.test(subjectSeq!) || !counter) throw badCursor();
+  if (!counter) throw badCursor();
   return { size: Number(size), counterOf: counter, subjectSeq: Number(subjectSeq) };
 }
 

@@ -2,9 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Knex } from 'knex';
-import { AppError } from '../../lib/errors.js';
 import type { HubKeys } from '../../lib/crypto.js';
-import { encodeCursor } from '../../lib/paginate.js';
+import { decodeCursorValues, encodeCursor } from '../../lib/paginate.js';
 import type { RequestContext } from '../context.js';
 import { recordEvent } from './events.js';
 
@@ -27,7 +26,6 @@ export interface EventFilters {
 }
 
 const CSV_PAGE = 1_000;
-const CURSOR_POINTER = '/querystring/cursor';
 
 const COLUMNS = `e.id, l.seq, e.occurred_at as "occurredAt", e.actor_kind as "actorKind", e.actor_id as "actorId",
   e.actor_department as "actorDepartment", e.entity_type as "entityType", e.entity_id as "entityId", e.action, e.outcome, e.reason,
@@ -67,16 +65,7 @@ function baseQuery(ctx: RequestContext, filters: EventFilters, subjectKeys: read
   return q.orderBy('e.id', 'desc');
 }
 
-function cursorId(cursor: string): number {
-  try {
-    const [value] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value)) return Number(value);
-  } catch {
-    // falls through to the 400 below
-  }
-  const message = 'is not a cursor this list issued (pass nextCursor from the previous page unchanged)';
-  throw new AppError('VALIDATION_FAILED', `${CURSOR_POINTER}: ${message}`, { errors: [{ pointer: CURSOR_POINTER, message }] });
-}
+const cursorId = (cursor: string) => Number(decodeCursorValues(cursor, [/^[1-9]\d{0,15}$/])[0]);
 
 /** What the read itself leaves on the trail: which filters were used, never the subject id. */
 async function noteRead(ctx: RequestContext, filters: EventFilters, format: string) {
