@@ -160,7 +160,36 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } {
   return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
 }
 
-type Run = { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; seconds: number; latencies: number[] };
+/** CPU time (user + system) used so far by a process, in seconds (Linux /proc; USER_HZ is 100). */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU time of every PostgreSQL process on this machine (the embedded server's backends among them). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSecondsOf(Number(pid));
+    } catch { /* exited meanwhile */ }
+  }
+  return total;
+}
+
+/** CPU seconds a run cost the server process and PostgreSQL: what a request costs, however busy the machine is. */
+type Cpu = { server: number; postgres: number };
+
+async function withCpu<T extends { cpu?: Cpu }>(pid: number, run: () => Promise<T>): Promise<T> {
+  const before = { server: cpuSecondsOf(pid), postgres: postgresCpuSeconds() };
+  const result = await run();
+  result.cpu = { server: cpuSecondsOf(pid) - before.server, postgres: postgresCpuSeconds() - before.postgres };
+  return result;
+}
+
+type Run = { requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number; seconds: number; latencies: number[]; cpu?: Cpu };
 
 async function cannon(opts: autocannon.Options): Promise<Run> {
   // Every response's time, so that runs in slices (interleaved) merge into exact percentiles.
@@ -173,13 +202,14 @@ async function cannon(opts: autocannon.Options): Promise<Run> {
 }
 
 /** One run from slices of it: requests over the time spent, percentiles over all their responses. */
-function summarise(slices: Pick<Run, 'requests' | 'errors' | 'non2xx' | 'seconds' | 'latencies'>[]): Run {
+function summarise(slices: Pick<Run, 'requests' | 'errors' | 'non2xx' | 'seconds' | 'latencies' | 'cpu'>[]): Run {
   const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
   const sum = (key: 'requests' | 'errors' | 'non2xx' | 'seconds') => slices.reduce((n, s) => n + s[key], 0);
   return {
     requests: sum('requests'), rps: sum('requests') / (sum('seconds') || 1), p50: at(0.5), p99: at(0.99),
     errors: sum('errors'), non2xx: sum('non2xx'), seconds: sum('seconds'), latencies,
+    ...(slices.every((s) => s.cpu) ? { cpu: { server: slices.reduce((n, s) => n + s.cpu!.server, 0), postgres: slices.reduce((n, s) => n + s.cpu!.postgres, 0) } } : {}),
   };
 }
 
@@ -294,12 +324,12 @@ async function measure(api: Child, bare: Child, resourceId: string, readerKey: s
   // Warm both (JIT, caches, pools), then measure them in interleaved slices. After each full
   // slice the API is let finish what it has in flight (autocannon stops counting, the server does not).
   const sides: Sides = {
-    bare: (seconds) => get(bare.url, barePaths, {}, seconds),
-    full: async (seconds) => {
+    bare: (seconds) => withCpu(bare.process.pid!, () => get(bare.url, barePaths, {}, seconds)),
+    full: (seconds) => withCpu(api.process.pid!, async () => {
       const run = await get(api.url, fullPaths, auth, seconds);
       await settle(api);
       return run;
-    },
+    }),
   };
   await sides.bare(WARMUP_SECONDS);
   await sides.full(WARMUP_SECONDS);
@@ -308,12 +338,12 @@ async function measure(api: Child, bare: Child, resourceId: string, readerKey: s
 
   const bodies = Array.from({ length: 64 }, () => JSON.stringify({ ids: Array.from({ length: BATCH_IDS }, () => pool[randomInt(pool.length)]!) }));
   const nextBody = cycler(bodies);
-  const batchRun = await cannon({
+  const batchRun = await withCpu(api.process.pid!, () => cannon({
     // A batch answers in well under a second on a quiet machine; the default 10 s timeout of
     // autocannon would count a slow one on a loaded machine as an error rather than as its time.
     url: api.url, connections: BATCH_CONNECTIONS, duration: SECONDS, timeout: 60, headers: { ...auth, 'content-type': 'application/json' },
     requests: [{ method: 'POST', path: `/v1/resources/${resourceId}/records/batch-get`, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
-  });
+  }));
   await settle(api);
   mark('batch-get');
 
@@ -426,6 +456,8 @@ export async function benchExchange(): Promise<boolean> {
       + `  (${r.requests.toLocaleString('en')} requests${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''})`;
     console.log(`\n${row('bare PK SELECT route', bareRun)}\n${row('full GET path', fullRun)}\n${row('batch-get (1,000 ids)', batchRun, 'ids/s', BATCH_IDS)}\n${row('verify', verifyRun)}`);
     console.log(`${row('bare, beside that', sealing.bare)}\n${row('full GET, sealer on', sealing.run)}\n  events inside a signed head after p50 ${sealing.sealP50.toFixed(1)} s, at most ${sealing.sealMax.toFixed(1)} s (${sealing.samples} samples, one a second)`);
+    const perRequest = (r: Run, per = 1) => (r.cpu ? `${Math.round((r.cpu.server / r.requests / per) * 1e6)} µs + PostgreSQL ${Math.round((r.cpu.postgres / r.requests / per) * 1e6)} µs` : 'n/a');
+    console.log(`  CPU per request: full GET ${perRequest(fullRun)} (API); bare ${perRequest(bareRun)} (bare route); batch-get per id ${perRequest(batchRun, BATCH_IDS)} (API)`);
     console.log(`  API process RSS: idle ${idleMb.toFixed(0)} MB, now ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB (peak after: ${peaks.join(', ')})`);
 
     const clean = (r: Run) => r.errors === 0 && r.non2xx === 0;
