@@ -23,11 +23,28 @@ describe('logs carry no secrets and no personal data', () => {
     expect(lines.length).toBeGreaterThan(2);
   });
 
-  it('redacts secrets by key at the top level and nested two deep', () => {
-    ctx.app.log.info({ password: 'pw-top-1', user: { token: 'tok-nested-1' }, a: { b: { webhookSecret: 'sec-deep-1' } } }, 'probe');
+  it('redacts secrets by key at any depth, in arrays and in child bindings, whatever the case of the key', () => {
+    ctx.app.log.child({ session: { accessToken: 'tok-binding-1' } }).info({
+      password: 'pw-top-1',
+      user: { token: 'tok-nested-1' },
+      a: { b: { webhookSecret: 'sec-deep-1', c: { d: [{ ApiKey: 'key-in-array-1' }] } } },
+      headers: { Authorization: 'Bearer tok-header-1' },
+      kept: 'visible-1',
+    }, 'probe');
     const probe = lines.find((l) => l.includes('"probe"'))!;
     expect(probe).toBeDefined();
-    for (const secret of ['pw-top-1', 'tok-nested-1', 'sec-deep-1']) expect(probe).not.toContain(secret);
-    expect(probe.match(/\[redacted\]/g)).toHaveLength(3);
+    for (const secret of ['pw-top-1', 'tok-nested-1', 'sec-deep-1', 'key-in-array-1', 'tok-header-1', 'tok-binding-1']) expect(probe).not.toContain(secret);
+    expect(probe.match(/\[redacted\]/g)).toHaveLength(6);
+    expect(JSON.parse(probe).kept).toBe('visible-1');
+  });
+
+  it('masks a 公民身份号码 wherever it stands in a line, and leaves other numbers alone', () => {
+    ctx.app.log.warn({ note: 'applicant 11010519491231002X', nested: { list: ['440524188001010014'] }, count: 1234567890123, long: '1234567890123456789' }, 'id probe 11010519491231002x');
+    const probe = lines.find((l) => l.includes('id probe'))!;
+    expect(probe).toBeDefined();
+    expect(probe).not.toMatch(/11010519491231002X|440524188001010014/i);
+    expect(probe).toContain('110105********002X');
+    expect(probe).toContain('440524********0014');
+    expect(JSON.parse(probe)).toMatchObject({ count: 1234567890123, long: '1234567890123456789' });
   });
 });

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, logDestination } from '../../src/logger.js';
@@ -29,13 +32,24 @@ describe('process log format', () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 
-  it('is one JSON object a line otherwise, whatever NODE_ENV says', () => {
+  it('is one JSON object a line otherwise, whatever NODE_ENV says, written without blocking', async () => {
     const saved = process.env.NODE_ENV;
     process.env.NODE_ENV = 'development';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sharehub-log-'));
+    const file = path.join(dir, 'out.log');
     try {
-      expect(logDestination(fakeStdout(false).stream)).toBeUndefined();
+      const destination = logDestination({ isTTY: false, fd: fs.openSync(file, 'w') }) as NodeJS.WritableStream & { sync: boolean; flushSync(): void };
+      expect(destination.sync).toBe(false);
+      const logger = createLogger('info', destination);
+      for (let i = 0; i < 3; i++) logger.info({ n: i, password: 'hunter2-hunter2' }, 'line');
+      // Written in the background: every line arrives, in order, without a timer or a flush.
+      const deadline = Date.now() + 5_000;
+      while (fs.readFileSync(file, 'utf8').split('\n').length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { n: number; msg: string; password: string });
+      expect(lines.map((l) => [l.n, l.msg, l.password])).toEqual([[0, 'line', '[redacted]'], [1, 'line', '[redacted]'], [2, 'line', '[redacted]']]);
     } finally {
       process.env.NODE_ENV = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
