@@ -1,12 +1,13 @@
 // Daily counters of the data path in Redis (issue 9): the quota of a grant per Asia/Shanghai day,
 // and the verifications of one subject by one system per day. One round trip per call (the calls
-// of one event-loop turn share it, as one pipeline): a Lua
-// script increments every counter it is given and sets its expiry (Shanghai midnight plus a
-// margin) the first time, atomically, so concurrent replicas never lose a count.
+// of one event-loop turn share it): a Lua script increments every counter it is given and sets
+// its expiry (Shanghai midnight plus a margin) when it creates one, atomically, so concurrent
+// replicas never lose a count.
 //
 // Redis unavailable: fail closed. A call whose quota cannot be counted is refused with 503
 // UNAVAILABLE and Retry-After, never served uncounted (an outage must not become an unbounded
 // read of personal data). A Redis that does not answer within COUNT_TIMEOUT_MS counts as down.
+import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../lib/errors.js';
@@ -29,16 +30,20 @@ export const nextShanghaiMidnight = (now: Date) => new Date((shanghaiDayNumber(n
 /** Whole seconds from `now` to the next Shanghai midnight, at least 1 (for Retry-After). */
 export const secondsToShanghaiMidnight = (now: Date) => Math.max(1, Math.ceil((nextShanghaiMidnight(now).getTime() - now.getTime()) / 1000));
 
-// KEYS: the counters; ARGV[1]: expiry (unix ms), ARGV[i + 1]: the amount for KEYS[i]. Returns the
-// new value of each counter.
+// KEYS: the counters of every call in a batch; ARGV[2i - 1]: the amount for KEYS[i], ARGV[2i]: its
+// expiry (unix ms), set when the increment created the counter. Returns the new value of each
+// counter, in order: a counter named by several calls is incremented once for each, so every call
+// sees its own count.
 const INCREMENT_SCRIPT = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local n = redis.call('INCRBY', key, ARGV[i + 1])
-  if n == 1 then redis.call('PEXPIREAT', key, ARGV[1]) end
+  local by = tonumber(ARGV[2 * i - 1])
+  local n = redis.call('INCRBY', key, by)
+  if n == by then redis.call('PEXPIREAT', key, ARGV[2 * i]) end
   out[i] = n
 end
 return out`;
+export const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
 
 export interface DailyCounters {
   /**
@@ -50,16 +55,24 @@ export interface DailyCounters {
 
 type Increment = { keys: string[]; args: string[] };
 
+/** The script by its SHA1 (EVALSHA), sent whole only when this Redis does not hold it yet. */
+async function runIncrements(redis: Redis, keys: string[], args: string[]): Promise<number[]> {
+  try {
+    return await redis.evalsha(INCREMENT_SHA, keys.length, ...keys, ...args) as number[];
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return await redis.eval(INCREMENT_SCRIPT, keys.length, ...keys, ...args) as number[];
+  }
+}
+
 /**
  * Calls made in the same event-loop turn (the quota checks of concurrent requests) go to Redis as
- * one pipeline — one write and one reply packet instead of one per request — each still its own
- * atomic script with its own result. The timeout applies to the pipeline: when Redis does not
- * answer, every call of it is refused as unavailable.
+ * ONE script run — one command, one reply, one atomic step for all of them — instead of one per
+ * request. The timeout applies to the run: when Redis does not answer, every call of it is
+ * refused as unavailable.
  */
 export function redisDailyCounters(redis: Redis, prefix: string): DailyCounters {
   const loader = new DataLoader<Increment, number[]>(async (batch) => {
-    const pipeline = redis.pipeline();
-    for (const c of batch) pipeline.eval(INCREMENT_SCRIPT, c.keys.length, ...c.keys, ...c.args);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       // Past the timeout, I/O that arrived meanwhile is read first (setImmediate runs after the
@@ -67,13 +80,11 @@ export function redisDailyCounters(redis: Redis, prefix: string): DailyCounters 
       timer = setTimeout(() => setImmediate(() => reject(new Error('redis did not answer in time'))), COUNT_TIMEOUT_MS);
     });
     try {
-      const replied = pipeline.exec();
+      const replied = runIncrements(redis, batch.flatMap((c) => c.keys), batch.flatMap((c) => c.args));
       replied.catch(() => undefined); // answered late or failed after the timeout: nobody waits for it
-      const results = await Promise.race([replied, timeout]);
-      return batch.map((_, i) => {
-        const [err, value] = results?.[i] ?? [new Error('redis gave no reply'), undefined];
-        return err ?? value as number[];
-      });
+      const values = await Promise.race([replied, timeout]);
+      let at = 0;
+      return batch.map((c) => values.slice(at, (at += c.keys.length)));
     } finally {
       clearTimeout(timer);
     }
@@ -86,7 +97,7 @@ export function redisDailyCounters(redis: Redis, prefix: string): DailyCounters 
       try {
         return await loader.load({
           keys: counters.map((c) => `${prefix}:${c.name}:${day}`),
-          args: [String(expireAt), ...counters.map((c) => String(c.by))],
+          args: counters.flatMap((c) => [String(c.by), String(expireAt)]),
         });
       } catch {
         throw new AppError('UNAVAILABLE', 'the daily quota cannot be counted right now (Redis unavailable): try again shortly', {

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INCREMENT_SHA } from '../../../src/modules/exchange/quota.js';
 import { RedisChild } from '../../helpers/redis-child.js';
 import { buildTestApp, type TestContext } from '../../helpers/test-app.js';
 import { makeWorld, ok, resourceOf, type World } from '../../helpers/workflow.js';
@@ -51,5 +53,21 @@ describe('the query path without Redis', () => {
     await ok(await get(dataHeaders(system)));
     const reasons = await ctx.db('events').where({ actor_id: system.id, action: 'record.read' }).orderBy('id').pluck('reason');
     expect(reasons).toEqual([null, 'UNAVAILABLE', 'UNAVAILABLE', null]);
+  });
+
+  it('counts again at once when Redis has forgotten the counting script (SCRIPT FLUSH): the script is sent whole again', async () => {
+    const { system } = await grantedSystem(w, resourceId, new Date());
+    await ok(await get(dataHeaders(system)));
+    const admin = new Redis(redis.url);
+    try {
+      await admin.script('FLUSH');
+      expect(await admin.script('EXISTS', INCREMENT_SHA)).toEqual([0]);
+      await ok(await get(dataHeaders(system)));
+      expect(await admin.script('EXISTS', INCREMENT_SHA)).toEqual([1]);
+    } finally {
+      admin.disconnect();
+    }
+    const reasons = await ctx.db('events').where({ actor_id: system.id, action: 'record.read' }).orderBy('id').pluck('reason');
+    expect(reasons).toEqual([null, null]);
   });
 });
