@@ -99,7 +99,8 @@ export function createAccessAppender(db: Knex): AccessAppender {
 
   async function write(batch: Pending[]) {
     try {
-      const { rows } = await db.raw(INSERT_SQL, [JSON.stringify(batch.map((p) => row(p.event)))]) as { rows: { id: string | number }[] };
+      // Named: prepared once per connection (see liveRows in records-repository.ts).
+      const { rows } = await db.raw(INSERT_SQL, [JSON.stringify(batch.map((p) => row(p.event)))]).options({ name: 'access-events-insert' }) as { rows: { id: string | number }[] };
       if (rows.length !== batch.length) throw new Error(`the access event insert returned ${rows.length} ids for ${batch.length} events`);
       batch.forEach((p, i) => p.resolve(String(rows[i]!.id)));
     } catch (err) {

@@ -1,6 +1,7 @@
 // The consumer's query path (issue 9, ARCHITECTURE.md "The way data flows" step 5): API key →
 // system (auth plugin, cached) → grant (grant-check.ts, cached, validity against ctx.now) → daily
-// quota (quota.ts, one Redis round trip) → record (a RecordSource: hosted today) → granted fields
+// quota (quota.ts, one Redis round trip) → record (a RecordSource; a hosted one is read while the
+// quota is counted, a provider-served one after it: countedRead) → granted fields
 // only, masked per data item (projection.ts) → audit event, group-committed and durable before
 // the reply (audit/access-events.ts) → reply with the event id as receipt. Refusals after
 // authentication are audited too, with their problem code as the reason.
@@ -198,6 +199,22 @@ async function countQuota(ctx: RequestContext, deps: ExchangeDeps, grant: Access
   return counts;
 }
 
+/**
+ * Counts a call against the quota, and reads: both at once from a local source (what was read is
+ * dropped when the count refuses; nothing leaves the hub), one after the other from a source that
+ * asks another department, which must not see a call the quota refuses.
+ */
+async function countedRead<T>(source: RecordSource, count: () => Promise<unknown>, read: () => Promise<T>): Promise<T> {
+  if (!source.local) {
+    await count();
+    return read();
+  }
+  const reading = read();
+  reading.catch(() => undefined); // refused by the count: nobody waits for the read
+  await count();
+  return reading;
+}
+
 export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input: { resourceId: string; subjectId: string; fields?: string[]; headers: QueryHeaders }) {
   const caller = callerOf(ctx);
   const trail = new AccessTrail(ctx, deps, caller, input.resourceId, 'record.read', input.headers);
@@ -206,9 +223,9 @@ export async function readRecord(ctx: RequestContext, deps: ExchangeDeps, input:
     const version = await versionOf(ctx.db, grant);
     const subjectId = normalise(version, input.subjectId, ctx.now);
     assertFieldsGranted(grant, input.fields);
-    await countQuota(ctx, deps, grant, 1);
     const hash = trail.hash(subjectId);
-    const found = await sourceOf(ctx, deps, grant, version, caller, input.headers).get(subjectId, wantedFields(version, grant, input.fields), hash);
+    const source = sourceOf(ctx, deps, grant, version, caller, input.headers);
+    const found = await countedRead(source, () => countQuota(ctx, deps, grant, 1), () => source.get(subjectId, wantedFields(version, grant, input.fields), hash));
     if (!found) {
       const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));
@@ -278,12 +295,13 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
       return r.ok ? { raw, id: r.id } : { raw, id: undefined };
     });
     const valid = normalised.filter((n) => n.id !== undefined).map((n) => n.id!);
-    // Every valid id is one call of the quota: a batch is not a way around it.
-    await countQuota(ctx, deps, grant, Math.max(1, valid.length));
     // Each subject's HMAC once, for the lookup and its event (a subject named twice is one lookup, two events).
     const hashes = new Map<string, Buffer>();
     for (const id of valid) if (!hashes.has(id)) hashes.set(id, trail.hash(id));
-    const records = await sourceOf(ctx, deps, grant, version, caller, input.headers).getMany([...hashes.keys()], wantedFields(version, grant, input.fields), hashes);
+    const source = sourceOf(ctx, deps, grant, version, caller, input.headers);
+    // Every valid id is one call of the quota: a batch is not a way around it.
+    const records = await countedRead(source, () => countQuota(ctx, deps, grant, Math.max(1, valid.length)),
+      () => source.getMany([...hashes.keys()], wantedFields(version, grant, input.fields), hashes));
     const projected = new Map<string, { found: SourceRecord; values: Record<string, RecordValue | null>; fields: string[] }>();
     for (const [id, found] of records) {
       const projection = projectRecord({ record: found.record, dataItems: version.shape.dataItems, granted: grant.fields, asked: input.fields, plain: grant.plainValues });
@@ -350,13 +368,15 @@ export async function verifyRecord(ctx: RequestContext, deps: ExchangeDeps, inpu
     const claimed = Object.keys(input.claims);
     assertFieldsGranted(grant, claimed);
     const hash = trail.hash(subjectId);
-    const counts = await countQuota(ctx, deps, grant, 1, [{ name: `verify:${caller.systemId}:${hash.toString('hex')}`, by: 1 }]);
-    if (counts[1]! > deps.verifyDailyLimit) {
-      throw new AppError('VERIFY_LIMIT_EXCEEDED', `at most ${deps.verifyDailyLimit} verifications of one subject per system per day`, {
-        extra: { retryAfter: secondsToShanghaiMidnight(ctx.now) },
-      });
-    }
-    const found = await sourceOf(ctx, deps, grant, version, caller, input.headers).get(subjectId, wantedFields(version, grant, claimed), hash);
+    const source = sourceOf(ctx, deps, grant, version, caller, input.headers);
+    const found = await countedRead(source, async () => {
+      const counts = await countQuota(ctx, deps, grant, 1, [{ name: `verify:${caller.systemId}:${hash.toString('hex')}`, by: 1 }]);
+      if (counts[1]! > deps.verifyDailyLimit) {
+        throw new AppError('VERIFY_LIMIT_EXCEEDED', `at most ${deps.verifyDailyLimit} verifications of one subject per system per day`, {
+          extra: { retryAfter: secondsToShanghaiMidnight(ctx.now) },
+        });
+      }
+    }, () => source.get(subjectId, wantedFields(version, grant, claimed), hash));
     if (!found) {
       const [eventId] = await trail.append([trail.event({ id: subjectId, hash }, 'failure', 'SUBJECT_NOT_FOUND', [])]);
       throw auditedRefusal(new AppError('SUBJECT_NOT_FOUND', `this resource holds no record of the subject (receipt ${eventId})`));

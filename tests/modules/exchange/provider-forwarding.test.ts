@@ -138,6 +138,16 @@ describe('provider-served records (forwarding to the provider endpoint)', () => 
     expect((await eventsOf(stranger.id)).map((e) => e.reason)).toEqual(['GRANT_REQUIRED']);
   });
 
+  it('never asks the provider about a call its quota refuses (a hosted record is read while the quota is counted; a provider is not)', async () => {
+    const { server, resourceId, system, grantId } = await providerWithGrant();
+    await w.ctx.db('grants').where('id', grantId).update({ daily_quota: 1 }); // before the first call: nothing is cached yet
+    await ok(await get(resourceId, dataHeaders(system)));
+    problem(await get(resourceId, dataHeaders(system), PERSON_B.id_number), 429, 'QUOTA_EXCEEDED');
+    const batch = await ctx.app.inject({ method: 'POST', url: `/v1/resources/${resourceId}/records/batch-get`, headers: dataHeaders(system), payload: { ids: [PERSON_B.id_number] } });
+    problem(batch, 429, 'QUOTA_EXCEEDED');
+    expect(server.received.map((r) => r.json.subjectIds)).toEqual([[PERSON_A.id_number]]);
+  });
+
   it('answers 504 PROVIDER_TIMEOUT when the provider is slow', async () => {
     const { server, resourceId, system } = await providerWithGrant();
     server.mode = 'slow';

@@ -7,6 +7,7 @@ import type { RecordSource, SourceRecord } from './record-source.js';
 
 export function hostedSource(db: Knex, keyring: RecordKeyring, resourceId: string, subjectKey: string): RecordSource {
   return {
+    local: true,
     async get(subjectId, _fields, subjectHash) {
       const stored = await getRecord(db, keyring, resourceId, subjectKey, subjectId, subjectHash);
       return stored && { record: stored.record, updatedAt: stored.updatedAt };

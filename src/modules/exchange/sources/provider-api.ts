@@ -198,6 +198,7 @@ export function providerApiSource(db: Knex, forwarder: ProviderForwarder, target
     return found;
   }
   return {
+    local: false,
     async get(subjectId, fields) {
       return (await fetch([subjectId], fields)).get(subjectId);
     },

@@ -19,6 +19,12 @@ export interface SourceRecord {
 
 export interface RecordSource {
   /**
+   * Reading costs only the hub (its own tables, no other department sees the query): the query
+   * path then reads while it counts the quota, and drops what it read if the count refuses. A
+   * source that asks another department (provider-served) is asked only after the count.
+   */
+  local: boolean;
+  /**
    * The live record of one subject (normalised id), or undefined. `fields` are the data items the
    * caller will receive: a source that forwards asks for these only (hosted reads the row whole).
    * `subjectHash`: its HMAC index under the current key, which the query path computes once for
