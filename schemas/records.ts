@@ -117,8 +117,12 @@ export const batchResultSchema = {
     subjectId: { type: 'string', description: 'the id asked for, masked' },
     status: { type: 'string', enum: ['found', 'not_found', 'invalid_id'] },
     fields: recordFieldsSchema,
-    fieldInfo: ref(fieldInfoSchema),
-    updatedAt: timestampSchema,
+    fieldInfo: {
+      ...ref(fieldInfoSchema),
+      description: 'only the fields that did not come from the reply\'s source department as of this result\'s updatedAt: '
+        + 'those answered by their authoritative source (一数一源) and those unavailable; absent when there are none',
+    },
+    updatedAt: { ...timestampSchema, description: 'when the providing department last loaded or changed this record' },
     eventId: { type: 'string', description: 'the audit event of this subject' },
   },
 } as const;

@@ -1452,7 +1452,10 @@ export interface components {
             status: "found" | "not_found" | "invalid_id";
             /** @description the id asked for, masked */
             subjectId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when the providing department last loaded or changed this record
+             */
             updatedAt?: string;
         };
         CalendarYear: {

@@ -102,6 +102,23 @@ function fieldInfoOf(fields: readonly string[], found: SourceRecord, departmentC
   return info;
 }
 
+/**
+ * A batch result's fieldInfo: only the fields that did not come from the resource's provider as
+ * of the result's updatedAt (answered by their authoritative source, or unavailable), or nothing.
+ * Written out for every field of 1,000 records it doubled the reply (a third of batch-get's time).
+ */
+function fieldExceptionsOf(fields: readonly string[], found: SourceRecord, departmentCode: string, sourced: Record<string, FieldInfo>): Record<string, FieldInfo> | undefined {
+  let info: Record<string, FieldInfo> | undefined;
+  if (found.unavailable) {
+    for (const f of fields) {
+      const reason = found.unavailable[f];
+      if (reason !== undefined) (info ??= {})[f] = { departmentCode, updatedAt: null, unavailable: reason };
+    }
+  }
+  for (const f in sourced) (info ??= {})[f] = sourced[f]!;
+  return info;
+}
+
 /** The fields whose values left the hub (unavailable ones did not): what the audit event lists. */
 const deliveredFields = (fields: readonly string[], found: SourceRecord) => (found.unavailable ? fields.filter((f) => found.unavailable![f] === undefined) : [...fields]);
 
@@ -280,7 +297,7 @@ function sourceAccess(ctx: RequestContext, deps: ExchangeDeps, caller: Caller, h
 export const BATCH_MAX_IDS = 1_000;
 
 type BatchResult =
-  | { subjectId: string; status: 'found'; fields: Record<string, RecordValue | null>; fieldInfo: Record<string, FieldInfo>; updatedAt: string; eventId: string }
+  | { subjectId: string; status: 'found'; fields: Record<string, RecordValue | null>; fieldInfo?: Record<string, FieldInfo>; updatedAt: string; eventId: string }
   | { subjectId: string; status: 'not_found' | 'invalid_id'; eventId: string };
 
 export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, input: { resourceId: string; ids: string[]; fields?: string[]; headers: QueryHeaders }) {
@@ -329,9 +346,10 @@ export async function batchGetRecords(ctx: RequestContext, deps: ExchangeDeps, i
       events.push(trail.event({ id: n.id, hash }, 'success', null, deliveredFields(p.fields, p.found).filter((f) => s.info[f] === undefined)));
       // As for the read resource, a subject named twice is fetched once and audited per result.
       fromSources.push(...sourceEvents(trail, s, hash));
+      const fieldInfo = fieldExceptionsOf(p.fields, p.found, grant.providerCode, s.info);
       return {
         subjectId: maskSubjectId(n.id), status: 'found' as const, fields: { ...p.values, ...s.values },
-        fieldInfo: { ...fieldInfoOf(p.fields, p.found, grant.providerCode), ...s.info }, updatedAt: p.found.updatedAt.toISOString(),
+        ...(fieldInfo ? { fieldInfo } : {}), updatedAt: p.found.updatedAt.toISOString(),
       };
     });
     // One event per subject (then one per subject and source read), all in one group-committed insert, durable before the reply.

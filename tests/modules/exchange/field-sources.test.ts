@@ -133,8 +133,11 @@ describe('field-level answers from authoritative sources', () => {
     expect(body.results.map((r: { status: string }) => r.status)).toEqual(['found', 'found', 'not_found']);
     const [a, b] = body.results;
     expect(a.fields).toEqual({ id_number: '110105************', name: '张**', birth_date: '1949-12-31' });
-    expect(a.fieldInfo.name).toEqual({ departmentCode: nameDept.code, updatedAt: '2026-11-01T00:00:00.000Z' });
-    expect(a.fieldInfo.birth_date).toEqual({ departmentCode: birthDept.code, updatedAt: '2026-10-01T00:00:00.000Z' });
+    // fieldInfo names the items answered by their sources; id_number is the provider's own, as of a.updatedAt
+    expect(a.fieldInfo).toEqual({
+      name: { departmentCode: nameDept.code, updatedAt: '2026-11-01T00:00:00.000Z' },
+      birth_date: { departmentCode: birthDept.code, updatedAt: '2026-10-01T00:00:00.000Z' },
+    });
     // B: the name from its source; the birth-date source has no record of B, so no value (not the copy's 1880-01-02)
     expect(b.fields).toEqual({ id_number: '440524************', name: '李*', birth_date: null });
     expect(b.fieldInfo.birth_date).toEqual({ departmentCode: birthDept.code, updatedAt: null });

@@ -100,6 +100,14 @@ describe('provider-served records (forwarding to the provider endpoint)', () => 
     expect(b.fieldInfo.name).toEqual({ departmentCode: w.provider.code, updatedAt: null, unavailable: 'not_returned' });
     const events = await eventsOf(system.id);
     expect(events.map((e) => e.fields)).toEqual([['id_number', 'name'], ['id_number', 'birth_date']]);
+    // In a batch, fieldInfo names only what did not come as the result's updatedAt says: here the unavailable fields.
+    const batch = await ok(await ctx.app.inject({
+      method: 'POST', url: `/v1/resources/${resourceId}/records/batch-get`, headers: dataHeaders(system), payload: { ids: [PERSON_A.id_number, PERSON_B.id_number] },
+    }));
+    expect(batch.results.map((r: { fieldInfo?: unknown }) => r.fieldInfo)).toEqual([
+      { birth_date: { departmentCode: w.provider.code, updatedAt: null, unavailable: 'invalid_value' } },
+      { name: { departmentCode: w.provider.code, updatedAt: null, unavailable: 'not_returned' } },
+    ]);
   });
 
   it('batch-get and verify go through the provider too; verify never shows a value', async () => {

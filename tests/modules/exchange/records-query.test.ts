@@ -156,7 +156,8 @@ describe('GET /v1/resources/{id}/records/{subjectId}', () => {
       }));
       expect(body.source).toEqual({ departmentCode: w.provider.code });
       expect(body.results.map((r: { status: string }) => r.status)).toEqual(['found', 'not_found', 'invalid_id', 'found']);
-      expect(body.results[0]).toMatchObject({ subjectId: '110105********002X', fields: { name: '张**' } });
+      // Every field from the provider as of the result's updatedAt: no fieldInfo repeating it per field.
+      expect(body.results[0]).toEqual({ subjectId: '110105********002X', status: 'found', fields: { name: '张**' }, updatedAt: expect.any(String), eventId: expect.any(String) });
       expect(body.results[3].fields).toEqual({ name: '李*' });
       expect(JSON.stringify(body)).not.toContain(PERSON_A.id_number);
       const events = await ctx.db('events').where({ actor_id: system.id }).orderBy('id').select('id', 'reason', ctx.db.raw('xmin::text as xid'));
