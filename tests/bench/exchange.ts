@@ -17,7 +17,7 @@
 //
 // The API is the real `sharehub api` process in a child of its own, so its RSS is its own, run as
 // deployed: compiled first (`tsc -p tsconfig.build.json` into dist/, as the Dockerfile does) and
-// started with plain node (BENCH_API_FROM_SOURCE=1 runs src/cli.ts through tsx instead, whose
+// started with plain node and the image's NODE_OPTIONS (BENCH_API_FROM_SOURCE=1 runs src/cli.ts through tsx instead, whose
 // loader adds to the RSS). The bare route is another child; the load generator (autocannon) runs here. Every
 // request of a run draws its subject from one pool of ids prepared ahead (the bare route gets
 // their HMAC index, also prepared ahead), so client-side work is the same for both sides.
@@ -146,6 +146,13 @@ async function stopChild(child: Child | undefined) {
   if (child.process.exitCode === null) child.process.kill('SIGKILL');
 }
 
+/** The node flags the image runs the hub with (the Dockerfile's ENV NODE_OPTIONS): the API is measured as deployed. */
+function deployedNodeOptions(): string[] {
+  const options = /^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  if (!options) throw new Error('the Dockerfile sets no NODE_OPTIONS: the bench runs the API as the image does');
+  return [options];
+}
+
 /** `npm run build`: the compiled app the Dockerfile ships. */
 async function compile() {
   const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
@@ -167,15 +174,26 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU time of every PostgreSQL process on this machine (the embedded server's backends among them). */
-function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU time so far of each PostgreSQL process on this machine (the embedded server's backends among them). */
+function postgresCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSecondsOf(Number(pid));
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') cpu.set(Number(pid), cpuSecondsOf(Number(pid)));
     } catch { /* exited meanwhile */ }
   }
+  return cpu;
+}
+
+/**
+ * What PostgreSQL's processes used between two snapshots: those alive at the end (a process that
+ * started meanwhile counts from zero). One that exited meanwhile (an autovacuum worker) is left
+ * out: its time is gone from /proc, and subtracting what it had would make the sum negative.
+ */
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -183,9 +201,10 @@ function postgresCpuSeconds(): number {
 type Cpu = { server: number; postgres: number };
 
 async function withCpu<T extends { cpu?: Cpu }>(pid: number, run: () => Promise<T>): Promise<T> {
-  const before = { server: cpuSecondsOf(pid), postgres: postgresCpuSeconds() };
+  const server = cpuSecondsOf(pid);
+  const postgres = postgresCpu();
   const result = await run();
-  result.cpu = { server: cpuSecondsOf(pid) - before.server, postgres: postgresCpuSeconds() - before.postgres };
+  result.cpu = { server: cpuSecondsOf(pid) - server, postgres: postgresCpuSince(postgres) };
   return result;
 }
 
@@ -420,13 +439,14 @@ export async function benchExchange(): Promise<boolean> {
     console.log(`PostgreSQL ${pgInfo.version} (shared_buffers ${pgInfo.buffers}); ${RECORDS.toLocaleString('en')} records, ${SECONDS} s per run, `
       + `${CONNECTIONS} connections (batch-get ${BATCH_CONNECTIONS}), API log level ${env.LOG_LEVEL}`);
 
-    const nodeOptions = (process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+    const nodeOptions = [...deployedNodeOptions(), ...(process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean)];
     let entry = ['--import', 'tsx', 'src/cli.ts'];
     if (!process.env.BENCH_API_FROM_SOURCE) {
       console.log('compiling the API (tsc -p tsconfig.build.json → dist/) …');
       await compile();
       entry = ['dist/src/cli.js'];
     }
+    console.log(`API: node ${[...nodeOptions, ...entry].join(' ')} api`);
     const api = await startChild('api', [...nodeOptions, ...entry, 'api'], env, tmp, '/readyz');
     cleanups.push(() => stopChild(api));
     const bare = await startChild('bare', ['--import', 'tsx', 'tests/bench/exchange-bare.ts'], { PATH: env.PATH!, DATABASE_URL: databaseUrl }, tmp, '/readyz');
