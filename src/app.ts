@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { deriveKeys, type HubKeys } from './lib/crypto.js';
 import { AppError } from './lib/errors.js';
 import { badlyEncodedQueryParameter, decodeUtf8Strictly, validatorCompiler } from './lib/validation.js';
-import { loggerOptions } from './logger.js';
+import { AccessLogController, loggerOptions } from './logger.js';
 import { clientErrorHandler, problemBody, sendProblem } from './plugins/errors.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
@@ -118,6 +118,7 @@ export interface BuildAppOptions {
 export async function buildApp(config: RuntimeConfig, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, opts.logStream),
+    logController: new AccessLogController(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Always the hub's own id: it is written into the audit trail, so a caller must not choose it.
     genReqId: () => randomUUID(),

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { maskCitizenId } from './lib/identifiers.js';
@@ -53,6 +53,23 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
       req: (req: { method: string; url: string; id: string; ip?: string }) => ({ method: req.method, url: req.url, id: req.id, ip: req.ip }),
     },
   };
+}
+
+/**
+ * One access line per request, `request completed` with the request (method, URL with ids
+ * masked, id, client address), the status and the time, instead of Fastify's two lines. Its
+ * `incoming request` is logged at debug, for following a request that does not complete. Errors
+ * are logged as Fastify logs them.
+ */
+export class AccessLogController extends LogController {
+  override incomingRequest(request: FastifyRequest) {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }
 
 /**

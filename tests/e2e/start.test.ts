@@ -28,6 +28,7 @@ function startHub(dataDir: string, port: number, how: 'cli' | 'npm' = 'cli'): Hu
   const env: NodeJS.ProcessEnv = {
     ...process.env, SHAREHUB_DATA_DIR: dataDir, PORT: String(port), SHAREHUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
     OUTBOUND_ALLOW_LOOPBACK: 'true', OUTBOX_POLL_MS: '50',
+    LOG_LEVEL: 'debug', // the test follows requests by their `incoming request` lines
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

@@ -20,7 +20,17 @@ describe('logs carry no secrets and no personal data', () => {
     expect(text).not.toContain('11010519491231002X');
     expect(text).not.toContain(system.apiKey);
     expect(text).not.toContain(user.password);
-    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.length).toBeGreaterThanOrEqual(2); // one access line per request
+  });
+
+  it('writes one access line per request at info: method, masked URL, id, status and time', async () => {
+    const before = lines.length;
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/records/11010519491231002X' });
+    const mine = lines.slice(before).map((l) => JSON.parse(l) as { msg: string; reqId: string; req?: { method: string; url: string; id: string }; res?: { statusCode: number }; responseTime?: number })
+      .filter((l) => l.reqId === res.headers['x-request-id']);
+    expect(mine.map((l) => l.msg)).toEqual(['request completed']);
+    expect(mine[0]).toMatchObject({ req: { method: 'GET', url: '/v1/records/110105********002X', id: res.headers['x-request-id'] }, res: { statusCode: res.statusCode } });
+    expect(mine[0]!.responseTime).toBeGreaterThan(0);
   });
 
   it('redacts secrets by key at any depth, in arrays and in child bindings, whatever the case of the key', () => {
