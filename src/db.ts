@@ -20,3 +20,36 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;
 }
+
+/** Statement texts by name, with knex's `?` placeholders written as PostgreSQL's `$n`. */
+const statements = new Map<string, string>();
+
+/**
+ * A named statement run on a pooled connection directly, for the two statements every data query
+ * runs (the record lookup and the access-event insert): knex's raw() rebuilds the SQL from its
+ * `?` placeholders and wraps each call in a runner, about 6 % of the query path's CPU (measured).
+ * Named, PostgreSQL parses and plans it once per connection. `sql` is written as for raw() (`?`
+ * placeholders, none inside literals); inside a transaction it runs through raw() on it. Knex's
+ * `query` event still announces it.
+ */
+export async function preparedQuery<Row>(db: Db, name: string, sql: string, values: unknown[]): Promise<Row[]> {
+  if (db.isTransaction) return (await db.raw(sql, values as Knex.RawBinding[]) as { rows: Row[] }).rows;
+  let text = statements.get(name);
+  if (text === undefined) {
+    let n = 0;
+    statements.set(name, (text = sql.replace(/\?/g, () => `$${++n}`)));
+  }
+  const client = db.client as unknown as {
+    emit(event: 'query', query: object): boolean;
+    acquireConnection(): Promise<pg.PoolClient>;
+    releaseConnection(connection: pg.PoolClient): Promise<void>;
+  };
+  // Seen like any other statement by whoever follows knex's query event (logging, tests).
+  client.emit('query', { method: 'raw', sql: text, bindings: values, options: { name } });
+  const connection = await client.acquireConnection();
+  try {
+    return (await connection.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}

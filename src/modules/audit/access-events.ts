@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedQuery } from '../../db.js';
 
 // Data access events (issue 9 point 5): one row per subject read, group-committed. Requests hand
 // their events to one appender per process; it writes what is queued in ONE insert (one
@@ -99,8 +100,7 @@ export function createAccessAppender(db: Knex): AccessAppender {
 
   async function write(batch: Pending[]) {
     try {
-      // Named: prepared once per connection (see liveRows in records-repository.ts).
-      const { rows } = await db.raw(INSERT_SQL, [JSON.stringify(batch.map((p) => row(p.event)))]).options({ name: 'access-events-insert' }) as { rows: { id: string | number }[] };
+      const rows = await preparedQuery<{ id: string | number }>(db, 'access-events-insert', INSERT_SQL, [JSON.stringify(batch.map((p) => row(p.event)))]);
       if (rows.length !== batch.length) throw new Error(`the access event insert returned ${rows.length} ids for ${batch.length} events`);
       batch.forEach((p, i) => p.resolve(String(rows[i]!.id)));
     } catch (err) {

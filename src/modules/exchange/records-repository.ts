@@ -4,6 +4,7 @@
 // form and an SM4-sealed copy (record-sealing.ts).
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
+import { preparedQuery } from '../../db.js';
 import type { RecordShape, ExchangeRecord } from './record-validation.js';
 import { subjectHash, subjectHashes, type RecordKeyring } from './record-keys.js';
 import { openRecord, sealRecord, sealingShape, type LookedUp, type SealedRecord, type StoredRow } from './record-sealing.js';
@@ -267,13 +268,10 @@ async function liveRows(
   // The hashes travel as hex text: `= any(?::bytea[])` plans the same primary-key index scan
   // (EXPLAIN ANALYZE, 1,000 hashes: equal plans, execution within noise) but pg escapes a bytea
   // array in JavaScript, ~3 µs more CPU per id than toString('hex') (measured).
-  // A named (prepared) statement: PostgreSQL parses and plans the hot path's one query once per
-  // connection rather than once per call.
-  const { rows } = await db.raw(
-    `select ${READ_COLUMNS} from records
+  // The hot path's one query: a named statement (db.ts).
+  const rows = await preparedQuery<RecordRow>(db, 'records-live-rows', `select ${READ_COLUMNS} from records
      where resource_id = ?::uuid and subject_hash = any(array(select decode(h, 'hex') from unnest(?::text[]) h)) and deleted_at is null`,
-    [resourceId, hashes],
-  ).options({ name: 'records-live-rows' }) as { rows: RecordRow[] };
+  [resourceId, hashes]);
   for (const row of rows) {
     const lookedUp = byHash.get(row.subject_hash.toString('latin1'))!;
     const seen = live.get(lookedUp.subjectId);
