@@ -77,8 +77,8 @@ export class AccessLogController extends LogController {
  * `sharehub start`), one JSON object a line otherwise (a log collector, a file, a pipe). Decided
  * by what stdout is, never by NODE_ENV. The JSON lines are written asynchronously (pino's
  * SonicBoom with `sync: false`): a write is handed to libuv, and the lines logged while it is under
- * way go out together in the next one, so a busy API does not block on a write(2) for each of its
- * two lines per request. Nothing waits for a timer, and pino flushes what is pending at exit.
+ * way go out together in the next one, so a busy API does not block on a write(2) per line.
+ * Nothing waits for a timer, and pino flushes what is pending at exit.
  */
 export function logDestination(stdout: { isTTY?: boolean; fd?: number } & Partial<NodeJS.WritableStream> = process.stdout): NodeJS.WritableStream {
   if (!stdout.isTTY) return pino.destination({ dest: stdout.fd ?? 1, sync: false }) as unknown as NodeJS.WritableStream;
