@@ -112,16 +112,15 @@ export const batchGetBody = {
 export const batchResultSchema = {
   $id: 'BatchRecordResult',
   type: 'object',
+  description: 'One id\'s result. A found result\'s fieldInfo names only the fields that did not come from the reply\'s source '
+    + 'department as of the result\'s updatedAt — those answered by their authoritative source (一数一源) and those unavailable — '
+    + 'and is absent when there are none.',
   required: ['subjectId', 'status', 'eventId'],
   properties: {
     subjectId: { type: 'string', description: 'the id asked for, masked' },
     status: { type: 'string', enum: ['found', 'not_found', 'invalid_id'] },
     fields: recordFieldsSchema,
-    fieldInfo: {
-      ...ref(fieldInfoSchema),
-      description: 'only the fields that did not come from the reply\'s source department as of this result\'s updatedAt: '
-        + 'those answered by their authoritative source (一数一源) and those unavailable; absent when there are none',
-    },
+    fieldInfo: ref(fieldInfoSchema),
     updatedAt: { ...timestampSchema, description: 'when the providing department last loaded or changed this record' },
     eventId: { type: 'string', description: 'the audit event of this subject' },
   },

@@ -1440,6 +1440,7 @@ export interface components {
             serviceItemCode: string | null;
             subjectMasked: string | null;
         };
+        /** @description One id's result. A found result's fieldInfo names only the fields that did not come from the reply's source department as of the result's updatedAt — those answered by their authoritative source (一数一源) and those unavailable — and is absent when there are none. */
         BatchRecordResult: {
             /** @description the audit event of this subject */
             eventId: string;
