@@ -21,8 +21,8 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   return applied;
 }
 
-/** Statement texts by name, with knex's `?` placeholders written as PostgreSQL's `$n`. */
-const statements = new Map<string, string>();
+/** Named statements: the SQL each name was first given, and its text with `$n` placeholders. */
+const statements = new Map<string, { sql: string; text: string }>();
 
 /**
  * A named statement run on a pooled connection directly, for the two statements every data query
@@ -30,15 +30,18 @@ const statements = new Map<string, string>();
  * `?` placeholders and wraps each call in a runner, about 6 % of the query path's CPU (measured).
  * Named, PostgreSQL parses and plans it once per connection. `sql` is written as for raw() (`?`
  * placeholders, none inside literals); inside a transaction it runs through raw() on it. Knex's
- * `query` event still announces it.
+ * `query` event still announces it. A name stands for one statement: given other SQL, it throws.
  */
 export async function preparedQuery<Row>(db: Db, name: string, sql: string, values: unknown[]): Promise<Row[]> {
   if (db.isTransaction) return (await db.raw(sql, values as Knex.RawBinding[]) as { rows: Row[] }).rows;
-  let text = statements.get(name);
-  if (text === undefined) {
+  let statement = statements.get(name);
+  if (statement === undefined) {
     let n = 0;
-    statements.set(name, (text = sql.replace(/\?/g, () => `$${++n}`)));
+    statements.set(name, (statement = { sql, text: sql.replace(/\?/g, () => `$${++n}`) }));
+  } else if (statement.sql !== sql) {
+    throw new Error(`prepared statement ${name} is already another statement`);
   }
+  const text = statement.text;
   const client = db.client as unknown as {
     emit(event: 'query', query: object): boolean;
     acquireConnection(): Promise<pg.PoolClient>;

@@ -161,6 +161,9 @@ type RecordRow = StoredRow & { subject_masked: string; resource_version: number;
 
 const READ_COLUMNS = 'resource_id, subject_hash, key_id, subject_masked, data, sealed, resource_version, loaded_by, loaded_at, updated_at';
 
+const LIVE_ROWS_SQL = `select ${READ_COLUMNS} from records
+  where resource_id = ?::uuid and subject_hash = any(array(select decode(h, 'hex') from unnest(?::text[]) h)) and deleted_at is null`;
+
 function toStored(keyring: RecordKeyring, subjectKey: string, row: RecordRow, lookedUp?: LookedUp): StoredRecord {
   const { subjectId, record } = openRecord(keyring, subjectKey, row, lookedUp);
   return {
@@ -269,9 +272,7 @@ async function liveRows(
   // (EXPLAIN ANALYZE, 1,000 hashes: equal plans, execution within noise) but pg escapes a bytea
   // array in JavaScript, ~3 µs more CPU per id than toString('hex') (measured).
   // The hot path's one query: a named statement (db.ts).
-  const rows = await preparedQuery<RecordRow>(db, 'records-live-rows', `select ${READ_COLUMNS} from records
-     where resource_id = ?::uuid and subject_hash = any(array(select decode(h, 'hex') from unnest(?::text[]) h)) and deleted_at is null`,
-  [resourceId, hashes]);
+  const rows = await preparedQuery<RecordRow>(db, 'records-live-rows', LIVE_ROWS_SQL, [resourceId, hashes]);
   for (const row of rows) {
     const lookedUp = byHash.get(row.subject_hash.toString('latin1'))!;
     const seen = live.get(lookedUp.subjectId);
