@@ -17,10 +17,11 @@
 //
 // The API is the real `sharehub api` process in a child of its own, so its RSS is its own, run as
 // deployed: compiled first (`tsc -p tsconfig.build.json` into dist/, as the Dockerfile does) and
-// started with plain node and the image's NODE_OPTIONS (BENCH_API_FROM_SOURCE=1 runs src/cli.ts through tsx instead, whose
-// loader adds to the RSS). The bare route is another child; the load generator (autocannon) runs here. Every
-// request of a run draws its subject from one pool of ids prepared ahead (the bare route gets
-// their HMAC index, also prepared ahead), so client-side work is the same for both sides.
+// started with plain node and the image's NODE_OPTIONS (BENCH_API_FROM_SOURCE=1 runs src/cli.ts
+// through tsx instead, whose loader adds to the RSS). The bare route is another child; the load
+// generator (autocannon) runs here. Every request of a run draws its subject from one pool of ids
+// prepared ahead (the bare route gets their HMAC index, also prepared ahead), so client-side work
+// is the same for both sides.
 // PostgreSQL: DATABASE_URL (a database is created and dropped) or an embedded one; Redis:
 // REDIS_URL or a local redis-server, both in a temporary directory.
 //
@@ -148,9 +149,10 @@ async function stopChild(child: Child | undefined) {
 
 /** The node flags the image runs the hub with (the Dockerfile's ENV NODE_OPTIONS): the API is measured as deployed. */
 function deployedNodeOptions(): string[] {
-  const options = /^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
-  if (!options) throw new Error('the Dockerfile sets no NODE_OPTIONS: the bench runs the API as the image does');
-  return [options];
+  const match = /^ENV .*\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+  const options = (match?.[1] ?? match?.[2] ?? '').split(/\s+/).filter(Boolean);
+  if (options.length === 0) throw new Error('the Dockerfile sets no NODE_OPTIONS: the bench runs the API as the image does');
+  return options;
 }
 
 /** `npm run build`: the compiled app the Dockerfile ships. */

@@ -14,7 +14,8 @@ describe('Redis outage', () => {
       overrides: {
         WEBHOOK_BACKOFF_MS: '60000', // a failed push waits in Redis's delayed set: it must survive losing it
         WEBHOOK_MAX_ATTEMPTS: '5',
-        OUTBOX_REQUEUE_AFTER_MS: '500',      },
+        OUTBOX_REQUEUE_AFTER_MS: '500',
+      },
     });
   });
   afterAll(async () => env?.close());

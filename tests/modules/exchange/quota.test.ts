@@ -56,7 +56,7 @@ describe('daily counters', () => {
     const counters = redisDailyCounters(redis, prefix);
     if (redis.status !== 'ready') await redis.connect();
     const counted = counters.increment([{ name: 'grant-held', by: 1 }], NOW);
-    // The pipeline goes out on the next turn; then a long synchronous task (a large batch-get)
+    // The script run goes out on the next turn; then a long synchronous task (a large batch-get)
     // holds the loop past the timeout while Redis answers.
     await new Promise((r) => setImmediate(r));
     const until = performance.now() + COUNT_TIMEOUT_MS + 100;
